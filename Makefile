@@ -1,0 +1,56 @@
+# Yoke — the two commands: `make run` (install, build, start the demo) and `make test`
+# (install, build, every test). `make build` leaves the binary at build/yoke.
+SHELL := /bin/bash
+JOBS ?= $(shell nproc)
+export CCACHE_DIR ?= $(CURDIR)/.cache/ccache
+CMAKE_GEN := -G Ninja
+
+.PHONY: all deps build build-asan build-fuzz run test unit integration asan fuzz lint format clean bench
+
+all: build
+
+deps:
+	./scripts/install-deps
+
+build: deps
+	cmake -S . -B build $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	cmake --build build -j $(JOBS)
+
+build-asan: deps
+	cmake -S . -B build-asan $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug -DYOKE_SANITIZE=ON >/dev/null
+	cmake --build build-asan -j $(JOBS)
+
+build-fuzz: deps
+	cmake -S . -B build-fuzz $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DYOKE_FUZZ=ON \
+	  -DCMAKE_CXX_COMPILER=clang++ >/dev/null
+	cmake --build build-fuzz -j $(JOBS)
+
+run: build
+	./scripts/run-demo
+
+unit: build
+	./build/yoke_unit_tests --gtest_brief=1
+
+integration: build
+	python3 tests/integration/run.py --yoke build/yoke --backend build/yoke-demo-backend
+
+asan: build-asan
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ./build-asan/yoke_unit_tests --gtest_brief=1
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  python3 tests/integration/run.py --yoke build-asan/yoke --backend build-asan/yoke-demo-backend --sanitized
+
+fuzz: build-fuzz
+	./tests/fuzz/run-all build-fuzz 30
+
+lint:
+	./scripts/check-format
+
+test: build lint unit integration asan fuzz
+	@echo "make test: all passed"
+
+bench: build
+	./bench/compare
+
+clean:
+	rm -rf build build-asan build-fuzz

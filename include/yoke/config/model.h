@@ -1,0 +1,159 @@
+#pragma once
+// The typed, validated configuration. Built once by load_config (off the hot path), then
+// turned into immutable runtime snapshots. Every setting here is already merged down the
+// http → server → location hierarchy the way nginx merges it, so a Location holds its
+// effective values.
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "yoke/config/ast.h"
+#include "yoke/config/source_location.h"
+#include "yoke/config/value_template.h"
+#include "yoke/core/socket_address.h"
+
+namespace yoke::config {
+
+using Duration = std::chrono::milliseconds;
+
+struct UpstreamServer {
+  std::string name;  // as written: "api1.example.com", "10.0.0.1:8080", "unix:/run/a.sock"
+  std::vector<SocketAddress> addresses;  // resolved at load; a name may give several
+  int weight = 1;
+  int max_fails = 1;              // 0 disables passive failure accounting
+  Duration fail_timeout{10000};
+  bool backup = false;
+  bool down = false;
+  int max_conns = 0;              // 0 = unlimited
+  SourceLocation where;
+};
+
+struct Upstream {
+  std::string name;
+  bool implicit = false;          // made from a proxy_pass address, not an upstream block
+  std::string policy = "round_robin";  // a registered balancing policy's directive name
+  std::vector<Argument> policy_args;
+  SourceLocation policy_where;
+  std::vector<UpstreamServer> servers;
+  int keepalive = 0;              // idle connections kept per worker; 0 = no keep-alive pool
+  Duration keepalive_timeout{60000};
+  int keepalive_requests = 1000;
+  SourceLocation where;
+};
+
+// proxy_next_upstream conditions (nginx names).
+struct NextUpstream {
+  bool error = true;
+  bool timeout = true;
+  bool invalid_header = false;
+  bool http_500 = false;
+  bool http_502 = false;
+  bool http_503 = false;
+  bool http_504 = false;
+  bool http_403 = false;
+  bool http_404 = false;
+  bool http_429 = false;
+  bool non_idempotent = false;
+  bool off = false;
+};
+
+struct HeaderSetting {
+  std::string name;
+  ValueTemplate value;  // an empty value removes the header (nginx semantics)
+};
+
+struct ProxyPass {
+  std::string scheme = "http";
+  std::string upstream;           // name of an Upstream in Http::upstreams (maybe implicit)
+  std::string host_text;          // host[:port] as written: the value of $proxy_host
+  bool has_uri = false;           // "http://up/" has URI "/", "http://up" has none
+  std::string uri;
+  SourceLocation where;
+};
+
+struct Return {
+  int status = 200;
+  std::string text;               // body, or the redirect URL for 301/302/303/307/308
+  SourceLocation where;
+};
+
+struct AccessLog {
+  bool enabled = false;
+  std::string path;               // "/dev/stdout" allowed
+  std::string format = "combined";
+};
+
+enum class LocationMatch : std::uint8_t {
+  kPrefix,         // location /api/
+  kExact,          // location = /status
+  kPreferPrefix,   // location ^~ /static/   (stops the regex search)
+  kRegex,          // location ~ \.php$
+  kRegexCaseless,  // location ~* \.jpg$
+};
+
+struct Location {
+  LocationMatch match = LocationMatch::kPrefix;
+  std::string pattern;
+  std::optional<ProxyPass> proxy_pass;
+  std::optional<Return> return_action;
+  std::vector<HeaderSetting> proxy_set_headers;  // in configured order, after inheritance
+  int proxy_http_version_minor = 1;              // Yoke default 1.1 (nginx: 1.0)
+  Duration proxy_connect_timeout{60000};
+  Duration proxy_read_timeout{60000};
+  Duration proxy_send_timeout{60000};
+  NextUpstream next_upstream;
+  int next_upstream_tries = 0;                   // 0 = no limit
+  Duration next_upstream_timeout{0};             // 0 = no limit
+  std::uint64_t client_max_body_size = 1024 * 1024;  // 0 = unlimited
+  Duration client_body_timeout{60000};
+  Duration send_timeout{60000};
+  Duration keepalive_timeout{75000};
+  int keepalive_requests = 1000;
+  AccessLog access_log;
+  SourceLocation where;
+};
+
+struct Listen {
+  SocketAddress address;          // "listen 80" is 0.0.0.0:80
+  bool reuseport = false;
+  bool default_server = false;
+  int backlog = 511;
+  SourceLocation where;
+};
+
+struct Server {
+  std::vector<Listen> listens;
+  std::vector<std::string> server_names;  // exact, "*.example.com", "www.example.*", "~regex"
+  std::vector<Location> locations;        // in configured order
+  Duration client_header_timeout{60000};
+  int large_header_buffers = 4;           // large_client_header_buffers NUMBER SIZE
+  std::uint64_t large_header_buffer_size = 8192;
+  SourceLocation where;
+};
+
+struct Http {
+  std::vector<Upstream> upstreams;
+  std::vector<Server> servers;
+};
+
+struct Config {
+  std::string file;                    // the main configuration file
+  int worker_processes = 0;            // 0 = auto (one per core)
+  std::string error_log_path;          // empty = stderr
+  std::string error_log_level = "error";  // debug info notice warn error crit alert emerg
+  std::string pid_path;                // empty = no pid file
+  int worker_connections = 16384;
+  Duration shutdown_grace{10000};      // graceful stop bound (Yoke: worker_shutdown_timeout)
+  Http http;
+};
+
+// Loads, expands includes, validates and resolves names. Throws ConfigError naming
+// file:line:column, what was found and what was expected. Blocking (reads files, resolves
+// hostnames): call on the main thread only.
+Config load_config(const std::string& path);
+// Same, from text (for tests); file_name is used in messages and for relative includes.
+Config load_config_text(const std::string& text, const std::string& file_name);
+
+}  // namespace yoke::config

@@ -1,0 +1,66 @@
+#pragma once
+// Pure HTTP/1.1 parsing (RFC 9112): bytes in, heads and body events out, no I/O, no allocation.
+//
+// Strict on purpose, against request smuggling (RFC 9112 §6.3, §11.2): a request is rejected
+// with 400 for Content-Length together with Transfer-Encoding, differing or malformed
+// Content-Length, a Transfer-Encoding other than a single final "chunked", obs-fold, whitespace
+// between a field name and its colon, invalid characters in names or values, NUL or a bare CR,
+// and a missing Host on HTTP/1.1; 414 for an over-long request line; 431 for over-long fields
+// or heads; 505 for versions other than 1.0 / 1.1; 501 for an unknown transfer coding.
+// Lines may end in CRLF or a bare LF (RFC 9112 §2.2 lets recipients accept LF).
+#include <cstdint>
+#include <string_view>
+
+#include "yoke/http1/message.h"
+
+namespace yoke::http1 {
+
+// Parses a request head from the start of bytes. Returns kIncomplete when the head has not fully
+// arrived yet (the caller reads more and calls again with all bytes from the start), kComplete
+// with out filled and out.head_size set, or kError. Leading empty lines before the request line
+// are skipped (RFC 9112 §2.2) and counted in head_size.
+ParseResult parse_request_head(std::string_view bytes, const Limits& limits, RequestHead& out);
+
+// Parses a response head. request_was_head: the request was HEAD, so there is no body.
+// 1xx, 204 and 304 responses have no body (RFC 9112 §6.3). Content-Length and
+// Transfer-Encoding together: Transfer-Encoding wins and keep_alive becomes false. A response
+// with neither has BodyKind::kUntilClose and keep_alive false.
+ParseResult parse_response_head(std::string_view bytes, const Limits& limits, bool request_was_head,
+                                ResponseHead& out);
+
+// Incremental decoder of the chunked transfer coding (RFC 9112 §7.1), including chunk
+// extensions (validated, then ignored) and the trailer section.
+class ChunkedDecoder {
+ public:
+  enum class Event : std::uint8_t {
+    kNeedMore,  // the input holds no complete next element; call again with more bytes
+    kData,      // data is a piece of chunk payload (a view into the input)
+    kDone,      // last chunk and trailer section consumed; trailers holds the trailer field
+                // lines as received (each ending in CRLF/LF, without the final empty line)
+    kError,     // malformed; reason says why. The message must be rejected (400 / 502).
+  };
+  struct Step {
+    Event event = Event::kNeedMore;
+    std::size_t consumed = 0;     // bytes of the input used by this step; drop them
+    std::string_view data;        // kData only
+    std::string_view trailers;    // kDone only
+    std::string_view reason;      // kError only (static string)
+  };
+
+  // Decodes the next element from input (the bytes not yet consumed). Call repeatedly, dropping
+  // `consumed` bytes each time, until kNeedMore (read more) or kDone. A chunk-size line or the
+  // trailer section is only consumed once complete; a chunk-size line longer than 4 KiB, a
+  // size that overflows 64 bits, or a trailer section over 8 KiB is an error.
+  Step next(std::string_view input);
+
+  // True once kDone was returned.
+  bool done() const { return state_ == State::kDone; }
+  void reset() { *this = ChunkedDecoder(); }
+
+ private:
+  enum class State : std::uint8_t { kSize, kData, kDataEnd, kTrailers, kDone, kError };
+  State state_ = State::kSize;
+  std::uint64_t remaining_ = 0;
+};
+
+}  // namespace yoke::http1

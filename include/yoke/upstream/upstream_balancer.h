@@ -1,0 +1,62 @@
+#pragma once
+// One worker's view of one upstream: picks hosts with the configured policy, falls back to the
+// backup group when no primary is eligible (nginx `backup`), and keeps passive health as nginx
+// does with max_fails / fail_timeout ("ngx_http_upstream_round_robin.c": a host that failed
+// max_fails times within fail_timeout is skipped for fail_timeout). Worker thread only; no locks.
+#include <cstddef>
+#include <memory>
+#include <vector>
+
+#include "yoke/balancing/host_set.h"
+#include "yoke/balancing/policy.h"
+#include "yoke/core/clock.h"
+
+namespace yoke::upstream {
+
+// Hosts already tried by one request (retries never pick a tried host while an untried
+// eligible one remains).
+class TriedHosts {
+ public:
+  explicit TriedHosts(std::size_t host_count = 0) : tried_(host_count, false) {}
+  void reset(std::size_t host_count) { tried_.assign(host_count, false); count_ = 0; }
+  void mark(std::size_t index) { if (!tried_[index]) { tried_[index] = true; ++count_; } }
+  bool contains(std::size_t index) const { return tried_[index]; }
+  std::size_t count() const { return count_; }
+
+ private:
+  std::vector<bool> tried_;
+  std::size_t count_ = 0;
+};
+
+class UpstreamBalancer {
+ public:
+  // policy: the registered policy's factory; args: its directive arguments.
+  UpstreamBalancer(balancing::HostSetPtr hosts, const balancing::PolicyFactory& policy,
+                   const std::vector<config::Argument>& args);
+
+  // Picks an eligible host not in tried: a primary if any is eligible, else a backup.
+  // Returns nullptr when nothing is eligible (the caller answers 502/503).
+  const balancing::Host* choose(const balancing::LbContext& context, const TriedHosts& tried);
+
+  // The request was sent to host (counts toward max_conns and policy feedback).
+  void on_request_start(const balancing::Host& host);
+  // The attempt on host ended. failed: it met a proxy_next_upstream condition (nginx counts
+  // those toward max_fails). now: the loop's cached time.
+  void on_request_end(const balancing::Host& host, bool failed, Microseconds latency, TimePoint now);
+
+  const balancing::HostSet& host_set() const { return *hosts_; }
+  // Passive state, for tests and metrics.
+  bool is_failed(const balancing::Host& host, TimePoint now) const;
+  int active_requests(const balancing::Host& host) const;
+
+ private:
+  struct HostState;
+  class GroupEligibility;
+
+  balancing::HostSetPtr hosts_;
+  std::vector<HostState> states_;
+  std::unique_ptr<balancing::Policy> primary_;
+  std::unique_ptr<balancing::Policy> backup_;
+};
+
+}  // namespace yoke::upstream
