@@ -33,6 +33,10 @@ class UpstreamBalancer {
   // policy: the registered policy's factory; args: its directive arguments.
   UpstreamBalancer(balancing::HostSetPtr hosts, const balancing::PolicyFactory& policy,
                    const std::vector<config::Argument>& args);
+  // Defined in the .cc, where HostState is complete (it is private to the implementation).
+  ~UpstreamBalancer();
+  UpstreamBalancer(UpstreamBalancer&&) noexcept;
+  UpstreamBalancer& operator=(UpstreamBalancer&&) noexcept;
 
   // Picks an eligible host not in tried: a primary if any is eligible, else a backup.
   // Returns nullptr when nothing is eligible (the caller answers 502/503).

@@ -1,0 +1,98 @@
+// Smooth weighted round robin, exactly as nginx's ngx_http_upstream_get_peer
+// (src/http/ngx_http_upstream_round_robin.c, introduced in nginx commit 52327e0627f4,
+// "Upstream: smooth weighted round-robin balancing"). Every pick, each eligible host's
+// current_weight grows by its effective_weight; the host with the largest current_weight wins
+// (the first one in list order on a tie, since nginx only replaces `best` on `>`), and the total
+// of the effective weights taking part is subtracted from the winner. Weights 5,1,1 give
+// a a b a c a a: the heavy host is spread out instead of picked five times in a row.
+//
+// effective_weight is nginx's slow start after failures: ngx_http_upstream_free_round_robin_peer
+// lowers it by weight / max_fails on every failure, and each pick raises it by one until it is
+// back at weight again.
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "yoke/balancing/policy.h"
+
+namespace yoke::balancing {
+namespace {
+
+class RoundRobinPolicy final : public Policy {
+ public:
+  explicit RoundRobinPolicy(std::vector<const Host*> group) {
+    peers_.reserve(group.size());
+    for (const Host* host : group) {
+      peers_.push_back(Peer{host, 0, host->weight});
+      if (host->index >= position_by_index_.size()) {
+        position_by_index_.resize(host->index + 1, kNotInGroup);
+      }
+      position_by_index_[host->index] = peers_.size() - 1;
+    }
+  }
+
+  const Host* choose(const LbContext& /*context*/, const Eligibility& eligibility) override {
+    Peer* best = nullptr;
+    std::int64_t total = 0;
+    for (Peer& peer : peers_) {
+      // nginx skips tried, down, failed and max_conns-full peers before touching any weight.
+      if (!eligibility.eligible(*peer.host)) continue;
+      peer.current_weight += peer.effective_weight;
+      total += peer.effective_weight;
+      if (peer.effective_weight < peer.host->weight) ++peer.effective_weight;
+      if (best == nullptr || peer.current_weight > best->current_weight) best = &peer;
+    }
+    if (best == nullptr) return nullptr;
+    best->current_weight -= total;
+    return best->host;
+  }
+
+  void on_request_end(const Host& host, bool failed, Microseconds /*latency*/) override {
+    if (!failed || host.max_fails <= 0) return;
+    Peer* peer = find(host);
+    if (peer == nullptr) return;
+    // ngx_http_upstream_free_round_robin_peer: `effective_weight -= weight / max_fails`,
+    // clamped at zero.
+    peer->effective_weight -= host.weight / host.max_fails;
+    if (peer->effective_weight < 0) peer->effective_weight = 0;
+  }
+
+ private:
+  static constexpr std::size_t kNotInGroup = static_cast<std::size_t>(-1);
+
+  struct Peer {
+    const Host* host;
+    std::int64_t current_weight;
+    int effective_weight;
+  };
+
+  Peer* find(const Host& host) {
+    if (host.index >= position_by_index_.size()) return nullptr;
+    const std::size_t position = position_by_index_[host.index];
+    if (position == kNotInGroup || peers_[position].host != &host) return nullptr;
+    return &peers_[position];
+  }
+
+  std::vector<Peer> peers_;
+  // HostSet index -> position in peers_, so feedback finds its peer without a search.
+  std::vector<std::size_t> position_by_index_;
+};
+
+std::optional<std::string> validate(const std::vector<config::Argument>& args) {
+  if (!args.empty()) return std::string("round_robin takes no arguments");
+  return std::nullopt;
+}
+
+std::unique_ptr<Policy> create(const std::vector<config::Argument>& /*args*/,
+                               std::vector<const Host*> group) {
+  return std::make_unique<RoundRobinPolicy>(std::move(group));
+}
+
+[[maybe_unused]] const bool registered = register_policy({"round_robin", &validate, &create});
+
+}  // namespace
+}  // namespace yoke::balancing
