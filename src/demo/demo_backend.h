@@ -1,0 +1,18 @@
+#pragma once
+// One named backend served by the demo process: its listening socket, settings and counters.
+#include <cstdint>
+#include <string>
+
+namespace yoke::demo {
+
+struct DemoBackend {
+  std::string name;
+  int delay_ms = 0;
+  int listen_fd = -1;
+  std::uint64_t connections = 0;  // accepted, including the one that asks /__stats
+  std::uint64_t requests = 0;     // every request except /__stats
+  // The whole keep-alive HTTP/1.1 answer to "any path", built once: the benchmark's hot path.
+  std::string name_response;
+};
+
+}  // namespace yoke::demo

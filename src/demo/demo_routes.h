@@ -1,0 +1,37 @@
+#pragma once
+// What the demo backend answers for a request target, and how response heads are written.
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace yoke::demo {
+
+enum class Route {
+  kName,   // any path: "NAME\n"
+  kEcho,   // /echo: the request body
+  kBytes,  // /bytes/N: N bytes of 'x'
+  kStats,  // /__stats: {"connections":C,"requests":R}
+};
+
+struct RouteMatch {
+  Route route = Route::kName;
+  std::uint64_t byte_count = 0;  // for kBytes
+};
+
+// Matches the path of `target`, ignoring any query string. A /bytes/ path without a valid
+// number falls back to kName.
+RouteMatch match_route(std::string_view target);
+
+struct ResponseHead {
+  int status = 200;
+  std::string_view backend_name;
+  std::string_view content_type = "text/plain";
+  std::uint64_t content_length = 0;
+  bool keep_alive = true;
+  int minor_version = 1;  // the request's; an HTTP/1.0 keep-alive gets an explicit header
+};
+
+// Appends the status line and headers, ending with the blank line.
+void append_response_head(const ResponseHead& head, std::string& out);
+
+}  // namespace yoke::demo
