@@ -41,10 +41,10 @@ class ChunkedDecoder {
   };
   struct Step {
     Event event = Event::kNeedMore;
-    std::size_t consumed = 0;     // bytes of the input used by this step; drop them
-    std::string_view data;        // kData only
-    std::string_view trailers;    // kDone only
-    std::string_view reason;      // kError only (static string)
+    std::size_t consumed = 0;   // bytes of the input used by this step; drop them
+    std::string_view data;      // kData only
+    std::string_view trailers;  // kDone only
+    std::string_view reason;    // kError only (static string)
   };
 
   // Decodes the next element from input (the bytes not yet consumed). Call repeatedly, dropping
@@ -59,8 +59,17 @@ class ChunkedDecoder {
 
  private:
   enum class State : std::uint8_t { kSize, kData, kDataEnd, kTrailers, kDone, kError };
+
+  // One element each; the bool ones return true when the next element may follow in input.
+  bool consume_size_line(std::string_view input, Step& step);
+  bool consume_data_end(std::string_view input, Step& step);
+  void take_data(std::string_view input, Step& step);
+  void consume_trailers(std::string_view input, Step& step);
+  void fail(Step& step, std::string_view reason);
+
   State state_ = State::kSize;
-  std::uint64_t remaining_ = 0;
+  std::uint64_t remaining_ = 0;  // payload bytes left in the current chunk
+  std::string_view error_;       // static reason, repeated by calls after kError
 };
 
 }  // namespace yoke::http1
