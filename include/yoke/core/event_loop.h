@@ -1,0 +1,75 @@
+#pragma once
+// One worker's reactor over epoll, edge-triggered: a socket is registered once for both
+// directions and never modified again, so a request costs no epoll_ctl calls (nginx's
+// ngx_epoll_module does the same). Handlers remember readiness and read/write until EAGAIN.
+// Single-threaded: every method except post() and stop() is for the loop's own thread.
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <vector>
+
+#include "yoke/core/clock.h"
+#include "yoke/core/timer.h"
+
+namespace yoke {
+
+class IoHandler {
+ public:
+  // events: EPOLLIN / EPOLLOUT / EPOLLERR / EPOLLHUP / EPOLLRDHUP bits.
+  virtual void on_io(std::uint32_t events) = 0;
+
+ protected:
+  ~IoHandler() = default;
+};
+
+// An object whose destruction is deferred to the end of the current loop iteration, so that
+// events already fetched for it in the same batch still find it alive (they are ignored).
+class Deferrable {
+ public:
+  virtual ~Deferrable() = default;
+};
+
+class EventLoop {
+ public:
+  EventLoop();
+  ~EventLoop();
+  EventLoop(const EventLoop&) = delete;
+  EventLoop& operator=(const EventLoop&) = delete;
+
+  // Registers fd for EPOLLIN | EPOLLOUT | EPOLLRDHUP, edge-triggered. Returns false (errno set)
+  // on failure.
+  bool watch(int fd, IoHandler* handler);
+  // Registers fd for level-triggered readability only (listening sockets, eventfd).
+  bool watch_readable(int fd, IoHandler* handler);
+  void unwatch(int fd);
+
+  // Runs until stop(). Each iteration: wait, refresh now(), dispatch events, run posted tasks,
+  // expire timers, destroy retired objects.
+  void run();
+  // Thread-safe: makes run() return after the current iteration.
+  void stop();
+  // Thread-safe: runs task on the loop's thread soon.
+  void post(std::function<void()> task);
+
+  TimePoint now() const { return now_; }
+  TimerQueue& timers() { return timers_; }
+  void arm(Timer& timer, Milliseconds duration) { timers_.arm(timer, duration, now_); }
+  // Takes ownership of object and deletes it at the end of this iteration.
+  void retire(Deferrable* object) { retired_.push_back(object); }
+
+ private:
+  void drain_posted();
+  void destroy_retired();
+
+  int epoll_fd_ = -1;
+  int wake_fd_ = -1;
+  bool stopping_ = false;
+  TimePoint now_{};
+  TimerQueue timers_;
+  std::vector<Deferrable*> retired_;
+  std::mutex posted_mutex_;  // only guards cross-thread posts, never taken per request
+  std::vector<std::function<void()>> posted_;
+  bool stop_requested_ = false;
+};
+
+}  // namespace yoke

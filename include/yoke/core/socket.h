@@ -1,0 +1,35 @@
+#pragma once
+// Thin, error-code-returning wrappers over the socket calls the workers make.
+#include <sys/types.h>
+#include <sys/uio.h>
+
+#include <cstddef>
+#include <string>
+
+#include "yoke/core/socket_address.h"
+
+namespace yoke {
+
+// Result of a non-blocking read or write.
+struct IoResult {
+  enum class Kind { kDone, kWouldBlock, kClosed, kError } kind = Kind::kDone;
+  std::size_t bytes = 0;  // kDone: bytes transferred
+  int error = 0;          // kError: errno
+};
+
+// A non-blocking listening socket on address with SO_REUSEADDR and, when reuseport,
+// SO_REUSEPORT (one listener per worker; the kernel spreads connections). Returns the fd, or -1
+// with error describing what failed (e.g. "bind 127.0.0.1:80: Address already in use").
+int open_listener(const SocketAddress& address, bool reuseport, int backlog, std::string& error);
+
+// Starts a non-blocking connect. Returns the fd (connection in progress or done), or -1 with
+// errno set.
+int start_connect(const SocketAddress& address);
+// The pending error of a socket after a connect completed (0 = connected).
+int socket_error(int fd);
+
+IoResult read_some(int fd, char* into, std::size_t capacity);
+IoResult write_some(int fd, const iovec* parts, int count);
+void close_fd(int fd);
+
+}  // namespace yoke

@@ -1,0 +1,76 @@
+#pragma once
+// The immutable routing snapshot: listeners → virtual servers (by server_name) → locations
+// (chosen the way nginx chooses them) → actions. Built on the main thread from a Config and
+// shared read-only by every worker (std::shared_ptr<const RouteTable>).
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "yoke/balancing/host_set.h"
+#include "yoke/config/model.h"
+#include "yoke/router/variables.h"
+
+namespace re2 {
+class RE2;
+}
+
+namespace yoke::router {
+
+struct HeaderRule {
+  std::string name;
+  bool remove = false;  // proxy_set_header NAME ""; removes the field (nginx)
+  CompiledTemplate value;
+};
+
+struct UpstreamEntry {
+  const config::Upstream* config = nullptr;
+  balancing::HostSetPtr hosts;
+  const balancing::PolicyFactory* policy = nullptr;
+};
+
+struct Route {
+  const config::Location* config = nullptr;
+  std::shared_ptr<re2::RE2> regex;  // for ~ and ~* locations
+  std::size_t upstream = 0;         // index into RouteTable::upstreams() when proxying
+  bool sets_host = false;           // a proxy_set_header Host rule exists
+  std::vector<HeaderRule> headers;  // proxy_set_header rules, in order
+};
+
+struct VirtualServer {
+  const config::Server* config = nullptr;
+  std::vector<Route> routes;
+  std::string primary_name;  // first server_name ($server_name)
+};
+
+struct ListenerSpec {
+  config::Listen listen;
+  std::vector<const VirtualServer*> servers;  // servers with this address
+  const VirtualServer* default_server = nullptr;
+};
+
+class RouteTable {
+ public:
+  // Builds the table; throws config::ConfigError for problems found only here.
+  static std::shared_ptr<const RouteTable> build(std::shared_ptr<const config::Config> config);
+
+  const config::Config& config() const { return *config_; }
+  const std::vector<ListenerSpec>& listeners() const { return listeners_; }
+  const std::vector<UpstreamEntry>& upstreams() const { return upstreams_; }
+
+  // The virtual server for a Host value on listener listener_index (nginx order: exact name,
+  // longest leading wildcard, longest trailing wildcard, first matching regex, default).
+  const VirtualServer& select_server(std::size_t listener_index, std::string_view host) const;
+  // The route for a normalized path (nginx: exact; else longest prefix; ^~ stops; else first
+  // matching regex in order; else the longest prefix). nullptr when nothing matches.
+  const Route* select_route(const VirtualServer& server, std::string_view path) const;
+
+ private:
+  std::shared_ptr<const config::Config> config_;
+  std::vector<std::unique_ptr<VirtualServer>> servers_;
+  std::vector<ListenerSpec> listeners_;
+  std::vector<UpstreamEntry> upstreams_;
+};
+
+}  // namespace yoke::router

@@ -1,0 +1,68 @@
+#pragma once
+// Variables in header values ($host, $remote_addr, $http_user_agent …), compiled once from a
+// config::ValueTemplate into an array of parts, then evaluated per request without allocation
+// by appending to an output. Names and meanings follow nginx's ngx_http_variables.c.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "yoke/config/value_template.h"
+
+namespace yoke::router {
+
+enum class VariableId : std::uint8_t {
+  kLiteral,
+  kHost, kRemoteAddr, kRemotePort, kBinaryRemoteAddr, kProxyAddXForwardedFor, kScheme,
+  kRequestUri, kUri, kArgs, kServerPort, kServerName, kRequestId, kRequestMethod, kProxyHost,
+  kHttpField,   // $http_NAME: name holds the field name with '_' for '-'
+  kArg,         // $arg_NAME
+  kCookie,      // $cookie_NAME
+};
+
+struct CompiledPart {
+  VariableId id = VariableId::kLiteral;
+  std::string text;  // the literal, or NAME for $http_ / $arg_ / $cookie_
+};
+
+struct CompiledTemplate {
+  std::vector<CompiledPart> parts;
+  bool empty_literal() const { return parts.empty(); }
+};
+
+// Compiles a template; unknown names were already rejected by the config loader, so this
+// cannot fail (an unknown name would compile to an empty literal).
+CompiledTemplate compile_template(const config::ValueTemplate& value);
+
+// What a request offers to variable evaluation. Views point into the request's buffers.
+class VariableSource {
+ public:
+  virtual std::string_view value(VariableId id, std::string_view name) const = 0;
+  // $proxy_add_x_forwarded_for needs two parts; sources expose them separately.
+  virtual std::string_view forwarded_for() const = 0;
+
+ protected:
+  ~VariableSource() = default;
+};
+
+// Appends template's expansion through append(std::string_view).
+template <typename Append>
+void expand(const CompiledTemplate& value, const VariableSource& source, Append&& append) {
+  for (const CompiledPart& part : value.parts) {
+    if (part.id == VariableId::kLiteral) {
+      append(std::string_view(part.text));
+    } else if (part.id == VariableId::kProxyAddXForwardedFor) {
+      // nginx: the client's X-Forwarded-For, ", ", then $remote_addr.
+      std::string_view existing = source.forwarded_for();
+      if (!existing.empty()) {
+        append(existing);
+        append(std::string_view(", "));
+      }
+      append(source.value(VariableId::kRemoteAddr, {}));
+    } else {
+      append(source.value(part.id, part.text));
+    }
+  }
+}
+
+}  // namespace yoke::router

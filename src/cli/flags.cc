@@ -1,0 +1,44 @@
+#include "flags.h"
+
+#include <string_view>
+
+namespace yoke::cli {
+
+Flags parse_flags(int argc, char** argv) {
+  Flags flags;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "-c" || arg == "--config") {
+      if (i + 1 >= argc) {
+        flags.error = "option \"" + std::string(arg) + "\" requires a file name";
+        return flags;
+      }
+      flags.config_file = argv[++i];
+    } else if (arg == "-t" || arg == "--test") {
+      flags.test_only = true;
+    } else if (arg == "-v" || arg == "-V" || arg == "--version") {
+      flags.version = true;
+    } else if (arg == "-h" || arg == "-?" || arg == "--help") {
+      flags.help = true;
+    } else {
+      flags.error = "invalid option: \"" + std::string(arg) + "\"";
+      return flags;
+    }
+  }
+  return flags;
+}
+
+std::string usage() {
+  return "Usage: yoke [-h] [-v] [-t] [-c FILE]\n"
+         "\n"
+         "Options:\n"
+         "  -h, --help     show this help and exit\n"
+         "  -v, --version  show the version and exit\n"
+         "  -t, --test     check the configuration file and exit (0 = valid, 1 = invalid)\n"
+         "  -c, --config   use configuration FILE (default: /etc/yoke/yoke.conf)\n"
+         "\n"
+         "Signals: TERM/INT stop gracefully (finish in-flight requests, bounded by\n"
+         "worker_shutdown_timeout), QUIT stops at once.\n";
+}
+
+}  // namespace yoke::cli

@@ -1,0 +1,94 @@
+#include "server.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <fstream>
+#include <thread>
+#include <vector>
+
+#include "proxy/worker.h"
+#include "yoke/observe/error_log.h"
+
+namespace yoke::cli {
+namespace {
+
+int worker_count(const config::Config& config) {
+  if (config.worker_processes > 0) return config.worker_processes;
+  unsigned cores = std::thread::hardware_concurrency();
+  return cores == 0 ? 1 : static_cast<int>(cores);
+}
+
+// Signals are taken synchronously by the main thread (sigtimedwait), so no handler runs on
+// a worker and nothing async-signal-unsafe can happen.
+sigset_t control_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGQUIT);
+  sigaddset(&set, SIGHUP);
+  return set;
+}
+
+void write_pid_file(const std::string& path) {
+  if (path.empty()) return;
+  std::ofstream out(path, std::ios::trunc);
+  out << getpid() << "\n";
+  if (!out) observe::log_line(observe::LogLevel::kError, "cannot write pid file \"" + path + "\"");
+}
+
+}  // namespace
+
+int run_server(std::shared_ptr<const router::RouteTable> routes) {
+  const config::Config& config = routes->config();
+  sigset_t signals = control_signals();
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  std::vector<std::unique_ptr<proxy::Worker>> workers;
+  for (int i = 0; i < worker_count(config); ++i) {
+    auto worker = std::make_unique<proxy::Worker>(i, routes);
+    std::string error;
+    if (!worker->open_listeners(error)) {
+      observe::log_line(observe::LogLevel::kEmerg, error);
+      std::fprintf(stderr, "yoke: [emerg] %s\n", error.c_str());
+      return 1;
+    }
+    workers.push_back(std::move(worker));
+  }
+  write_pid_file(config.pid_path);
+  std::atomic<int> running{static_cast<int>(workers.size())};
+  std::vector<std::thread> threads;
+  for (auto& worker : workers) {
+    threads.emplace_back([&running, w = worker.get()] {
+      w->run();
+      --running;
+    });
+  }
+  observe::log_line(observe::LogLevel::kNotice,
+                    "yoke " YOKE_VERSION " started with " + std::to_string(workers.size()) +
+                        " workers");
+  timespec poll{0, 200'000'000};
+  while (running.load() > 0) {
+    int signal_number = sigtimedwait(&signals, nullptr, &poll);
+    if (signal_number == SIGTERM || signal_number == SIGINT) {
+      observe::log_line(observe::LogLevel::kNotice, "graceful stop requested");
+      for (auto& worker : workers) worker->request_stop(false);
+    } else if (signal_number == SIGQUIT) {
+      for (auto& worker : workers) worker->request_stop(true);
+    } else if (signal_number == SIGHUP) {
+      observe::log_line(observe::LogLevel::kWarn,
+                        "SIGHUP: configuration reload is not available in this version; "
+                        "restart to apply changes");
+    }
+  }
+  for (auto& thread : threads) thread.join();
+  if (!config.pid_path.empty()) unlink(config.pid_path.c_str());
+  observe::log_line(observe::LogLevel::kNotice, "stopped");
+  return 0;
+}
+
+}  // namespace yoke::cli

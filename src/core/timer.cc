@@ -1,0 +1,69 @@
+#include "yoke/core/timer.h"
+
+#include <algorithm>
+
+namespace yoke {
+
+Timer::~Timer() { cancel(); }
+
+void Timer::cancel() {
+  if (list_ == nullptr) return;
+  if (prev_ != nullptr) prev_->next_ = next_; else list_->head = next_;
+  if (next_ != nullptr) next_->prev_ = prev_; else list_->tail = prev_;
+  prev_ = next_ = nullptr;
+  list_ = nullptr;
+}
+
+TimerQueue::~TimerQueue() {
+  for (TimerList* list : lists_) {
+    while (list->head != nullptr) list->head->cancel();
+    delete list;
+  }
+}
+
+TimerList* TimerQueue::list_for(Milliseconds duration) {
+  for (TimerList* list : lists_) {
+    if (list->duration == duration) return list;
+  }
+  auto* list = new TimerList;
+  list->duration = duration;
+  lists_.push_back(list);
+  return list;
+}
+
+void TimerQueue::arm(Timer& timer, Milliseconds duration, TimePoint now) {
+  timer.cancel();
+  TimerList* list = list_for(std::max(duration, Milliseconds(0)));
+  timer.deadline_ = now + duration;
+  timer.list_ = list;
+  timer.prev_ = list->tail;
+  timer.next_ = nullptr;
+  if (list->tail != nullptr) list->tail->next_ = &timer; else list->head = &timer;
+  list->tail = &timer;
+}
+
+void TimerQueue::expire(TimePoint now) {
+  for (TimerList* list : lists_) {
+    while (list->head != nullptr && list->head->deadline_ <= now) {
+      Timer* timer = list->head;
+      timer->cancel();
+      if (timer->handler_ != nullptr) timer->handler_->on_timer(*timer);
+    }
+  }
+}
+
+int TimerQueue::wait_ms(TimePoint now) const {
+  bool any = false;
+  TimePoint earliest{};
+  for (const TimerList* list : lists_) {
+    if (list->head == nullptr) continue;
+    if (!any || list->head->deadline_ < earliest) earliest = list->head->deadline_;
+    any = true;
+  }
+  if (!any) return -1;
+  if (earliest <= now) return 0;
+  auto wait = std::chrono::ceil<Milliseconds>(earliest - now).count();
+  return static_cast<int>(std::min<long long>(wait, 60'000));
+}
+
+}  // namespace yoke

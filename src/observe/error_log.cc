@@ -1,0 +1,64 @@
+#include "yoke/observe/error_log.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+
+namespace yoke::observe {
+namespace {
+
+constexpr std::string_view kLevelNames[] = {"debug", "info", "notice", "warn",
+                                            "error", "crit", "alert",  "emerg"};
+
+std::atomic<int> log_fd{STDERR_FILENO};
+std::atomic<int> min_level{static_cast<int>(LogLevel::kError)};
+
+}  // namespace
+
+bool parse_log_level(std::string_view text, LogLevel& out) {
+  for (std::size_t i = 0; i < std::size(kLevelNames); ++i) {
+    if (kLevelNames[i] == text) {
+      out = static_cast<LogLevel>(i);
+      return true;
+    }
+  }
+  return false;
+}
+
+bool open_error_log(const std::string& path, LogLevel level, std::string& error) {
+  int fd = STDERR_FILENO;
+  if (!path.empty() && path != "stderr") {
+    fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (fd < 0) {
+      error = "cannot open error log \"" + path + "\": " + std::strerror(errno);
+      return false;
+    }
+  }
+  int previous = log_fd.exchange(fd);
+  if (previous != STDERR_FILENO && previous != fd) ::close(previous);
+  min_level = static_cast<int>(level);
+  return true;
+}
+
+bool log_enabled(LogLevel level) { return static_cast<int>(level) >= min_level.load(); }
+
+void log_line(LogLevel level, std::string_view message) {
+  if (!log_enabled(level)) return;
+  char stamp[32];
+  std::time_t now = std::time(nullptr);
+  std::tm local{};
+  localtime_r(&now, &local);
+  std::size_t stamp_length = std::strftime(stamp, sizeof stamp, "%Y/%m/%d %H:%M:%S", &local);
+  std::string line;
+  line.reserve(stamp_length + message.size() + 16);
+  line.append(stamp, stamp_length).append(" [").append(kLevelNames[static_cast<int>(level)]);
+  line.append("] ").append(message).push_back('\n');
+  // One write per line: O_APPEND keeps lines from different threads whole.
+  [[maybe_unused]] auto written = ::write(log_fd.load(), line.data(), line.size());
+}
+
+}  // namespace yoke::observe

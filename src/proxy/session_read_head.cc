@@ -1,0 +1,170 @@
+// Phase "read request head" and the session's life between requests.
+#include <sys/epoll.h>
+
+#include "client_session.h"
+#include "worker.h"
+#include "yoke/core/socket.h"
+#include "yoke/http1/parser.h"
+#include "yoke/observe/error_log.h"
+#include "yoke/router/uri.h"
+
+namespace yoke::proxy {
+
+ClientSession::ClientSession(Worker& worker, int fd, std::size_t listener,
+                             const SocketAddress& peer, const SocketAddress& local)
+    : worker_(worker), fd_(fd), listener_(listener), peer_(peer), local_(local) {
+  client_timer_.bind(this);
+  upstream_timer_.bind(this);
+  remote_addr_ = peer_.host_text();
+  remote_port_ = std::to_string(peer_.port());
+}
+
+ClientSession::~ClientSession() {
+  return_buffer(client_in_);
+  return_buffer(client_out_);
+  return_buffer(upstream_in_);
+  return_buffer(upstream_out_);
+}
+
+void ClientSession::start() {
+  worker_.add_session(this);
+  if (!worker_.loop().watch(fd_, this)) {
+    close();
+    return;
+  }
+  arm_client_timer();
+}
+
+void ClientSession::on_io(std::uint32_t events) {
+  if (phase_ == Phase::kClosed) return;
+  if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) readable_ = true;
+  if (events & (EPOLLOUT | EPOLLHUP | EPOLLERR)) writable_ = true;
+  pump();
+}
+
+// Runs phases until one waits for I/O. A phase that ends (a response finished, a pipelined
+// request is next) hands over by changing phase_; the loop, not recursion, moves on.
+void ClientSession::pump() {
+  for (int step = 0; step < 4096; ++step) {
+    Phase before = phase_;
+    switch (phase_) {
+      case Phase::kReadingHead: pump_reading_head(); break;
+      case Phase::kProxying: pump_proxying(); break;
+      case Phase::kTunnel: pump_tunnel(); break;
+      case Phase::kLocalResponse: pump_local_response(); break;
+      case Phase::kLingering: pump_lingering(); break;
+      case Phase::kClosed: return;
+    }
+    if (phase_ == before) return;
+  }
+}
+
+Buffer* ClientSession::take_buffer(Buffer*& slot) {
+  if (slot == nullptr) slot = worker_.buffers().acquire();
+  return slot;
+}
+
+void ClientSession::return_buffer(Buffer*& slot) {
+  worker_.buffers().release(slot);
+  slot = nullptr;
+}
+
+// Reads what the client sent into client_in_. Returns true when bytes arrived.
+bool ClientSession::read_client() {
+  if (!readable_ || client_eof_) return false;
+  Buffer& in = *take_buffer(client_in_);
+  if (in.writable() == 0) in.compact();
+  if (in.writable() == 0) return false;
+  IoResult result = read_some(fd_, in.write_position(), in.writable());
+  if (result.kind == IoResult::Kind::kDone) {
+    in.commit(result.bytes);
+    return true;
+  }
+  if (result.kind == IoResult::Kind::kWouldBlock) {
+    readable_ = false;
+  } else {
+    client_eof_ = true;
+    readable_ = false;
+  }
+  return false;
+}
+
+void ClientSession::pump_reading_head() {
+  for (;;) {
+    bool got = read_client();
+    if (client_in_ == nullptr || client_in_->empty()) {
+      if (client_eof_) return close();
+      // Idle between requests: hold no buffer (RSS per idle connection).
+      if (!got) {
+        return_buffer(client_in_);
+        return arm_client_timer();
+      }
+      continue;
+    }
+    if (!head_started_) {
+      head_started_ = true;
+      arm_client_timer();
+    }
+    const auto& server = *worker_.routes().listeners()[listener_].default_server->config;
+    http1::Limits limits;
+    limits.max_field_line = server.large_header_buffer_size;
+    limits.max_head = std::min<std::size_t>(server.large_header_buffer_size * server.large_header_buffers,
+                                            client_in_->capacity());
+    limits.max_request_line = server.large_header_buffer_size;
+    http1::RequestHead& head = worker_.scratch().request;
+    http1::ParseResult parsed = http1::parse_request_head(client_in_->readable(), limits, head);
+    if (parsed.state == http1::ParseState::kComplete) return handle_head(head);
+    if (parsed.state == http1::ParseState::kError) {
+      observe::log_line(observe::LogLevel::kInfo,
+                        "client " + peer_.host_text() + " sent invalid request: " +
+                            std::string(parsed.reason));
+      return respond_local(parsed.status, {}, true);
+    }
+    if (client_eof_) return close();
+    if (!got && !readable_) return;
+  }
+}
+
+void ClientSession::arm_client_timer() {
+  if (phase_ != Phase::kReadingHead) return;
+  const auto& server = *worker_.routes().listeners()[listener_].default_server->config;
+  bool waiting_for_head = head_started_ || requests_ == 0;
+  worker_.loop().arm(client_timer_,
+                     waiting_for_head ? server.client_header_timeout : keepalive_timeout_);
+}
+
+void ClientSession::on_timer(Timer& timer) {
+  if (phase_ == Phase::kClosed) return;
+  if (&timer == &upstream_timer_) {
+    return fail_attempt(AttemptFailure::kTimeout, "upstream timed out");
+  }
+  if (phase_ == Phase::kReadingHead && head_started_) {
+    // nginx closes without a response on client_header_timeout; answering 408 tells the
+    // client what happened, which is what RFC 9110 §15.5.9 is for.
+    return respond_local(408, {}, true);
+  }
+  close();
+}
+
+void ClientSession::on_worker_stopping() {
+  if (phase_ == Phase::kReadingHead && !head_started_) return close();
+  close_after_ = true;
+}
+
+void ClientSession::close() {
+  if (phase_ == Phase::kClosed) return;
+  phase_ = Phase::kClosed;
+  client_timer_.cancel();
+  upstream_timer_.cancel();
+  if (upstream_ != nullptr) {
+    upstream_->close();
+    upstream_ = nullptr;
+  }
+  worker_.loop().unwatch(fd_);
+  close_fd(fd_);
+  fd_ = -1;
+  worker_.remove_session(this);
+  worker_.loop().retire(this);
+}
+
+}  // namespace yoke::proxy

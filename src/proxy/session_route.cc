@@ -1,0 +1,56 @@
+// Phase "route": pick the virtual server by Host and the location by path, then either answer
+// locally (return, errors) or start proxying.
+#include "client_session.h"
+#include "worker.h"
+#include "yoke/http1/parser.h"
+#include "yoke/router/uri.h"
+
+namespace yoke::proxy {
+namespace {
+
+// RFC 9110 §9.2.2: methods whose repetition has the same effect; only these are retried
+// unless proxy_next_upstream non_idempotent is set (nginx 1.9.13+ behaves the same).
+bool is_idempotent(std::string_view method) {
+  return method == "GET" || method == "HEAD" || method == "PUT" || method == "DELETE" ||
+         method == "OPTIONS" || method == "TRACE";
+}
+
+}  // namespace
+
+void ClientSession::handle_head(const http1::RequestHead& head) {
+  client_timer_.cancel();
+  head_started_ = false;
+  ++requests_;
+  exchange_start_ = worker_.loop().now();
+  head_size_ = head.head_size;
+  head_request_ = head.method == "HEAD";
+  idempotent_ = is_idempotent(head.method);
+  upgrade_ = head.upgrade;
+  client_keep_alive_ = head.keep_alive;
+  client_version_minor_ = head.version_minor;
+  expect_continue_ = head.expect_continue;
+  server_ = &worker_.routes().select_server(listener_, head.host);
+  capture_log_fields(head);
+  if (!router::normalize_path(head.path, uri_)) return respond_local(400, {}, true);
+  route_ = worker_.routes().select_route(*server_, uri_);
+  if (route_ == nullptr) return respond_local(404, {}, false);
+  const config::Location& location = *route_->config;
+  keepalive_timeout_ = location.keepalive_timeout;
+  if (requests_ >= location.keepalive_requests) client_keep_alive_ = false;
+  if (location.client_max_body_size != 0 && head.body == http1::BodyKind::kContentLength &&
+      head.content_length > location.client_max_body_size) {
+    return respond_local(413, {}, true);
+  }
+  if (location.return_action) {
+    const config::Return& action = *location.return_action;
+    bool redirect = action.status == 301 || action.status == 302 || action.status == 303 ||
+                    action.status == 307 || action.status == 308;
+    // The request body is not read for a local answer: close unless there is none.
+    bool close_after = head.body != http1::BodyKind::kNone;
+    if (redirect) return respond_local(action.status, {}, close_after, action.text);
+    return respond_local(action.status, action.text, close_after);
+  }
+  begin_proxy(head);
+}
+
+}  // namespace yoke::proxy

@@ -1,0 +1,173 @@
+// Phases "choose upstream" and "connect": balancing, attempts, retries (proxy_next_upstream)
+// and the mapping of failures to 502 / 503 / 504.
+#include "client_session.h"
+#include "worker.h"
+#include "yoke/observe/error_log.h"
+
+namespace yoke::proxy {
+
+void ClientSession::begin_proxy(const http1::RequestHead& head) {
+  const config::Location& location = *route_->config;
+  if (head.body == http1::BodyKind::kChunked && location.proxy_http_version_minor == 0) {
+    return respond_local(411, {}, true);  // HTTP/1.0 upstreams cannot take a chunked body
+  }
+  phase_ = Phase::kProxying;
+  UpstreamRuntime& runtime = worker_.upstream(route_->upstream);
+  tried_.reset(runtime.balancer->host_set().hosts.size());
+  attempts_ = 0;
+  body_consumed_ = false;
+  response_head_sent_ = false;
+  forwarded_for_ = {};
+  take_buffer(upstream_out_);
+  if (expect_continue_ && head.body != http1::BodyKind::kNone &&
+      client_in_->size() == head.head_size && client_version_minor_ == 1) {
+    // RFC 9110 §10.1.1: we will read the body, so tell the client to send it.
+    Buffer& out = *take_buffer(client_out_);
+    out.append("HTTP/1.1 100 Continue\r\n\r\n");
+    to_client_ = Outgoing{};
+    to_client_.generated = &out;
+  }
+  current_head_ = &head;
+  start_attempt();
+}
+
+void ClientSession::start_attempt() {
+  UpstreamRuntime& runtime = worker_.upstream(route_->upstream);
+  balancing::LbContext context;
+  context.now = worker_.loop().now();
+  context.attempt = attempts_;
+  const balancing::Host* host = runtime.balancer->choose(context, tried_);
+  if (host == nullptr) {
+    observe::log_line(observe::LogLevel::kError,
+                      "no live upstreams while connecting to upstream \"" +
+                          runtime.balancer->host_set().upstream + "\"");
+    current_head_ = nullptr;
+    return respond_local(attempts_ == 0 ? 503 : 502, {}, !request_body_.done());
+  }
+  tried_.mark(host->index);
+  ++attempts_;
+  if (!connect_attempt(*host)) {
+    runtime.balancer->on_request_start(*host);
+    return fail_attempt(AttemptFailure::kError, "connect() failed");
+  }
+  runtime.balancer->on_request_start(*host);
+  if (!write_request_head()) {
+    current_head_ = nullptr;
+    return respond_local(500, {}, true);
+  }
+  current_head_ = nullptr;
+  arm_upstream_timer();
+  pump_proxying();
+}
+
+bool ClientSession::connect_attempt(const balancing::Host& host) {
+  UpstreamRuntime& runtime = worker_.upstream(route_->upstream);
+  attempt_start_ = worker_.loop().now();
+  upstream_addr_ = host.address.to_string();
+  UpstreamConnection* connection = runtime.pool->take(host.index);
+  if (connection != nullptr) {
+    connection->reused = true;
+  } else {
+    connection = UpstreamConnection::open(worker_, route_->upstream, host);
+    if (connection == nullptr) return false;
+    connection->reused = false;
+  }
+  connection->attach(this);
+  upstream_ = connection;
+  request_sent_ = false;
+  upstream_eof_ = false;
+  truncated_ = false;
+  response_head_parsed_ = false;
+  response_status_ = 0;
+  // The request goes out again from its first byte.
+  take_buffer(upstream_out_)->clear();
+  to_upstream_ = Outgoing{};
+  to_upstream_.generated = upstream_out_;
+  to_upstream_.source = client_in_;
+  to_upstream_.source_offset = head_size_;
+  to_upstream_.consume_source = false;
+  if (upstream_in_ != nullptr) upstream_in_->clear();
+  return true;
+}
+
+bool ClientSession::may_retry(AttemptFailure failure) const {
+  const config::NextUpstream& next = route_->config->next_upstream;
+  if (next.off || body_consumed_ || response_head_sent_) return false;
+  bool condition = (failure == AttemptFailure::kError && next.error) ||
+                   (failure == AttemptFailure::kTimeout && next.timeout) ||
+                   (failure == AttemptFailure::kInvalidHeader && next.invalid_header) ||
+                   failure == AttemptFailure::kStatus;
+  if (!condition) return false;
+  // nginx: a non-idempotent request is not passed on once it was sent to a server.
+  if (!idempotent_ && request_sent_ && !next.non_idempotent) return false;
+  int tries = route_->config->next_upstream_tries;
+  if (tries != 0 && attempts_ >= tries) return false;
+  Milliseconds limit = route_->config->next_upstream_timeout;
+  if (limit.count() != 0 && worker_.loop().now() - exchange_start_ >= limit) return false;
+  return true;
+}
+
+void ClientSession::fail_attempt(AttemptFailure failure, std::string_view reason) {
+  if (response_head_sent_ || upstream_ == nullptr) return close();
+  UpstreamConnection& connection = *upstream_;
+  const balancing::Host& host = connection.host();
+  observe::log_line(observe::LogLevel::kError,
+                    std::string(reason) + " while talking to upstream \"" + host.name + "\" (" +
+                        upstream_addr_ + "), client: " + peer_.host_text());
+  // A pooled connection the server closed before answering is not the server's fault:
+  // try once more on a fresh connection to the same host (RFC 9112 §9.3.1 retry rule).
+  bool stale = connection.reused && failure == AttemptFailure::kError && !response_head_parsed_ &&
+               !body_consumed_ && (idempotent_ || !request_sent_);
+  bool counts = failure != AttemptFailure::kStatus && !stale;
+  finish_attempt(counts);
+  release_upstream(false);
+  if (stale) {
+    if (!connect_attempt(host)) return fail_attempt(AttemptFailure::kError, "connect() failed");
+    worker_.upstream(route_->upstream).balancer->on_request_start(host);
+    reparse_head();
+    if (!write_request_head()) return respond_local(500, {}, true);
+    current_head_ = nullptr;
+    arm_upstream_timer();
+    return pump_proxying();
+  }
+  if (may_retry(failure)) {
+    reparse_head();
+    return start_attempt();
+  }
+  respond_local(failure == AttemptFailure::kTimeout ? 504 : 502, {}, !request_body_.done());
+}
+
+void ClientSession::finish_attempt(bool failed) {
+  if (upstream_ == nullptr) return;
+  auto latency = std::chrono::duration_cast<Microseconds>(worker_.loop().now() - attempt_start_);
+  worker_.upstream(route_->upstream)
+      .balancer->on_request_end(upstream_->host(), failed, latency, worker_.loop().now());
+}
+
+void ClientSession::release_upstream(bool reusable) {
+  upstream_timer_.cancel();
+  if (upstream_ == nullptr) return;
+  UpstreamConnection* connection = upstream_;
+  upstream_ = nullptr;
+  connection->attach(nullptr);
+  const config::Upstream& config = *worker_.routes().upstreams()[route_->upstream].config;
+  ++connection->requests;
+  if (reusable && config.keepalive > 0 && connection->requests < config.keepalive_requests &&
+      !worker_.stopping()) {
+    worker_.upstream(route_->upstream).pool->put(connection, worker_.loop());
+  } else {
+    connection->close();
+  }
+}
+
+void ClientSession::arm_upstream_timer() {
+  if (upstream_ == nullptr) return;
+  const config::Location& location = *route_->config;
+  Milliseconds timeout = !upstream_->connected ? location.proxy_connect_timeout
+                         : to_upstream_.pending() && !upstream_->writable
+                             ? location.proxy_send_timeout
+                             : location.proxy_read_timeout;
+  worker_.loop().arm(upstream_timer_, timeout);
+}
+
+}  // namespace yoke::proxy

@@ -1,0 +1,114 @@
+// Values of nginx variables for one request (ngx_http_variables.c), read while the upstream
+// head is written. Views point into the request head or into the session.
+#include <random>
+
+#include "client_session.h"
+#include "worker.h"
+#include "yoke/http1/message.h"
+
+namespace yoke::proxy {
+namespace {
+
+// Field name for $http_NAME: '_' in the variable matches '-' in the field (nginx).
+bool field_matches(std::string_view field, std::string_view variable_name) {
+  if (field.size() != variable_name.size()) return false;
+  for (std::size_t i = 0; i < field.size(); ++i) {
+    char a = field[i] == '-' ? '_' : field[i];
+    char b = variable_name[i];
+    if (a >= 'A' && a <= 'Z') a = static_cast<char>(a - 'A' + 'a');
+    if (b >= 'A' && b <= 'Z') b = static_cast<char>(b - 'A' + 'a');
+    if (a != b) return false;
+  }
+  return true;
+}
+
+// Finds NAME in "a=1&NAME=2" (separator '&') or "a=1; NAME=2" (separator ';').
+std::string_view find_pair(std::string_view list, std::string_view name, char separator) {
+  while (!list.empty()) {
+    std::size_t end = list.find(separator);
+    std::string_view pair = list.substr(0, end);
+    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+    std::size_t equals = pair.find('=');
+    if (equals != std::string_view::npos && pair.substr(0, equals) == name) {
+      return pair.substr(equals + 1);
+    }
+    if (end == std::string_view::npos) break;
+    list.remove_prefix(end + 1);
+  }
+  return {};
+}
+
+std::string_view host_without_port(std::string_view host) {
+  if (!host.empty() && host.front() == '[') return host.substr(0, host.find(']') + 1);
+  return host.substr(0, host.find(':'));
+}
+
+thread_local std::mt19937_64 request_id_random{std::random_device{}()};
+
+}  // namespace
+
+std::string_view ClientSession::forwarded_for() const { return forwarded_for_; }
+
+std::string_view ClientSession::value(router::VariableId id, std::string_view name) const {
+  const http1::RequestHead& head = *current_head_;
+  auto* self = const_cast<ClientSession*>(this);
+  std::string& text = self->worker_.scratch().text;
+  switch (id) {
+    case router::VariableId::kHost: {
+      std::string_view host = host_without_port(head.host);
+      return host.empty() ? std::string_view(server_->primary_name) : host;
+    }
+    case router::VariableId::kRemoteAddr:
+    case router::VariableId::kProxyAddXForwardedFor:
+      return remote_addr_;
+    case router::VariableId::kRemotePort:
+      return remote_port_;
+    case router::VariableId::kBinaryRemoteAddr: {
+      const sockaddr* address = peer_.get();
+      if (address->sa_family == AF_INET) {
+        const auto* v4 = reinterpret_cast<const sockaddr_in*>(address);
+        return {reinterpret_cast<const char*>(&v4->sin_addr), 4};
+      }
+      const auto* v6 = reinterpret_cast<const sockaddr_in6*>(address);
+      return {reinterpret_cast<const char*>(&v6->sin6_addr), 16};
+    }
+    case router::VariableId::kScheme: return "http";
+    case router::VariableId::kRequestUri: return head.target;
+    case router::VariableId::kUri: return uri_;
+    case router::VariableId::kArgs: return head.query;
+    case router::VariableId::kServerPort:
+      text = std::to_string(local_.port());
+      return text;
+    case router::VariableId::kServerName: return server_->primary_name;
+    case router::VariableId::kRequestMethod: return head.method;
+    case router::VariableId::kProxyHost: return route_->config->proxy_pass->host_text;
+    case router::VariableId::kRequestId: {
+      if (self->request_id_[0] == 0) {
+        static constexpr char kHex[] = "0123456789abcdef";
+        std::uint64_t high = request_id_random(), low = request_id_random();
+        for (int i = 0; i < 16; ++i) {
+          self->request_id_[i] = kHex[(high >> (i * 4)) & 0xf];
+          self->request_id_[16 + i] = kHex[(low >> (i * 4)) & 0xf];
+        }
+      }
+      return {request_id_, 32};
+    }
+    case router::VariableId::kHttpField:
+      for (std::size_t i = 0; i < head.header_count; ++i) {
+        if (field_matches(head.headers[i].name, name)) return head.headers[i].value;
+      }
+      return {};
+    case router::VariableId::kArg: return find_pair(head.query, name, '&');
+    case router::VariableId::kCookie:
+      for (std::size_t i = 0; i < head.header_count; ++i) {
+        if (!http1::iequals(head.headers[i].name, "cookie")) continue;
+        std::string_view found = find_pair(head.headers[i].value, name, ';');
+        if (!found.empty()) return found;
+      }
+      return {};
+    case router::VariableId::kLiteral: break;
+  }
+  return {};
+}
+
+}  // namespace yoke::proxy

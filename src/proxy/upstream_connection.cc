@@ -1,0 +1,58 @@
+#include "upstream_connection.h"
+
+#include <cerrno>
+
+#include "worker.h"
+#include "yoke/core/socket.h"
+
+namespace yoke::proxy {
+
+UpstreamConnection::UpstreamConnection(Worker& worker, std::size_t upstream,
+                                       const balancing::Host& host, int fd)
+    : worker_(worker), upstream_(upstream), host_(&host), fd_(fd) {
+  idle_timer.bind(this);
+}
+
+UpstreamConnection::~UpstreamConnection() { close_fd(fd_); }
+
+UpstreamConnection* UpstreamConnection::open(Worker& worker, std::size_t upstream,
+                                             const balancing::Host& host) {
+  int fd = start_connect(host.address);
+  if (fd < 0) return nullptr;
+  auto* connection = new UpstreamConnection(worker, upstream, host, fd);
+  if (!worker.loop().watch(fd, connection)) {
+    int saved = errno;
+    delete connection;
+    errno = saved;
+    return nullptr;
+  }
+  return connection;
+}
+
+void UpstreamConnection::on_io(std::uint32_t events) {
+  if (closed_) return;
+  if (owner_ != nullptr) return owner_->on_upstream_io(events);
+  // Idle in the pool: any event means the server closed it or sent something unasked.
+  if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
+    worker_.upstream(upstream_).pool->remove(this);
+    close();
+  }
+}
+
+void UpstreamConnection::on_timer(Timer& /*timer*/) {
+  // keepalive_timeout of an idle pooled connection.
+  worker_.upstream(upstream_).pool->remove(this);
+  close();
+}
+
+void UpstreamConnection::close() {
+  if (closed_) return;
+  closed_ = true;
+  idle_timer.cancel();
+  worker_.loop().unwatch(fd_);
+  close_fd(fd_);
+  fd_ = -1;
+  worker_.loop().retire(this);
+}
+
+}  // namespace yoke::proxy

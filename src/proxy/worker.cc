@@ -1,0 +1,136 @@
+#include "worker.h"
+
+#include "client_session.h"
+#include "listener.h"
+#include "yoke/core/socket.h"
+#include "yoke/observe/error_log.h"
+
+namespace yoke::proxy {
+namespace {
+// Every buffer is 32 KiB: it holds the largest head allowed by default
+// (large_client_header_buffers 4 8k) and moves bodies in large enough steps.
+constexpr std::size_t kBufferSize = 32 * 1024;
+constexpr Milliseconds kLogFlushInterval{1000};
+}  // namespace
+
+// Ends a graceful stop after the grace period, and flushes access logs once a second.
+class Worker::GraceHandler final : public TimerHandler {
+ public:
+  explicit GraceHandler(Worker& worker) : worker_(worker) {}
+  void on_timer(Timer& timer) override {
+    if (&timer == &worker_.grace_timer_) return worker_.request_stop(true);
+    for (auto& log : worker_.access_logs_) log->flush();
+    worker_.loop_.arm(timer, kLogFlushInterval);
+  }
+  Timer flush_timer;
+
+ private:
+  Worker& worker_;
+};
+
+Worker::Worker(int id, std::shared_ptr<const router::RouteTable> routes)
+    : id_(id), routes_(std::move(routes)), buffers_(kBufferSize) {
+  grace_handler_ = std::make_unique<GraceHandler>(*this);
+  grace_timer_.bind(grace_handler_.get());
+  grace_handler_->flush_timer.bind(grace_handler_.get());
+  for (const auto& entry : routes_->upstreams()) {
+    UpstreamRuntime runtime;
+    runtime.balancer = std::make_unique<upstream::UpstreamBalancer>(
+        entry.hosts, *entry.policy, entry.config->policy_args);
+    runtime.pool = std::make_unique<UpstreamPool>(entry.hosts->hosts.size(), entry.config->keepalive,
+                                                  entry.config->keepalive_timeout);
+    upstreams_.push_back(std::move(runtime));
+  }
+}
+
+Worker::~Worker() {
+  while (sessions_ != nullptr) sessions_->close();
+  for (auto& runtime : upstreams_) runtime.pool->close_all();
+  for (auto& log : access_logs_) log->flush();
+}
+
+bool Worker::open_listeners(std::string& error) {
+  const auto& specs = routes_->listeners();
+  for (std::size_t i = 0; i < specs.size(); ++i) {
+    const config::Listen& listen = specs[i].listen;
+    // Each worker has its own socket per address, so SO_REUSEPORT is always on.
+    int fd = open_listener(listen.address, true, listen.backlog, error);
+    if (fd < 0) return false;
+    auto listener = std::make_unique<Listener>(*this, i, fd, listen.address);
+    if (!loop_.watch_readable(fd, listener.get())) {
+      error = "cannot watch listener " + listen.address.to_string();
+      return false;
+    }
+    listeners_.push_back(std::move(listener));
+  }
+  return true;
+}
+
+AccessLogWriter* Worker::access_log(const std::string& path) {
+  for (auto& log : access_logs_) {
+    if (log->path() == path) return log->ok() ? log.get() : nullptr;
+  }
+  return nullptr;
+}
+
+void Worker::run() {
+  for (const auto& server : routes_->config().http.servers) {
+    for (const auto& location : server.locations) {
+      if (!location.access_log.enabled || access_log(location.access_log.path) != nullptr) continue;
+      auto writer = std::make_unique<AccessLogWriter>(location.access_log.path);
+      if (!writer->ok()) observe::log_line(observe::LogLevel::kError, writer->error());
+      access_logs_.push_back(std::move(writer));
+    }
+  }
+  if (!access_logs_.empty()) loop_.arm(grace_handler_->flush_timer, kLogFlushInterval);
+  loop_.run();
+  for (auto& log : access_logs_) log->flush();
+}
+
+void Worker::request_stop(bool immediate) {
+  loop_.post([this, immediate] {
+    if (immediate) {
+      while (sessions_ != nullptr) sessions_->close();
+      loop_.stop();
+      return;
+    }
+    begin_stop();
+  });
+}
+
+void Worker::begin_stop() {
+  if (stopping_) return;
+  stopping_ = true;
+  for (auto& listener : listeners_) listener->close();
+  for (auto& runtime : upstreams_) runtime.pool->close_all();
+  for (ClientSession* session = sessions_; session != nullptr;) {
+    ClientSession* next = session->list_next;
+    session->on_worker_stopping();
+    session = next;
+  }
+  loop_.arm(grace_timer_, routes_->config().shutdown_grace);
+  check_stopped();
+}
+
+void Worker::check_stopped() {
+  if (stopping_ && session_count_ == 0) loop_.stop();
+}
+
+void Worker::add_session(ClientSession* session) {
+  session->list_prev = nullptr;
+  session->list_next = sessions_;
+  if (sessions_ != nullptr) sessions_->list_prev = session;
+  sessions_ = session;
+  ++session_count_;
+}
+
+void Worker::remove_session(ClientSession* session) {
+  if (session->list_prev != nullptr) session->list_prev->list_next = session->list_next;
+  else sessions_ = session->list_next;
+  if (session->list_next != nullptr) session->list_next->list_prev = session->list_prev;
+  session->list_prev = session->list_next = nullptr;
+  --session_count_;
+  check_stopped();
+}
+
+}  // namespace yoke::proxy

@@ -1,0 +1,85 @@
+#pragma once
+// A worker thread's world: its event loop, its SO_REUSEPORT listeners, its client sessions,
+// and per upstream its balancer and keep-alive pool. Nothing here is shared with other
+// workers; the only inputs from outside are the immutable RouteTable and loop.post() tasks.
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "yoke/core/buffer.h"
+#include "yoke/core/event_loop.h"
+#include "yoke/http1/message.h"
+#include "yoke/router/route_table.h"
+#include "yoke/upstream/upstream_balancer.h"
+
+#include "access_log.h"
+#include "upstream_pool.h"
+
+namespace yoke::proxy {
+
+class ClientSession;
+class Listener;
+
+struct UpstreamRuntime {
+  std::unique_ptr<upstream::UpstreamBalancer> balancer;
+  std::unique_ptr<UpstreamPool> pool;
+};
+
+// Parse results shared by one worker's sessions: a head is parsed and used within one call,
+// so one scratch copy per worker replaces a 3 KiB array per connection.
+struct Scratch {
+  http1::RequestHead request;
+  http1::ResponseHead response;
+  std::string text;  // for building URIs and log lines
+};
+
+class Worker {
+ public:
+  Worker(int id, std::shared_ptr<const router::RouteTable> routes);
+  ~Worker();
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  // Opens this worker's listeners; returns false with error set (e.g. port in use).
+  bool open_listeners(std::string& error);
+  // Runs the event loop on the calling thread until stopped.
+  void run();
+  // Thread-safe: stop accepting, let sessions finish; the loop ends when none remain or
+  // after grace. immediate: close everything now.
+  void request_stop(bool immediate);
+
+  EventLoop& loop() { return loop_; }
+  BufferPool& buffers() { return buffers_; }
+  Scratch& scratch() { return scratch_; }
+  const router::RouteTable& routes() const { return *routes_; }
+  UpstreamRuntime& upstream(std::size_t index) { return upstreams_[index]; }
+  AccessLogWriter* access_log(const std::string& path);
+  bool logs_access() const { return !access_logs_.empty(); }
+  int id() const { return id_; }
+  bool stopping() const { return stopping_; }
+
+  void add_session(ClientSession* session);
+  void remove_session(ClientSession* session);
+
+ private:
+  void begin_stop();
+  void check_stopped();
+
+  int id_;
+  std::shared_ptr<const router::RouteTable> routes_;
+  EventLoop loop_;
+  BufferPool buffers_;
+  Scratch scratch_;
+  std::vector<UpstreamRuntime> upstreams_;
+  std::vector<std::unique_ptr<Listener>> listeners_;
+  std::vector<std::unique_ptr<AccessLogWriter>> access_logs_;
+  ClientSession* sessions_ = nullptr;  // intrusive list of live sessions
+  std::size_t session_count_ = 0;
+  bool stopping_ = false;
+  Timer grace_timer_;
+  class GraceHandler;
+  std::unique_ptr<GraceHandler> grace_handler_;
+};
+
+}  // namespace yoke::proxy

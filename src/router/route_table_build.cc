@@ -1,0 +1,134 @@
+// Building the routing snapshot from a validated Config.
+#include <re2/re2.h>
+
+#include <algorithm>
+
+#include "yoke/balancing/policy.h"
+#include "yoke/http1/message.h"
+#include "yoke/router/route_table.h"
+
+namespace yoke::router {
+namespace {
+
+balancing::HostSetPtr make_host_set(const config::Upstream& upstream) {
+  auto set = std::make_shared<balancing::HostSet>();
+  set->upstream = upstream.name;
+  for (const auto& server : upstream.servers) {
+    for (const auto& address : server.addresses) {
+      balancing::Host host;
+      host.index = set->hosts.size();
+      host.name = server.name;
+      host.address = address;
+      host.weight = server.weight;
+      host.max_fails = server.max_fails;
+      host.fail_timeout = server.fail_timeout;
+      host.backup = server.backup;
+      host.down = server.down;
+      host.max_conns = server.max_conns;
+      set->hosts.push_back(std::move(host));
+    }
+  }
+  return set;
+}
+
+std::vector<UpstreamEntry> build_upstreams(const config::Config& config) {
+  std::vector<UpstreamEntry> entries;
+  for (const auto& upstream : config.http.upstreams) {
+    UpstreamEntry entry;
+    entry.config = &upstream;
+    entry.hosts = make_host_set(upstream);
+    entry.policy = balancing::find_policy(upstream.policy);
+    if (entry.policy == nullptr) {
+      throw config::ConfigError(upstream.where, "unknown balancing policy \"" + upstream.policy +
+                                                    "\" in upstream \"" + upstream.name + "\"");
+    }
+    entries.push_back(std::move(entry));
+  }
+  return entries;
+}
+
+std::size_t upstream_index(const std::vector<UpstreamEntry>& upstreams, const std::string& name,
+                           const config::SourceLocation& where) {
+  for (std::size_t i = 0; i < upstreams.size(); ++i) {
+    if (upstreams[i].config->name == name) return i;
+  }
+  throw config::ConfigError(where, "no upstream \"" + name + "\"");
+}
+
+Route build_route(const config::Location& location, const std::vector<UpstreamEntry>& upstreams) {
+  Route route;
+  route.config = &location;
+  if (location.match == config::LocationMatch::kRegex ||
+      location.match == config::LocationMatch::kRegexCaseless) {
+    RE2::Options options;
+    options.set_case_sensitive(location.match == config::LocationMatch::kRegex);
+    options.set_log_errors(false);
+    route.regex = std::make_shared<re2::RE2>(location.pattern, options);
+    if (!route.regex->ok()) {
+      throw config::ConfigError(location.where, "invalid regex \"" + location.pattern +
+                                                    "\": " + route.regex->error());
+    }
+  }
+  if (location.proxy_pass) {
+    route.upstream = upstream_index(upstreams, location.proxy_pass->upstream,
+                                    location.proxy_pass->where);
+  }
+  for (const auto& header : location.proxy_set_headers) {
+    HeaderRule rule;
+    rule.name = header.name;
+    rule.remove = header.value.source.empty();
+    rule.value = compile_template(header.value);
+    if (http1::iequals(rule.name, "host")) route.sets_host = true;
+    route.headers.push_back(std::move(rule));
+  }
+  return route;
+}
+
+std::unique_ptr<VirtualServer> build_server(const config::Server& server,
+                                            const std::vector<UpstreamEntry>& upstreams) {
+  auto built = std::make_unique<VirtualServer>();
+  built->config = &server;
+  built->primary_name = server.server_names.empty() ? "" : server.server_names.front();
+  for (const auto& location : server.locations) {
+    built->routes.push_back(build_route(location, upstreams));
+  }
+  return built;
+}
+
+// Groups servers by listen address; the first server (or the default_server one) is the
+// default for its address, as in nginx.
+void add_listens(const VirtualServer& server, std::vector<ListenerSpec>& listeners) {
+  for (const auto& listen : server.config->listens) {
+    auto same = std::find_if(listeners.begin(), listeners.end(), [&](const ListenerSpec& spec) {
+      return spec.listen.address == listen.address;
+    });
+    if (same == listeners.end()) {
+      listeners.push_back(ListenerSpec{listen, {&server}, &server});
+      continue;
+    }
+    same->servers.push_back(&server);
+    if (listen.default_server) {
+      if (same->listen.default_server) {
+        throw config::ConfigError(listen.where, "a duplicate default server for " +
+                                                    listen.address.to_string());
+      }
+      same->listen.default_server = true;
+      same->default_server = &server;
+    }
+  }
+}
+
+}  // namespace
+
+std::shared_ptr<const RouteTable> RouteTable::build(std::shared_ptr<const config::Config> config) {
+  auto table = std::make_shared<RouteTable>();
+  table->config_ = config;
+  table->upstreams_ = build_upstreams(*config);
+  for (const auto& server : config->http.servers) {
+    table->servers_.push_back(build_server(server, table->upstreams_));
+  }
+  for (const auto& server : table->servers_) add_listens(*server, table->listeners_);
+  return table;
+}
+
+}  // namespace yoke::router

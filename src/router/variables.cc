@@ -1,0 +1,73 @@
+#include "yoke/router/variables.h"
+
+#include <utility>
+
+namespace yoke::router {
+namespace {
+
+struct NamedVariable {
+  std::string_view name;
+  VariableId id;
+};
+
+constexpr NamedVariable kVariables[] = {
+    {"host", VariableId::kHost},
+    {"remote_addr", VariableId::kRemoteAddr},
+    {"remote_port", VariableId::kRemotePort},
+    {"binary_remote_addr", VariableId::kBinaryRemoteAddr},
+    {"proxy_add_x_forwarded_for", VariableId::kProxyAddXForwardedFor},
+    {"scheme", VariableId::kScheme},
+    {"request_uri", VariableId::kRequestUri},
+    {"uri", VariableId::kUri},
+    {"document_uri", VariableId::kUri},
+    {"args", VariableId::kArgs},
+    {"query_string", VariableId::kArgs},
+    {"server_port", VariableId::kServerPort},
+    {"server_name", VariableId::kServerName},
+    {"request_id", VariableId::kRequestId},
+    {"request_method", VariableId::kRequestMethod},
+    {"proxy_host", VariableId::kProxyHost},
+};
+
+struct Prefix {
+  std::string_view prefix;
+  VariableId id;
+};
+
+constexpr Prefix kPrefixes[] = {
+    {"http_", VariableId::kHttpField},
+    {"arg_", VariableId::kArg},
+    {"cookie_", VariableId::kCookie},
+};
+
+CompiledPart compile_variable(std::string_view name) {
+  for (const auto& variable : kVariables) {
+    if (variable.name == name) return {variable.id, {}};
+  }
+  for (const auto& prefix : kPrefixes) {
+    if (name.starts_with(prefix.prefix)) {
+      return {prefix.id, std::string(name.substr(prefix.prefix.size()))};
+    }
+  }
+  return {VariableId::kLiteral, {}};
+}
+
+}  // namespace
+
+CompiledTemplate compile_template(const config::ValueTemplate& value) {
+  CompiledTemplate compiled;
+  for (const auto& part : value.parts) {
+    CompiledPart next = part.is_variable ? compile_variable(part.text)
+                                         : CompiledPart{VariableId::kLiteral, part.text};
+    // Adjacent literals merge so expansion appends fewer pieces.
+    if (next.id == VariableId::kLiteral && !compiled.parts.empty() &&
+        compiled.parts.back().id == VariableId::kLiteral) {
+      compiled.parts.back().text += next.text;
+    } else if (next.id != VariableId::kLiteral || !next.text.empty()) {
+      compiled.parts.push_back(std::move(next));
+    }
+  }
+  return compiled;
+}
+
+}  // namespace yoke::router
