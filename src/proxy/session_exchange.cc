@@ -1,6 +1,8 @@
 // Phases "send request", "read response head" and "stream bodies": both directions move at
 // once (an upstream may answer before the upload ends), each with back-pressure: a side
 // whose peer cannot take more bytes stops reading, so memory stays bounded by the buffers.
+#include <sys/epoll.h>
+
 #include <cstring>
 
 #include "client_session.h"
@@ -59,6 +61,11 @@ bool ClientSession::pump_request() {
     }
     progress = progress || relayed == BodyRelay::Result::kProgress ||
                relayed == BodyRelay::Result::kDone;
+    std::uint64_t limit = route_->config->client_max_body_size;
+    if (limit != 0 && to_upstream_.body_bytes > limit && !response_head_sent_) {
+      respond_local(413, {}, true);  // a chunked body grew past client_max_body_size
+      return true;
+    }
     if (client_eof_ && !request_body_.done()) {
       close();  // the client went away in the middle of its request
       return true;

@@ -1,5 +1,7 @@
 // Values of nginx variables for one request (ngx_http_variables.c), read while the upstream
 // head is written. Views point into the request head or into the session.
+#include <netinet/in.h>
+
 #include <random>
 
 #include "client_session.h"

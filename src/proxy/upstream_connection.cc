@@ -1,5 +1,7 @@
 #include "upstream_connection.h"
 
+#include <sys/epoll.h>
+
 #include <cerrno>
 
 #include "worker.h"
