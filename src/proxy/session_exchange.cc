@@ -24,6 +24,11 @@ void ClientSession::pump_proxying() {
     bool progress = pump_request();
     if (phase_ != Phase::kProxying) return;
     progress = pump_response() || progress;
+    if (phase_ != Phase::kProxying) return;
+    if (!response_head_parsed_ && to_client_.pending()) {
+      // "100 Continue" for a client that waits before sending its body.
+      if (!flush(fd_, to_client_, writable_)) return close();
+    }
     if (!progress) break;
   }
   if (phase_ == Phase::kProxying) arm_upstream_timer();

@@ -120,6 +120,7 @@ void ClientSession::pump_reading_head() {
                             std::string(parsed.reason));
       return respond_local(parsed.status, {}, true);
     }
+    if (client_in_->size() >= client_in_->capacity()) return respond_local(431, {}, true);
     if (client_eof_) return close();
     if (!got && !readable_) return;
   }
