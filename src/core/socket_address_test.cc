@@ -37,9 +37,9 @@ TEST(SocketAddress, ParsesUnixPath) {
 
 TEST(SocketAddress, RejectsWhatIsNotANumericAddress) {
   SocketAddress address;
-  for (const char* text : {"", "10.0.0.1", "10.0.0.1:", "10.0.0.1:70000", "10.0.0.1:8x",
-                           "localhost:80", "::1:80", "[::1]", "[::1]80", "[nope]:80", "unix:",
-                           "1.2.3:80"}) {
+  for (const char* text :
+       {"", "10.0.0.1", "10.0.0.1:", "10.0.0.1:70000", "10.0.0.1:8x", "localhost:80", "::1:80",
+        "[::1]", "[::1]80", "[nope]:80", "unix:", "1.2.3:80"}) {
     EXPECT_FALSE(SocketAddress::parse_numeric(text, address)) << text;
   }
   std::string long_path = "unix:/" + std::string(sizeof(sockaddr_un::sun_path), 'a');

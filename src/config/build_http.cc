@@ -1,0 +1,44 @@
+// http { }: upstream blocks, server blocks and the settings servers and locations inherit.
+#include <algorithm>
+
+#include "config/build.h"
+#include "config/directive_checks.h"
+
+namespace yoke::config {
+namespace {
+
+void add_upstream(Http& http, Upstream upstream, const Argument& name) {
+  auto same_name = [&](const Upstream& existing) { return existing.name == upstream.name; };
+  if (std::any_of(http.upstreams.begin(), http.upstreams.end(), same_name)) {
+    fail(name.where, "duplicate upstream " + quote(upstream.name));
+  }
+  http.upstreams.push_back(std::move(upstream));
+}
+
+}  // namespace
+
+// Upstreams and settings are read first so that a server may name an upstream defined after
+// it, and inherit a setting written after it, as in nginx (which merges after parsing).
+Http build_http(const Directive& http_directive, const BuildOptions& options) {
+  require_block(http_directive);
+  require_args(http_directive, 0, 0);
+  Http http;
+  InheritedSettings settings;
+  std::vector<const Directive*> servers;
+  for (const auto& directive : http_directive.block) {
+    if (directive.name == "upstream") {
+      add_upstream(http, build_upstream(directive, options), directive.args.at(0));
+    } else if (directive.name == "server") {
+      servers.push_back(&directive);
+    } else if (!read_inherited_directive(directive, Level::kHttp, settings)) {
+      reject_directive(directive);
+    }
+  }
+  for (const Directive* server : servers) {
+    http.servers.push_back(build_server(*server, settings, http, options));
+  }
+  validate_http(http, http_directive.where);
+  return http;
+}
+
+}  // namespace yoke::config

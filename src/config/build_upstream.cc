@@ -1,0 +1,98 @@
+// upstream NAME { }: servers, the upstream keep-alive pool, and at most one balancing policy.
+// Policies are not known here: any directive a policy registered (yoke/balancing/policy.h) is
+// accepted, so adding a policy touches no config code.
+#include <climits>
+
+#include "config/build.h"
+#include "config/directive_checks.h"
+#include "yoke/balancing/policy.h"
+
+namespace yoke::config {
+namespace {
+
+std::string registered_policies() {
+  std::string names;
+  for (auto name : balancing::policy_names()) {
+    names += names.empty() ? "" : ", ";
+    names += name;
+  }
+  return names.empty() ? "none" : names;
+}
+
+[[noreturn]] void reject_upstream_directive(const Directive& directive) {
+  fail(directive.where, "unknown directive " + quote(directive.name) +
+                            " in upstream: neither an upstream directive (server, keepalive, "
+                            "keepalive_timeout, keepalive_requests) nor a registered balancing "
+                            "policy (" +
+                            registered_policies() + ")");
+}
+
+void read_policy(const Directive& directive, const balancing::PolicyFactory& factory,
+                 bool& policy_set, Upstream& upstream) {
+  require_no_block(directive);
+  if (policy_set) {
+    if (upstream.policy == directive.name) reject_duplicate(directive, true);
+    fail(directive.where, "balancing policy " + quote(directive.name) + " conflicts with " +
+                              quote(upstream.policy) + " set at " +
+                              upstream.policy_where.to_string() +
+                              ": an upstream has one balancing policy");
+  }
+  if (factory.validate != nullptr) {
+    if (auto error = factory.validate(directive.args)) fail(directive.where, *error);
+  }
+  policy_set = true;
+  upstream.policy = directive.name;
+  upstream.policy_args = directive.args;
+  upstream.policy_where = directive.where;
+}
+
+struct UpstreamOnce {
+  std::optional<int> keepalive;
+  std::optional<Duration> keepalive_timeout;
+  std::optional<int> keepalive_requests;
+  bool policy_set = false;
+};
+
+void read_upstream_directive(const Directive& directive, const BuildOptions& options,
+                             UpstreamOnce& once, Upstream& upstream) {
+  const std::string& name = directive.name;
+  if (name == "server") {
+    upstream.servers.push_back(build_upstream_server(directive, options));
+  } else if (name == "keepalive") {
+    require_simple(directive, 1);
+    set_once(directive, once.keepalive, count_value(directive, directive.args[0], 1, INT_MAX));
+  } else if (name == "keepalive_timeout") {
+    require_simple(directive, 1);
+    set_once(directive, once.keepalive_timeout,
+             duration_value(directive, directive.args[0], false));
+  } else if (name == "keepalive_requests") {
+    require_simple(directive, 1);
+    set_once(directive, once.keepalive_requests,
+             count_value(directive, directive.args[0], 1, INT_MAX));
+  } else if (const auto* factory = balancing::find_policy(name)) {
+    read_policy(directive, *factory, once.policy_set, upstream);
+  } else {
+    reject_upstream_directive(directive);
+  }
+}
+
+}  // namespace
+
+Upstream build_upstream(const Directive& directive, const BuildOptions& options) {
+  require_block(directive);
+  require_args(directive, 1, 1);
+  Upstream upstream;
+  upstream.name = directive.args[0].text;
+  upstream.where = directive.where;
+  UpstreamOnce once;
+  for (const auto& inner : directive.block) read_upstream_directive(inner, options, once, upstream);
+  if (upstream.servers.empty()) {
+    fail(directive.where, "no servers are inside upstream " + quote(upstream.name));
+  }
+  upstream.keepalive = once.keepalive.value_or(upstream.keepalive);
+  upstream.keepalive_timeout = once.keepalive_timeout.value_or(upstream.keepalive_timeout);
+  upstream.keepalive_requests = once.keepalive_requests.value_or(upstream.keepalive_requests);
+  return upstream;
+}
+
+}  // namespace yoke::config

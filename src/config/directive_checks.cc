@@ -1,0 +1,110 @@
+// Error wording follows nginx's (ngx_conf_handler, ngx_conf_set_*_slot) so that messages are
+// familiar and searchable; each one carries the offending token's file:line:column.
+#include "config/directive_checks.h"
+
+#include "config/durations.h"
+#include "yoke/balancing/policy.h"
+
+namespace yoke::config {
+namespace {
+
+// Every directive of every context: a name found here but used in the wrong block is "not
+// allowed here" rather than "unknown".
+constexpr std::string_view kKnownDirectives[] = {
+    // main, events
+    "worker_processes", "error_log", "pid", "events", "worker_connections",
+    "worker_shutdown_timeout", "http", "include",
+    // http, upstream, server, location
+    "upstream", "server", "keepalive", "listen", "server_name", "location", "proxy_pass", "return",
+    // inherited down http → server → location
+    "proxy_set_header", "proxy_http_version", "proxy_connect_timeout", "proxy_read_timeout",
+    "proxy_send_timeout", "proxy_next_upstream", "proxy_next_upstream_tries",
+    "proxy_next_upstream_timeout", "client_max_body_size", "client_body_timeout", "send_timeout",
+    "keepalive_timeout", "keepalive_requests", "access_log", "client_header_timeout",
+    "large_client_header_buffers"};
+
+bool is_known_directive(std::string_view name) {
+  for (auto known : kKnownDirectives) {
+    if (known == name) return true;
+  }
+  return balancing::find_policy(name) != nullptr;
+}
+
+}  // namespace
+
+std::string quote(std::string_view text) { return "\"" + std::string(text) + "\""; }
+
+void fail(const SourceLocation& where, const std::string& message) {
+  throw ConfigError(where, message);
+}
+
+void require_block(const Directive& directive) {
+  if (!directive.has_block) {
+    fail(directive.where, "directive " + quote(directive.name) + " has no opening \"{\"");
+  }
+}
+
+void require_no_block(const Directive& directive) {
+  if (directive.has_block) {
+    fail(directive.where, "directive " + quote(directive.name) + " is not terminated by \";\"");
+  }
+}
+
+void require_args(const Directive& directive, std::size_t min, std::size_t max) {
+  if (directive.args.size() < min || directive.args.size() > max) {
+    fail(directive.where, "invalid number of arguments in " + quote(directive.name) + " directive");
+  }
+}
+
+void require_simple(const Directive& directive, std::size_t count) {
+  require_no_block(directive);
+  require_args(directive, count, count);
+}
+
+void reject_directive(const Directive& directive) {
+  if (is_known_directive(directive.name)) {
+    fail(directive.where, quote(directive.name) + " directive is not allowed here");
+  }
+  fail(directive.where, "unknown directive " + quote(directive.name));
+}
+
+void reject_duplicate(const Directive& directive, bool already_set) {
+  if (already_set) fail(directive.where, quote(directive.name) + " directive is duplicate");
+}
+
+Duration duration_value(const Directive& directive, const Argument& argument, bool allow_zero) {
+  Duration value{};
+  ParseStatus status = parse_duration(argument.text, value);
+  std::string prefix = "invalid value " + quote(argument.text) + " in " + quote(directive.name) +
+                       " directive, expected ";
+  if (status == ParseStatus::kInvalid) {
+    fail(argument.where, prefix + "a time such as \"30s\", \"500ms\" or \"1m30s\"");
+  }
+  if (status == ParseStatus::kOutOfRange) fail(argument.where, prefix + "at most 365 days");
+  if (!allow_zero && value.count() == 0) fail(argument.where, prefix + "a time above zero");
+  return value;
+}
+
+std::uint64_t size_value(const Directive& directive, const Argument& argument) {
+  std::uint64_t value = 0;
+  ParseStatus status = parse_size(argument.text, value);
+  if (status != ParseStatus::kOk) {
+    fail(argument.where, "invalid value " + quote(argument.text) + " in " + quote(directive.name) +
+                             " directive, expected a size such as \"1024\", \"8k\" or \"1m\"" +
+                             (status == ParseStatus::kOutOfRange ? " (too large)" : ""));
+  }
+  return value;
+}
+
+int count_value(const Directive& directive, const Argument& argument, int min, int max) {
+  std::int64_t value = 0;
+  ParseStatus status = parse_count(argument.text, max, value);
+  if (status != ParseStatus::kOk || value < min) {
+    fail(argument.where, "invalid value " + quote(argument.text) + " in " + quote(directive.name) +
+                             " directive, expected a number from " + std::to_string(min) + " to " +
+                             std::to_string(max));
+  }
+  return static_cast<int>(value);
+}
+
+}  // namespace yoke::config

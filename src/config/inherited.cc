@@ -1,0 +1,80 @@
+// Merging inherited settings down the levels, like nginx's ngx_conf_merge_*_value macros.
+#include "config/inherited.h"
+
+#include "config/directive_checks.h"
+
+namespace yoke::config {
+namespace {
+
+template <typename T>
+void inherit(std::optional<T>& child, const std::optional<T>& parent) {
+  if (!child) child = parent;
+}
+
+}  // namespace
+
+bool read_inherited_directive(const Directive& directive, Level level,
+                              InheritedSettings& settings) {
+  bool server_only =
+      directive.name == "client_header_timeout" || directive.name == "large_client_header_buffers";
+  if (server_only && level == Level::kLocation) reject_directive(directive);
+  return read_proxy_directive(directive, settings) || read_client_directive(directive, settings);
+}
+
+InheritedSettings merge_settings(const InheritedSettings& parent, const InheritedSettings& child) {
+  InheritedSettings merged = child;
+  inherit(merged.proxy_set_headers, parent.proxy_set_headers);
+  inherit(merged.proxy_http_version_minor, parent.proxy_http_version_minor);
+  inherit(merged.proxy_connect_timeout, parent.proxy_connect_timeout);
+  inherit(merged.proxy_read_timeout, parent.proxy_read_timeout);
+  inherit(merged.proxy_send_timeout, parent.proxy_send_timeout);
+  inherit(merged.next_upstream, parent.next_upstream);
+  inherit(merged.next_upstream_tries, parent.next_upstream_tries);
+  inherit(merged.next_upstream_timeout, parent.next_upstream_timeout);
+  inherit(merged.client_max_body_size, parent.client_max_body_size);
+  inherit(merged.client_body_timeout, parent.client_body_timeout);
+  inherit(merged.send_timeout, parent.send_timeout);
+  inherit(merged.keepalive_timeout, parent.keepalive_timeout);
+  inherit(merged.keepalive_requests, parent.keepalive_requests);
+  inherit(merged.access_log, parent.access_log);
+  inherit(merged.client_header_timeout, parent.client_header_timeout);
+  inherit(merged.large_header_buffers, parent.large_header_buffers);
+  return merged;
+}
+
+// Defaults come from the model's own initialisers, so they are stated in one place (model.h).
+void apply_settings(const InheritedSettings& settings, Location& location) {
+  const Location defaults;
+  location.proxy_set_headers = settings.proxy_set_headers.value_or(defaults.proxy_set_headers);
+  location.proxy_http_version_minor =
+      settings.proxy_http_version_minor.value_or(defaults.proxy_http_version_minor);
+  location.proxy_connect_timeout =
+      settings.proxy_connect_timeout.value_or(defaults.proxy_connect_timeout);
+  location.proxy_read_timeout = settings.proxy_read_timeout.value_or(defaults.proxy_read_timeout);
+  location.proxy_send_timeout = settings.proxy_send_timeout.value_or(defaults.proxy_send_timeout);
+  location.next_upstream = settings.next_upstream.value_or(defaults.next_upstream);
+  location.next_upstream_tries =
+      settings.next_upstream_tries.value_or(defaults.next_upstream_tries);
+  location.next_upstream_timeout =
+      settings.next_upstream_timeout.value_or(defaults.next_upstream_timeout);
+  location.client_max_body_size =
+      settings.client_max_body_size.value_or(defaults.client_max_body_size);
+  location.client_body_timeout =
+      settings.client_body_timeout.value_or(defaults.client_body_timeout);
+  location.send_timeout = settings.send_timeout.value_or(defaults.send_timeout);
+  location.keepalive_timeout = settings.keepalive_timeout.value_or(defaults.keepalive_timeout);
+  location.keepalive_requests = settings.keepalive_requests.value_or(defaults.keepalive_requests);
+  location.access_log = settings.access_log.value_or(defaults.access_log);
+}
+
+void apply_settings(const InheritedSettings& settings, Server& server) {
+  const Server defaults;
+  server.client_header_timeout =
+      settings.client_header_timeout.value_or(defaults.client_header_timeout);
+  LargeHeaderBuffers buffers{defaults.large_header_buffers, defaults.large_header_buffer_size};
+  buffers = settings.large_header_buffers.value_or(buffers);
+  server.large_header_buffers = buffers.count;
+  server.large_header_buffer_size = buffers.size;
+}
+
+}  // namespace yoke::config

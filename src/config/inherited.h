@@ -1,0 +1,58 @@
+#pragma once
+// Settings that inherit down http → server → location, kept as "set at this level or not"
+// so they can be merged exactly as nginx's merge_loc_conf callbacks do: a value set at a lower
+// level wins, an unset one takes the parent's, and defaults apply only at the end.
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "yoke/config/model.h"
+
+namespace yoke::config {
+
+enum class Level { kHttp, kServer, kLocation };
+
+struct LargeHeaderBuffers {
+  int count = 4;
+  std::uint64_t size = 8192;
+};
+
+struct InheritedSettings {
+  // Set as a whole: a level with any proxy_set_header replaces the parent's entire list
+  // (nginx: the list is inherited only when the level defines none).
+  std::optional<std::vector<HeaderSetting>> proxy_set_headers;
+  std::optional<int> proxy_http_version_minor;
+  std::optional<Duration> proxy_connect_timeout;
+  std::optional<Duration> proxy_read_timeout;
+  std::optional<Duration> proxy_send_timeout;
+  std::optional<NextUpstream> next_upstream;
+  std::optional<int> next_upstream_tries;
+  std::optional<Duration> next_upstream_timeout;
+  std::optional<std::uint64_t> client_max_body_size;
+  std::optional<Duration> client_body_timeout;
+  std::optional<Duration> send_timeout;
+  std::optional<Duration> keepalive_timeout;
+  std::optional<int> keepalive_requests;
+  std::optional<AccessLog> access_log;
+  // http and server only: they act before a location is chosen.
+  std::optional<Duration> client_header_timeout;
+  std::optional<LargeHeaderBuffers> large_header_buffers;
+};
+
+// Reads directive into settings when it is an inheritable directive; returns false when it is
+// not one. Fails for errors, and with "not allowed here" for a server-only directive at
+// location level.
+bool read_inherited_directive(const Directive& directive, Level level, InheritedSettings& settings);
+
+// The proxy_* directives (inherited_proxy.cc); false when directive is not one of them.
+bool read_proxy_directive(const Directive& directive, InheritedSettings& settings);
+// The client-side directives (inherited_client.cc); false when directive is not one of them.
+bool read_client_directive(const Directive& directive, InheritedSettings& settings);
+
+// child with every unset value taken from parent.
+InheritedSettings merge_settings(const InheritedSettings& parent, const InheritedSettings& child);
+// Effective values with Yoke's defaults for anything still unset.
+void apply_settings(const InheritedSettings& settings, Location& location);
+void apply_settings(const InheritedSettings& settings, Server& server);
+
+}  // namespace yoke::config

@@ -1,0 +1,83 @@
+#include <gtest/gtest.h>
+
+#include "config/config_test_util.h"
+
+namespace yoke::config {
+namespace {
+
+using testing::load_error;
+
+constexpr const char* kMinimalHttp = "http { server { location / { return 204; } } }\n";
+
+TEST(ConfigModelMain, Defaults) {
+  Config config = load_config_text(kMinimalHttp, "min.conf");
+  EXPECT_EQ(config.file, "min.conf");
+  EXPECT_EQ(config.worker_processes, 0);
+  EXPECT_EQ(config.error_log_path, "");
+  EXPECT_EQ(config.error_log_level, "error");
+  EXPECT_EQ(config.pid_path, "");
+  EXPECT_EQ(config.worker_connections, 16384);
+  EXPECT_EQ(config.shutdown_grace, Duration(10000));
+  ASSERT_EQ(config.http.servers.size(), 1u);
+  EXPECT_TRUE(config.http.upstreams.empty());
+}
+
+TEST(ConfigModelMain, EveryMainDirective) {
+  Config config = load_config_text(std::string("worker_processes 4;\n"
+                                               "error_log /var/log/yoke/error.log warn;\n"
+                                               "pid /run/yoke.pid;\n"
+                                               "events { worker_connections 1024; }\n"
+                                               "worker_shutdown_timeout 30s;\n") +
+                                       kMinimalHttp,
+                                   "t.conf");
+  EXPECT_EQ(config.worker_processes, 4);
+  EXPECT_EQ(config.error_log_path, "/var/log/yoke/error.log");
+  EXPECT_EQ(config.error_log_level, "warn");
+  EXPECT_EQ(config.pid_path, "/run/yoke.pid");
+  EXPECT_EQ(config.worker_connections, 1024);
+  EXPECT_EQ(config.shutdown_grace, Duration(30000));
+}
+
+TEST(ConfigModelMain, AutoWorkersAndStderrLog) {
+  Config config = load_config_text(
+      std::string("worker_processes auto;\nerror_log stderr;\nevents {}\n") + kMinimalHttp,
+      "t.conf");
+  EXPECT_EQ(config.worker_processes, 0);
+  EXPECT_EQ(config.error_log_path, "");
+  EXPECT_EQ(config.error_log_level, "error");
+  EXPECT_EQ(config.worker_connections, 16384);
+}
+
+TEST(ConfigModelMain, BadMainValues) {
+  EXPECT_EQ(load_error("worker_processes 0;"),
+            "t.conf:1:18: invalid value \"0\" in \"worker_processes\" directive, expected a "
+            "number from 1 to 4096");
+  EXPECT_EQ(load_error("error_log x.log loud;"),
+            "t.conf:1:17: invalid log level \"loud\", expected one of: debug info notice warn "
+            "error crit alert emerg");
+  EXPECT_EQ(load_error("events { worker_connections 0; }"),
+            "t.conf:1:29: invalid value \"0\" in \"worker_connections\" directive, expected a "
+            "number from 1 to 2147483647");
+  EXPECT_EQ(load_error("events { listen 80; }"),
+            "t.conf:1:10: \"listen\" directive is not allowed here");
+  EXPECT_EQ(load_error("worker_shutdown_timeout 0;"),
+            "t.conf:1:25: invalid value \"0\" in \"worker_shutdown_timeout\" directive, expected "
+            "a time above zero");
+}
+
+TEST(ConfigModelMain, MainDirectivesAreOnceOnly) {
+  EXPECT_EQ(load_error("pid a;\npid b;"), "t.conf:2:1: \"pid\" directive is duplicate");
+  EXPECT_EQ(load_error(std::string(kMinimalHttp) + kMinimalHttp),
+            "t.conf:2:1: \"http\" directive is duplicate");
+}
+
+TEST(ConfigModelMain, HttpIsRequired) {
+  EXPECT_EQ(load_error("worker_processes 1;"),
+            "t.conf:1:1: no \"http\" block, expected one with at least one \"server\"");
+  EXPECT_EQ(load_error("http {\n}"),
+            "t.conf:1:1: no \"server\" block inside \"http\", expected at least one");
+  EXPECT_EQ(load_error("http;"), "t.conf:1:1: directive \"http\" has no opening \"{\"");
+}
+
+}  // namespace
+}  // namespace yoke::config

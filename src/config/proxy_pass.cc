@@ -1,0 +1,108 @@
+// proxy_pass http://NAME[:PORT][/URI] (ngx_http_proxy_pass). NAME is an upstream block when one
+// has that name; otherwise an address, resolved now into an implicit one-server upstream
+// named "host:port", shared by every proxy_pass to the same address.
+#include <algorithm>
+#include <cctype>
+
+#include "config/address_text.h"
+#include "config/build.h"
+#include "config/directive_checks.h"
+
+namespace yoke::config {
+namespace {
+
+constexpr std::uint16_t kDefaultPort = 80;
+
+bool starts_with_nocase(std::string_view text, std::string_view prefix) {
+  return text.size() >= prefix.size() &&
+         std::equal(prefix.begin(), prefix.end(), text.begin(), [](char a, char b) {
+           return std::tolower(static_cast<unsigned char>(a)) ==
+                  std::tolower(static_cast<unsigned char>(b));
+         });
+}
+
+// The part after "http://": fails on variables and on schemes Yoke cannot speak.
+std::string_view after_scheme(const Argument& url) {
+  if (url.text.find('$') != std::string::npos) {
+    fail(url.where, "variables in \"proxy_pass\" are not supported yet");
+  }
+  if (starts_with_nocase(url.text, "https://")) {
+    fail(url.where, "https upstreams are not supported yet");
+  }
+  if (!starts_with_nocase(url.text, "http://")) {
+    fail(url.where, "invalid URL prefix in " + quote(url.text) + ", expected \"http://\"");
+  }
+  return std::string_view(url.text).substr(7);
+}
+
+Upstream* find_upstream(Http& http, std::string_view name) {
+  for (auto& upstream : http.upstreams) {
+    if (upstream.name == name) return &upstream;
+  }
+  return nullptr;
+}
+
+// The implicit upstream for host_port, created (and resolved) on first use.
+std::string implicit_upstream(const Argument& url, std::string_view written,
+                              const HostPort& host_port, Http& http, const BuildOptions& options) {
+  std::string name = join_host_port(host_port, host_port.port.value_or(kDefaultPort));
+  if (Upstream* existing = find_upstream(http, name)) {
+    if (!existing->implicit) {
+      fail(url.where, "address " + quote(name) + " is also the name of an upstream block");
+    }
+    return name;
+  }
+  std::string error;
+  UpstreamServer server;
+  server.name = name;
+  server.where = url.where;
+  server.addresses = resolve_host(host_port, host_port.port.value_or(kDefaultPort), options, error);
+  if (server.addresses.empty()) fail(url.where, "host not found in upstream " + quote(written));
+  Upstream upstream;
+  upstream.name = name;
+  upstream.implicit = true;
+  upstream.where = url.where;
+  upstream.servers.push_back(std::move(server));
+  http.upstreams.push_back(std::move(upstream));
+  return name;
+}
+
+}  // namespace
+
+ProxyPass build_proxy_pass(const Directive& directive, LocationMatch match, Http& http,
+                           const BuildOptions& options) {
+  require_simple(directive, 1);
+  const Argument& url = directive.args[0];
+  std::string_view rest = after_scheme(url);
+  ProxyPass proxy_pass;
+  proxy_pass.where = directive.where;
+  auto slash = rest.find('/');
+  proxy_pass.host_text = std::string(rest.substr(0, slash));
+  if (slash != std::string_view::npos) {
+    proxy_pass.has_uri = true;
+    proxy_pass.uri = std::string(rest.substr(slash));
+  }
+  bool regex = match == LocationMatch::kRegex || match == LocationMatch::kRegexCaseless;
+  if (proxy_pass.has_uri && regex) {
+    fail(url.where,
+         "\"proxy_pass\" cannot have URI part in location given by regular "
+         "expression");
+  }
+  HostPort host_port;
+  if (!split_host_port(proxy_pass.host_text, host_port) || host_port.port == 0) {
+    fail(url.where, "invalid host or port in " + quote(url.text));
+  }
+  const Upstream* named = host_port.bracketed ? nullptr : find_upstream(http, host_port.host);
+  if (named != nullptr && !named->implicit) {
+    if (host_port.port) {
+      fail(url.where,
+           "upstream " + quote(host_port.host) + " cannot be given a port in \"proxy_pass\"");
+    }
+    proxy_pass.upstream = named->name;
+  } else {
+    proxy_pass.upstream = implicit_upstream(url, proxy_pass.host_text, host_port, http, options);
+  }
+  return proxy_pass;
+}
+
+}  // namespace yoke::config

@@ -1,0 +1,80 @@
+// "$name" and "${name}" in directive values, as nginx's script compiler reads them
+// (ngx_http_script_compile): a name is letters, digits and "_"; braces let text follow a name
+// directly ("${host}name").
+#include <array>
+
+#include "config/value_template_parse.h"
+
+namespace yoke::config {
+namespace {
+
+constexpr std::array<std::string_view, 14> kVariables = {
+    "host",        "remote_addr",       "remote_port", "proxy_add_x_forwarded_for",
+    "scheme",      "request_uri",       "uri",         "args",
+    "server_port", "server_name",       "request_id",  "request_method",
+    "proxy_host",  "binary_remote_addr"};
+
+// Families of variables named by a prefix: request headers, query arguments, cookies.
+constexpr std::array<std::string_view, 3> kPrefixes = {"http_", "arg_", "cookie_"};
+
+bool is_name_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+void append_literal(ValueTemplate& value, char c) {
+  if (value.parts.empty() || value.parts.back().is_variable) value.parts.push_back({false, ""});
+  value.parts.back().text += c;
+}
+
+// Reads the variable starting at text[pos] == '$'; returns the position after it.
+std::size_t read_variable(const Argument& argument, std::size_t pos, ValueTemplate& value) {
+  const std::string& text = argument.text;
+  bool braced = pos + 1 < text.size() && text[pos + 1] == '{';
+  std::size_t start = pos + (braced ? 2 : 1);
+  std::size_t end = start;
+  while (end < text.size() && is_name_char(text[end])) ++end;
+  std::string name = text.substr(start, end - start);
+  if (name.empty()) {
+    throw ConfigError(argument.where, "invalid variable name in \"" + text + "\"");
+  }
+  if (braced) {
+    if (end >= text.size() || text[end] != '}') {
+      throw ConfigError(argument.where,
+                        "the closing bracket in \"" + name + "\" variable is missing");
+    }
+    ++end;
+  }
+  if (!is_known_variable(name)) {
+    throw ConfigError(argument.where, "unknown \"" + name + "\" variable");
+  }
+  value.parts.push_back({true, std::move(name)});
+  return end;
+}
+
+}  // namespace
+
+bool is_known_variable(std::string_view name) {
+  for (auto known : kVariables) {
+    if (name == known) return true;
+  }
+  for (auto prefix : kPrefixes) {
+    if (name.size() > prefix.size() && name.substr(0, prefix.size()) == prefix) return true;
+  }
+  return false;
+}
+
+ValueTemplate parse_value_template(const Argument& argument) {
+  ValueTemplate value;
+  value.source = argument.text;
+  std::size_t pos = 0;
+  while (pos < argument.text.size()) {
+    if (argument.text[pos] == '$') {
+      pos = read_variable(argument, pos, value);
+    } else {
+      append_literal(value, argument.text[pos++]);
+    }
+  }
+  return value;
+}
+
+}  // namespace yoke::config
