@@ -2,6 +2,7 @@
 // elements in a loop and returns at the first piece of payload, so one call per chunk usually
 // suffices; a size line or the trailer section is consumed only once it has fully arrived.
 #include "http1/chunk_line.h"
+#include "http1/field_line.h"
 #include "http1/field_syntax.h"
 #include "http1/line_finder.h"
 #include "yoke/http1/parser.h"
@@ -109,25 +110,22 @@ bool ChunkedDecoder::consume_data_end(std::string_view input, Step& step) {
 // trailer-section = *( field-line CRLF ) CRLF (RFC 9112 §7.1.2), validated like a head.
 void ChunkedDecoder::consume_trailers(std::string_view input, Step& step) {
   std::size_t pos = 0;
+  Header field;
   for (;;) {
-    const Line line = find_line(input, pos, kMaxTrailerSection);
+    const FieldLineScan line = scan_field_line(input, pos, kMaxTrailerSection, field);
+    if (line.status == FieldLineStatus::kInvalid) return fail(step, line.error);
     const bool too_large =
-        line.status == LineStatus::kTooLong ||
-        (line.status == LineStatus::kIncomplete && input.size() > kMaxTrailerSection) ||
-        (line.status == LineStatus::kFound && line.next > kMaxTrailerSection);
+        line.status == FieldLineStatus::kTooLong ||
+        (line.status == FieldLineStatus::kIncomplete && input.size() > kMaxTrailerSection) ||
+        line.next > kMaxTrailerSection;
     if (too_large) return fail(step, "trailer section too large");
-    if (line.status == LineStatus::kIncomplete) return;
-    if (line.content_end == pos) {
+    if (line.status == FieldLineStatus::kIncomplete) return;
+    if (line.status == FieldLineStatus::kEnd) {
       state_ = State::kDone;
       step.event = Event::kDone;
       step.trailers = input.substr(0, pos);
       step.consumed += line.next;
       return;
-    }
-    Header field;
-    std::string_view problem;
-    if (!syntax::parse_field_line(input.substr(pos, line.content_end - pos), field, problem)) {
-      return fail(step, problem);
     }
     pos = line.next;
   }

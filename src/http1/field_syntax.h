@@ -6,8 +6,6 @@
 #include <cstdint>
 #include <string_view>
 
-#include "yoke/http1/message.h"
-
 namespace yoke::http1::syntax {
 
 using CharTable = std::array<bool, 256>;
@@ -107,12 +105,12 @@ inline bool all_of(const CharTable& table, std::string_view text) {
 inline bool is_token(std::string_view text) { return all_of(kTokenChar, text); }
 
 // text without leading and trailing OWS (SP / HTAB, RFC 9110 §5.6.3).
-std::string_view trim_ows(std::string_view text);
-
-// Parses one field line (RFC 9112 §5: field-name ":" OWS field-value OWS), given without its
-// line ending. On success fills out (value trimmed) and returns true; otherwise sets error to a
-// static description. Rejects obs-fold (a leading SP / HTAB), whitespace before the colon, an
-// empty or non-token name, and values holding CR, NUL, other controls or DEL.
-bool parse_field_line(std::string_view line, Header& out, std::string_view& error);
+inline std::string_view trim_ows(std::string_view text) {
+  std::size_t begin = 0;
+  std::size_t end = text.size();
+  while (begin < end && is_ows(text[begin])) ++begin;
+  while (end > begin && is_ows(text[end - 1])) --end;
+  return text.substr(begin, end - begin);
+}
 
 }  // namespace yoke::http1::syntax

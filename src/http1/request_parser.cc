@@ -1,4 +1,5 @@
 // Request heads (RFC 9112 §2, §3): request line, field section, then Host and framing checks.
+#include "http1/byte_scan.h"
 #include "http1/field_section.h"
 #include "http1/field_syntax.h"
 #include "http1/framing.h"
@@ -70,7 +71,7 @@ ParseResult parse_request_line(std::string_view line, RequestHead& out, TargetPa
   }
   out.method = line.substr(0, method_end);
   const std::size_t target_begin = method_end + 1;
-  const std::size_t target_end = syntax::span(syntax::kTargetChar, line, target_begin);
+  const std::size_t target_end = scan::span_target(line, target_begin, line.size());
   if (target_end == target_begin || target_end == line.size() || line[target_end] != ' ') {
     return error(400, "invalid request-target");
   }

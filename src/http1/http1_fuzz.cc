@@ -1,0 +1,131 @@
+// libFuzzer target for the HTTP/1.1 parsers: the same bytes go through the request parser, the
+// response parser and the chunked decoder, under default and tiny limits. Beyond "no crash, no
+// sanitizer report", it checks the contracts other code relies on: results point into the
+// input, sizes stay within it, errors carry a status and a reason, and parsing is prefix-stable.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string_view>
+
+#include "yoke/http1/parser.h"
+
+namespace {
+
+using namespace yoke::http1;  // NOLINT: a fuzz driver, not library code
+
+void check(bool condition) {
+  if (!condition) std::abort();
+}
+
+bool inside(std::string_view part, std::string_view whole) {
+  if (part.empty()) return true;
+  const auto begin = reinterpret_cast<std::uintptr_t>(whole.data());      // NOLINT
+  const auto part_begin = reinterpret_cast<std::uintptr_t>(part.data());  // NOLINT
+  return part_begin >= begin && part_begin + part.size() <= begin + whole.size();
+}
+
+void check_headers(const Header* headers, std::size_t count, std::string_view input) {
+  check(count <= kMaxHeaders);
+  for (std::size_t i = 0; i < count; ++i) {
+    check(!headers[i].name.empty());
+    check(inside(headers[i].name, input) && inside(headers[i].value, input));
+  }
+}
+
+void check_error(const ParseResult& result, bool response) {
+  check(!result.reason.empty());
+  if (response) {
+    check(result.status == 502);
+  } else {
+    check(result.status == 400 || result.status == 414 || result.status == 431 ||
+          result.status == 501 || result.status == 505);
+  }
+}
+
+void fuzz_request(std::string_view input, const Limits& limits) {
+  static RequestHead head;  // 3 KiB: keep it off the stack of every run
+  const ParseResult result = parse_request_head(input, limits, head);
+  if (result.state == ParseState::kError) return check_error(result, false);
+  if (result.state != ParseState::kComplete) return;
+  check(head.head_size > 0 && head.head_size <= input.size());
+  check(head.head_size <= limits.max_head);
+  const std::string_view parsed = input.substr(0, head.head_size);
+  for (std::string_view part : {head.method, head.target, head.query, head.host}) {
+    check(inside(part, parsed));
+  }
+  check(inside(head.path, parsed) || head.path == "/");
+  check(!head.method.empty() && !head.target.empty());
+  check(head.version_minor == 0 || head.version_minor == 1);
+  check(head.body != BodyKind::kUntilClose);
+  check_headers(head.headers, head.header_count, parsed);
+  // The head alone parses to the same head: nothing after it changed the verdict.
+  const std::size_t size = head.head_size;
+  const BodyKind body = head.body;
+  check(parse_request_head(parsed, limits, head).state == ParseState::kComplete);
+  check(head.head_size == size && head.body == body);
+}
+
+void fuzz_response(std::string_view input, const Limits& limits, bool request_was_head) {
+  static ResponseHead head;
+  const ParseResult result = parse_response_head(input, limits, request_was_head, head);
+  if (result.state == ParseState::kError) return check_error(result, true);
+  if (result.state != ParseState::kComplete) return;
+  check(head.head_size > 0 && head.head_size <= input.size());
+  const std::string_view parsed = input.substr(0, head.head_size);
+  check(inside(head.reason, parsed));
+  check(head.status >= 100 && head.status <= 999);
+  check_headers(head.headers, head.header_count, parsed);
+  if (head.body == BodyKind::kUntilClose) check(!head.keep_alive);
+  const std::size_t size = head.head_size;
+  check(parse_response_head(parsed, limits, request_was_head, head).state == ParseState::kComplete);
+  check(head.head_size == size);
+}
+
+// Decodes input as a chunked body arriving in two reads split at `split`, as a connection would
+// see it: unconsumed bytes stay at the front of the buffer.
+void fuzz_chunked(std::string_view input, std::size_t split) {
+  ChunkedDecoder decoder;
+  std::size_t offset = 0;  // start of the unconsumed bytes
+  std::size_t decoded = 0;
+  for (std::size_t available : {split, input.size()}) {
+    for (;;) {
+      const std::string_view buffer = input.substr(offset, available - offset);
+      const ChunkedDecoder::Step step = decoder.next(buffer);
+      check(step.consumed <= buffer.size());
+      offset += step.consumed;
+      if (step.event == ChunkedDecoder::Event::kData) {
+        check(!step.data.empty() && inside(step.data, buffer));
+        decoded += step.data.size();
+        continue;
+      }
+      if (step.event == ChunkedDecoder::Event::kDone) {
+        check(inside(step.trailers, buffer) && decoder.done());
+        return;
+      }
+      if (step.event == ChunkedDecoder::Event::kError) {
+        check(!step.reason.empty());
+        return;
+      }
+      break;  // kNeedMore
+    }
+  }
+  check(decoded <= input.size());
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string_view input(reinterpret_cast<const char*>(data), size);  // NOLINT
+  Limits tiny;
+  tiny.max_request_line = 64;
+  tiny.max_field_line = 64;
+  tiny.max_head = 256;
+  tiny.max_headers = 4;
+  for (const Limits& limits : {Limits{}, tiny}) {
+    fuzz_request(input, limits);
+    fuzz_response(input, limits, size % 2 == 1);
+  }
+  fuzz_chunked(input, size == 0 ? 0 : data[0] % (size + 1));
+  fuzz_chunked(input, size);
+  return 0;
+}
