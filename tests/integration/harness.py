@@ -340,7 +340,8 @@ class DemoBackends:
             args += ["--delay-ms", str(delay_ms)]
         for name in self.names:
             args += ["--listen", "127.0.0.1:0", "--name", name]
-        self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        self.stderr_file = tempfile.TemporaryFile()
+        self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=self.stderr_file,
                                         stdin=subprocess.DEVNULL)
         self.ports = {}
         self._stats_queries = {name: 0 for name in self.names}
@@ -360,7 +361,7 @@ class DemoBackends:
                 raise RuntimeError("yoke-demo-backend did not print its ports")
             data = os.read(fd, 4096)
             if not data:
-                raise RuntimeError("yoke-demo-backend exited: %s" % self.process.stderr.read())
+                raise RuntimeError("yoke-demo-backend exited: %s" % self.stderr)
             pending += data
             while b"\n" in pending:
                 line, pending = pending.split(b"\n", 1)
@@ -391,7 +392,13 @@ class DemoBackends:
     def running(self):
         return self.process.poll() is None
 
+    @property
+    def stderr(self):
+        self.stderr_file.seek(0)
+        return self.stderr_file.read().decode(errors="replace")
+
     def stop(self):
+        """SIGTERM and wait; returns the exit code. Raises if a sanitizer reported an error."""
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
@@ -399,9 +406,11 @@ class DemoBackends:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=5)
-        for stream in (self.process.stdout, self.process.stderr):
-            if stream:
-                stream.close()
+        if self.process.stdout:
+            self.process.stdout.close()
+        text = self.stderr
+        if any(marker in text for marker in SANITIZER_MARKERS):
+            raise RuntimeError("sanitizer report from yoke-demo-backend:\n" + _tail(text, 60))
         return self.process.returncode
 
     def kill(self):
