@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "yoke/balancing/host_set.h"
+#include "yoke/balancing/policy.h"
 #include "yoke/config/model.h"
 #include "yoke/router/variables.h"
 
