@@ -160,7 +160,6 @@ class ClientSession final : public IoHandler, public TimerHandler, public Upstre
   std::string log_suffix_;         // the referer and user agent, escaped
   std::string remote_addr_;       // $remote_addr, formatted once per connection
   std::string remote_port_;
-  std::string upstream_addr_;
 };
 
 }  // namespace yoke::proxy

@@ -71,13 +71,19 @@ bool ClientSession::write_request_head() {
     write(location.proxy_pass->host_text);
     write("\r\n");
   }
+  // Fields named in Connection are hop-by-hop too; most requests have no such names, so the
+  // quadratic check only runs when a Connection field exists.
+  bool has_connection = false;
+  for (std::size_t i = 0; i < head.header_count; ++i) {
+    has_connection = has_connection || http1::iequals(head.headers[i].name, "connection");
+  }
   for (std::size_t i = 0; i < head.header_count; ++i) {
     const http1::Header& field = head.headers[i];
     if (http1::iequals(field.name, "x-forwarded-for") && forwarded_for_.empty()) {
       forwarded_for_ = field.value;
     }
     if (is_replaced(field.name) || set_by_rule(*route_, field.name) ||
-        http1::named_in_connection(head.headers, head.header_count, field.name)) {
+        (has_connection && http1::named_in_connection(head.headers, head.header_count, field.name))) {
       continue;
     }
     write(field.name);

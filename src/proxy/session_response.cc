@@ -104,11 +104,16 @@ bool ClientSession::write_response_head(const http1::ResponseHead& head) {
   out.append(" ");
   out.append(head.reason);
   out.append("\r\n");
+  bool has_connection = false;
+  for (std::size_t i = 0; i < head.header_count; ++i) {
+    has_connection = has_connection || http1::iequals(head.headers[i].name, "connection");
+  }
   for (std::size_t i = 0; i < head.header_count; ++i) {
     const http1::Header& field = head.headers[i];
     bool keep_upgrade = head.status == 101 && http1::iequals(field.name, "upgrade");
     if (!keep_upgrade && (http1::is_hop_by_hop(field.name) ||
-                          http1::named_in_connection(head.headers, head.header_count, field.name))) {
+                          (has_connection && http1::named_in_connection(
+                                                 head.headers, head.header_count, field.name)))) {
       continue;
     }
     out.append(field.name);

@@ -63,7 +63,6 @@ void ClientSession::start_attempt() {
 bool ClientSession::connect_attempt(const balancing::Host& host) {
   UpstreamRuntime& runtime = worker_.upstream(route_->upstream);
   attempt_start_ = worker_.loop().now();
-  upstream_addr_ = host.address.to_string();
   UpstreamConnection* connection = runtime.pool->take(host.index);
   if (connection != nullptr) {
     connection->reused = true;
@@ -113,7 +112,7 @@ void ClientSession::fail_attempt(AttemptFailure failure, std::string_view reason
   const balancing::Host& host = connection.host();
   observe::log_line(observe::LogLevel::kError,
                     std::string(reason) + " while talking to upstream \"" + host.name + "\" (" +
-                        upstream_addr_ + "), client: " + peer_.host_text());
+                        host.address.to_string() + "), client: " + remote_addr_);
   // A pooled connection the server closed before answering is not the server's fault:
   // try once more on a fresh connection to the same host (RFC 9112 §9.3.1 retry rule).
   bool stale = connection.reused && failure == AttemptFailure::kError && !response_head_parsed_ &&
