@@ -99,3 +99,19 @@ class FailuresTest(YokeTestCase):
             self.assertEqual(json.loads(body)["backend"], "fast")
         self.assertLessEqual(slow.counts()["requests"], 1)
         self.assertEqual(fast.counts()["requests"], 4)
+
+    def test_backend_error_statuses_pass_through_unretried(self):
+        # proxy_next_upstream defaults to "error timeout": a 500 from a live server is the
+        # answer, not a reason to try the other one.
+        first = self.start_py_backend("first")
+        second = self.start_py_backend("second")
+        port = self.start_proxy([first.address, second.address])
+        client = self.raw_client(port)
+        for code in (404, 500, 503, 204, 201):
+            client.send(build_request("GET", "/status/%d" % code))
+            response = client.read_response()
+            self.assertEqual(response.status, code)
+            expected = b"" if code == 204 else b"status %d\n" % code
+            self.assertEqual(response.body, expected)
+        total = first.counts()["requests"] + second.counts()["requests"]
+        self.assertEqual(total, 5)
