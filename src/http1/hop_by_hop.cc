@@ -1,6 +1,4 @@
 // Hop-by-hop fields (RFC 9110 §7.6.1) and case-insensitive comparison of names and tokens.
-#include <array>
-
 #include "http1/field_syntax.h"
 #include "http1/token_list.h"
 #include "yoke/http1/message.h"
@@ -20,14 +18,22 @@ bool iequals(std::string_view a, std::string_view b) {
 
 bool is_hop_by_hop(std::string_view field_name) {
   // RFC 9110 §7.6.1 names Connection, Proxy-Connection, Keep-Alive, TE, Transfer-Encoding and
-  // Upgrade; Trailer is hop-by-hop as in RFC 2616 §13.5.1 and every common proxy.
-  static constexpr std::array<std::string_view, 7> kHopByHop = {
-      "connection", "keep-alive",        "proxy-connection", "te",
-      "trailer",    "transfer-encoding", "upgrade"};
-  for (std::string_view name : kHopByHop) {
-    if (iequals(field_name, name)) return true;
+  // Upgrade; Trailer is hop-by-hop as in RFC 2616 §13.5.1 and every common proxy. Called for
+  // every forwarded field, so dispatch on length: most names match no candidate's length.
+  switch (field_name.size()) {
+    case 2:
+      return iequals(field_name, "te");
+    case 7:
+      return iequals(field_name, "trailer") || iequals(field_name, "upgrade");
+    case 10:
+      return iequals(field_name, "connection") || iequals(field_name, "keep-alive");
+    case 16:
+      return iequals(field_name, "proxy-connection");
+    case 17:
+      return iequals(field_name, "transfer-encoding");
+    default:
+      return false;
   }
-  return false;
 }
 
 bool named_in_connection(const Header* headers, std::size_t count, std::string_view field_name) {

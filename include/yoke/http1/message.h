@@ -25,9 +25,9 @@ enum class BodyKind : std::uint8_t {
 
 // Limits; exceeding them is an error with the status given in brackets.
 struct Limits {
-  std::size_t max_request_line = 8192;  // request line longer than this [414]
-  std::size_t max_field_line = 8192;    // one header line longer than this [431]
-  std::size_t max_head = 32768;         // whole head longer than this [431]
+  std::size_t max_request_line = 8192;    // request line longer than this [414]
+  std::size_t max_field_line = 8192;      // one header line longer than this [431]
+  std::size_t max_head = 32768;           // whole head longer than this [431]
   std::size_t max_headers = kMaxHeaders;  // more header fields than this [431]
 };
 
@@ -42,18 +42,20 @@ struct ParseResult {
 struct RequestHead {
   std::string_view method;
   std::string_view target;  // request-target as received (origin-form, or absolute-form)
-  std::string_view path;    // origin-form path: target up to '?' (absolute-form: its path part)
-  std::string_view query;   // after '?', without it; empty when there is none
-  int version_minor = 1;    // 0 for HTTP/1.0, 1 for HTTP/1.1
+  // origin-form path: target up to '?'. Absolute-form: its path part, or a static "/" when
+  // the target has none (RFC 9112 §3.2.1; the one view that may not point into the buffer).
+  std::string_view path;
+  std::string_view query;  // after '?', without it; empty when there is none
+  int version_minor = 1;   // 0 for HTTP/1.0, 1 for HTTP/1.1
   Header headers[kMaxHeaders];
   std::size_t header_count = 0;
-  std::string_view host;    // Host field value, or the authority of an absolute-form target
+  std::string_view host;            // Host field value, or the authority of an absolute-form target
   BodyKind body = BodyKind::kNone;  // kNone, kContentLength or kChunked
   std::uint64_t content_length = 0;
-  bool keep_alive = true;   // from version and Connection: close / keep-alive
+  bool keep_alive = true;        // from version and Connection: close / keep-alive
   bool expect_continue = false;  // Expect: 100-continue
-  bool upgrade = false;     // Connection contains "upgrade" and an Upgrade field is present
-  std::size_t head_size = 0;  // bytes of the head, including the empty line that ends it
+  bool upgrade = false;          // Connection contains "upgrade" and an Upgrade field is present
+  std::size_t head_size = 0;     // bytes of the head, including the empty line that ends it
 };
 
 struct ResponseHead {
@@ -64,13 +66,13 @@ struct ResponseHead {
   std::size_t header_count = 0;
   BodyKind body = BodyKind::kNone;
   std::uint64_t content_length = 0;
-  bool keep_alive = true;   // the server will keep the connection open after this response
+  bool keep_alive = true;  // the server will keep the connection open after this response
   std::size_t head_size = 0;
 };
 
 // True for the hop-by-hop fields a proxy must not forward (RFC 9110 §7.6.1): Connection,
 // Keep-Alive, Proxy-Connection, TE, Trailer, Transfer-Encoding, Upgrade. Fields named in a
-// Connection header are hop-by-hop too; see connection_names().
+// Connection header are hop-by-hop too; see named_in_connection().
 bool is_hop_by_hop(std::string_view field_name);
 
 // True when field_name is listed in any Connection header of the head.

@@ -41,7 +41,9 @@ class ChunkedDecoder {
   };
   struct Step {
     Event event = Event::kNeedMore;
-    std::size_t consumed = 0;   // bytes of the input used by this step; drop them
+    // Bytes of the input used by this step, on every event (kNeedMore too: a size line or a
+    // chunk's CRLF may have been used); drop them. Includes framing before kData's data.
+    std::size_t consumed = 0;
     std::string_view data;      // kData only
     std::string_view trailers;  // kDone only
     std::string_view reason;    // kError only (static string)
