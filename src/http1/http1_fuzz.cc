@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "yoke/http1/head_end.h"
 #include "yoke/http1/parser.h"
 
 namespace {
@@ -55,6 +56,9 @@ void fuzz_request(std::string_view input, const Limits& limits) {
   }
   check(inside(head.path, parsed) || head.path == "/");
   check(!head.method.empty() && !head.target.empty());
+  // The pre-check a reader uses to decide when to parse must never miss a complete head.
+  const std::size_t hint = find_possible_head_end(input, 0);
+  check(hint != 0 && hint <= head.head_size);
   check(head.version_minor == 0 || head.version_minor == 1);
   check(head.body != BodyKind::kUntilClose);
   check_headers(head.headers, head.header_count, parsed);
@@ -74,6 +78,8 @@ void fuzz_response(std::string_view input, const Limits& limits, bool request_wa
   const std::string_view parsed = input.substr(0, head.head_size);
   check(inside(head.reason, parsed));
   check(head.status >= 100 && head.status <= 999);
+  const std::size_t hint = find_possible_head_end(input, 0);
+  check(hint != 0 && hint <= head.head_size);
   check_headers(head.headers, head.header_count, parsed);
   if (head.body == BodyKind::kUntilClose) check(!head.keep_alive);
   const std::size_t size = head.head_size;
