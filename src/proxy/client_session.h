@@ -112,6 +112,7 @@ class ClientSession final : public IoHandler, public TimerHandler, public Upstre
   bool client_eof_ = false;
   bool close_after_ = false;
   bool head_started_ = false;     // bytes of a new request arrived (header timeout applies)
+  std::size_t head_scanned_ = 0;  // bytes of the pending head already searched for its end
   int requests_ = 0;
   Milliseconds keepalive_timeout_{75000};
   Timer client_timer_;

@@ -4,6 +4,7 @@
 #include "client_session.h"
 #include "worker.h"
 #include "yoke/core/socket.h"
+#include "yoke/http1/head_end.h"
 #include "yoke/http1/parser.h"
 #include "yoke/observe/error_log.h"
 #include "yoke/router/uri.h"
@@ -111,8 +112,16 @@ void ClientSession::pump_reading_head() {
     limits.max_head = std::min<std::size_t>(server.large_header_buffer_size * server.large_header_buffers,
                                             client_in_->capacity());
     limits.max_request_line = server.large_header_buffer_size;
+    // Parse only when the new bytes may complete the head or cross a limit: re-parsing after
+    // every read of a trickling head would cost O(n^2) (a slowloris CPU attack).
+    std::size_t size = client_in_->size();
+    bool worth_parsing = head_scanned_ == 0 || size >= limits.max_head ||
+                         (head_scanned_ <= limits.max_request_line && size > limits.max_request_line) ||
+                         http1::find_possible_head_end(client_in_->readable(), head_scanned_) != 0;
+    head_scanned_ = size;
     http1::RequestHead& head = worker_.scratch().request;
-    http1::ParseResult parsed = http1::parse_request_head(client_in_->readable(), limits, head);
+    http1::ParseResult parsed{};
+    if (worth_parsing) parsed = http1::parse_request_head(client_in_->readable(), limits, head);
     if (parsed.state == http1::ParseState::kComplete) return handle_head(head);
     if (parsed.state == http1::ParseState::kError) {
       observe::log_line(observe::LogLevel::kInfo,

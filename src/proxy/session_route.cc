@@ -20,6 +20,7 @@ bool is_idempotent(std::string_view method) {
 void ClientSession::handle_head(const http1::RequestHead& head) {
   client_timer_.cancel();
   head_started_ = false;
+  head_scanned_ = 0;
   ++requests_;
   exchange_start_ = worker_.loop().now();
   head_size_ = head.head_size;
