@@ -4,8 +4,8 @@ bounded memory, Expect: 100-continue, HEAD."""
 import hashlib
 import json
 
-from harness import (T, RssSampler, YokeTestCase, build_request, free_port, make_config,
-                     pattern_bytes, upstream_block)
+from harness import (T, RssSampler, YokeTestCase, build_request, free_port, http_request,
+                     make_config, pattern_bytes, upstream_block)
 
 MIB = 1 << 20
 
@@ -144,3 +144,22 @@ class BodiesTest(YokeTestCase):
         self.assertEqual(client.read_response(head_request=True).status, 200)
         following = client.read_response()
         self.assertEqual(json.loads(following.body)["method"], "GET")
+
+    def test_body_over_client_max_body_size_gets_413(self):
+        backend = self.start_py_backend()
+        port = self.start_proxy(backend.address, "client_max_body_size 1k;")
+        with self.raw_client(port) as client:
+            client.send(build_request("POST", "/inspect", [("Host", "x"),
+                                                            ("Content-Length", "5000")]))
+            self.assertEqual(client.read_response(timeout=T(3)).status, 413)
+        with self.raw_client(port) as client:
+            client.send(build_request("POST", "/inspect", [("Host", "x"),
+                                                            ("Transfer-Encoding", "chunked")]))
+            try:
+                client.send(chunked(b"c" * 5000, [700]))
+            except OSError:
+                pass  # Yoke may answer and close before reading the rest
+            self.assertEqual(client.read_response(timeout=T(3)).status, 413)
+        self.assertEqual(backend.counts()["requests"], 0, "a body over the limit was forwarded")
+        status, _, body = http_request(port, "/inspect", "POST", body=b"s" * 1000)
+        self.assertEqual(status, 200, body)
