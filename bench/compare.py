@@ -264,7 +264,7 @@ def main():
     report = render_report(facts, args, SCENARIOS, rounds, IDLE_CONNECTIONS, procs.notes)
     print(report)
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.output).write_text(report)
+    Path(args.output).write_text(report + "\n")
     log(f"bench: wrote {args.output}")
     failed = procs.notes or any("error" in r or r.get("errors") or r.get("failed")
                                 for rnd in rounds for res in rnd.values() for r in res.values())
