@@ -68,9 +68,8 @@ int run_server(std::shared_ptr<const router::RouteTable> routes) {
       --running;
     });
   }
-  observe::log_line(observe::LogLevel::kNotice,
-                    "yoke " YOKE_VERSION " started with " + std::to_string(workers.size()) +
-                        " workers");
+  observe::log_line(observe::LogLevel::kNotice, "yoke " YOKE_VERSION " started with " +
+                                                    std::to_string(workers.size()) + " workers");
   timespec poll{0, 200'000'000};
   while (running.load() > 0) {
     int signal_number = sigtimedwait(&signals, nullptr, &poll);

@@ -8,8 +8,14 @@ Timer::~Timer() { cancel(); }
 
 void Timer::cancel() {
   if (list_ == nullptr) return;
-  if (prev_ != nullptr) prev_->next_ = next_; else list_->head = next_;
-  if (next_ != nullptr) next_->prev_ = prev_; else list_->tail = prev_;
+  if (prev_ != nullptr)
+    prev_->next_ = next_;
+  else
+    list_->head = next_;
+  if (next_ != nullptr)
+    next_->prev_ = prev_;
+  else
+    list_->tail = prev_;
   prev_ = next_ = nullptr;
   list_ = nullptr;
 }
@@ -38,7 +44,10 @@ void TimerQueue::arm(Timer& timer, Milliseconds duration, TimePoint now) {
   timer.list_ = list;
   timer.prev_ = list->tail;
   timer.next_ = nullptr;
-  if (list->tail != nullptr) list->tail->next_ = &timer; else list->head = &timer;
+  if (list->tail != nullptr)
+    list->tail->next_ = &timer;
+  else
+    list->head = &timer;
   list->tail = &timer;
 }
 

@@ -14,7 +14,10 @@ constexpr std::size_t kChunkOverhead = 24;  // "<hex>\r\n" + "\r\n"
 // Drops count bytes at the start of the unsent part of source: consumed from the buffer while
 // streaming, or only skipped while the request must stay replayable.
 void drop_source(Outgoing& out, std::size_t count) {
-  if (out.consume_source) out.source->consume(count); else out.source_offset += count;
+  if (out.consume_source)
+    out.source->consume(count);
+  else
+    out.source_offset += count;
 }
 
 }  // namespace
@@ -25,17 +28,21 @@ void BodyRelay::start(http1::BodyKind kind, std::uint64_t length, bool chunk_out
   chunk_out_ = chunk_out;
   error_ = {};
   decoder_.reset();
-  done_ = kind == http1::BodyKind::kNone ||
-          (kind == http1::BodyKind::kContentLength && length == 0);
+  done_ =
+      kind == http1::BodyKind::kNone || (kind == http1::BodyKind::kContentLength && length == 0);
 }
 
 BodyRelay::Result BodyRelay::relay(Outgoing& out) {
   if (done_) return Result::kDone;
   switch (kind_) {
-    case http1::BodyKind::kContentLength: return relay_length(out);
-    case http1::BodyKind::kChunked: return relay_chunked(out);
-    case http1::BodyKind::kUntilClose: return relay_until_close(out);
-    case http1::BodyKind::kNone: break;
+    case http1::BodyKind::kContentLength:
+      return relay_length(out);
+    case http1::BodyKind::kChunked:
+      return relay_chunked(out);
+    case http1::BodyKind::kUntilClose:
+      return relay_until_close(out);
+    case http1::BodyKind::kNone:
+      break;
   }
   return Result::kDone;
 }

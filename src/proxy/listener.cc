@@ -15,7 +15,7 @@ namespace yoke::proxy {
 namespace {
 // Connections accepted per readiness event, so one busy listener cannot starve the others.
 constexpr int kAcceptBatch = 64;
-}
+}  // namespace
 
 Listener::~Listener() { close(); }
 

@@ -41,8 +41,8 @@ bool ClientSession::pump_request() {
   if (!up.connected) {
     if (!up.writable) return false;
     if (int error = socket_error(up.fd()); error != 0) {
-      fail_attempt(AttemptFailure::kError, std::string("connect() failed (") +
-                                               std::strerror(error) + ")");
+      fail_attempt(AttemptFailure::kError,
+                   std::string("connect() failed (") + std::strerror(error) + ")");
       return true;
     }
     up.connected = true;
@@ -64,8 +64,8 @@ bool ClientSession::pump_request() {
       respond_local(400, {}, true);
       return true;
     }
-    progress = progress || relayed == BodyRelay::Result::kProgress ||
-               relayed == BodyRelay::Result::kDone;
+    progress =
+        progress || relayed == BodyRelay::Result::kProgress || relayed == BodyRelay::Result::kDone;
     std::uint64_t limit = route_->config->client_max_body_size;
     if (limit != 0 && to_upstream_.body_bytes > limit && !response_head_sent_) {
       respond_local(413, {}, true);  // a chunked body grew past client_max_body_size

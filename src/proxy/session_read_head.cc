@@ -49,12 +49,23 @@ void ClientSession::pump() {
   for (int step = 0; step < 4096; ++step) {
     Phase before = phase_;
     switch (phase_) {
-      case Phase::kReadingHead: pump_reading_head(); break;
-      case Phase::kProxying: pump_proxying(); break;
-      case Phase::kTunnel: pump_tunnel(); break;
-      case Phase::kLocalResponse: pump_local_response(); break;
-      case Phase::kLingering: pump_lingering(); break;
-      case Phase::kClosed: return;
+      case Phase::kReadingHead:
+        pump_reading_head();
+        break;
+      case Phase::kProxying:
+        pump_proxying();
+        break;
+      case Phase::kTunnel:
+        pump_tunnel();
+        break;
+      case Phase::kLocalResponse:
+        pump_local_response();
+        break;
+      case Phase::kLingering:
+        pump_lingering();
+        break;
+      case Phase::kClosed:
+        return;
     }
     if (phase_ == before) return;
   }
@@ -109,24 +120,25 @@ void ClientSession::pump_reading_head() {
     const auto& server = *worker_.routes().listeners()[listener_].default_server->config;
     http1::Limits limits;
     limits.max_field_line = server.large_header_buffer_size;
-    limits.max_head = std::min<std::size_t>(server.large_header_buffer_size * server.large_header_buffers,
-                                            client_in_->capacity());
+    limits.max_head = std::min<std::size_t>(
+        server.large_header_buffer_size * server.large_header_buffers, client_in_->capacity());
     limits.max_request_line = server.large_header_buffer_size;
     // Parse only when the new bytes may complete the head or cross a limit: re-parsing after
     // every read of a trickling head would cost O(n^2) (a slowloris CPU attack).
     std::size_t size = client_in_->size();
-    bool worth_parsing = head_scanned_ == 0 || size >= limits.max_head ||
-                         (head_scanned_ <= limits.max_request_line && size > limits.max_request_line) ||
-                         http1::find_possible_head_end(client_in_->readable(), head_scanned_) != 0;
+    bool worth_parsing =
+        head_scanned_ == 0 || size >= limits.max_head ||
+        (head_scanned_ <= limits.max_request_line && size > limits.max_request_line) ||
+        http1::find_possible_head_end(client_in_->readable(), head_scanned_) != 0;
     head_scanned_ = size;
     http1::RequestHead& head = worker_.scratch().request;
     http1::ParseResult parsed{};
     if (worth_parsing) parsed = http1::parse_request_head(client_in_->readable(), limits, head);
     if (parsed.state == http1::ParseState::kComplete) return handle_head(head);
     if (parsed.state == http1::ParseState::kError) {
-      observe::log_line(observe::LogLevel::kInfo,
-                        "client " + peer_.host_text() + " sent invalid request: " +
-                            std::string(parsed.reason));
+      observe::log_line(
+          observe::LogLevel::kInfo,
+          "client " + peer_.host_text() + " sent invalid request: " + std::string(parsed.reason));
       return respond_local(parsed.status, {}, true);
     }
     if (client_in_->size() >= client_in_->capacity()) return respond_local(431, {}, true);

@@ -83,7 +83,8 @@ bool ClientSession::write_request_head() {
       forwarded_for_ = field.value;
     }
     if (is_replaced(field.name) || set_by_rule(*route_, field.name) ||
-        (has_connection && http1::named_in_connection(head.headers, head.header_count, field.name))) {
+        (has_connection &&
+         http1::named_in_connection(head.headers, head.header_count, field.name))) {
       continue;
     }
     write(field.name);

@@ -12,14 +12,22 @@ namespace {
 // proxy_next_upstream http_NNN conditions.
 bool retry_on_status(const config::NextUpstream& next, int status) {
   switch (status) {
-    case 500: return next.http_500;
-    case 502: return next.http_502;
-    case 503: return next.http_503;
-    case 504: return next.http_504;
-    case 403: return next.http_403;
-    case 404: return next.http_404;
-    case 429: return next.http_429;
-    default: return false;
+    case 500:
+      return next.http_500;
+    case 502:
+      return next.http_502;
+    case 503:
+      return next.http_503;
+    case 504:
+      return next.http_504;
+    case 403:
+      return next.http_403;
+    case 404:
+      return next.http_404;
+    case 429:
+      return next.http_429;
+    default:
+      return false;
   }
 }
 
@@ -39,7 +47,8 @@ bool ClientSession::parse_response_head() {
   for (;;) {
     auto parsed = http1::parse_response_head(upstream_in_->readable(), limits, head_request_, head);
     if (parsed.state == http1::ParseState::kIncomplete) {
-      if (upstream_in_->writable() > 0 || upstream_in_->size() < upstream_in_->capacity()) return false;
+      if (upstream_in_->writable() > 0 || upstream_in_->size() < upstream_in_->capacity())
+        return false;
       fail_attempt(AttemptFailure::kInvalidHeader, "upstream sent too big header");
       return true;
     }
@@ -74,8 +83,9 @@ bool ClientSession::parse_response_head() {
   response_head_parsed_ = true;
   response_status_ = head.status;
   upstream_keep_alive_ = head.keep_alive;
-  bool raw_to_old_client = client_version_minor_ == 0 && (head.body == http1::BodyKind::kChunked ||
-                                                          head.body == http1::BodyKind::kUntilClose);
+  bool raw_to_old_client =
+      client_version_minor_ == 0 &&
+      (head.body == http1::BodyKind::kChunked || head.body == http1::BodyKind::kUntilClose);
   if (!client_keep_alive_ || raw_to_old_client || !request_body_.done() || worker_.stopping()) {
     close_after_ = true;
   }

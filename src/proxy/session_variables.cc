@@ -74,16 +74,23 @@ std::string_view ClientSession::value(router::VariableId id, std::string_view na
       const auto* v6 = reinterpret_cast<const sockaddr_in6*>(address);
       return {reinterpret_cast<const char*>(&v6->sin6_addr), 16};
     }
-    case router::VariableId::kScheme: return "http";
-    case router::VariableId::kRequestUri: return head.target;
-    case router::VariableId::kUri: return uri_;
-    case router::VariableId::kArgs: return head.query;
+    case router::VariableId::kScheme:
+      return "http";
+    case router::VariableId::kRequestUri:
+      return head.target;
+    case router::VariableId::kUri:
+      return uri_;
+    case router::VariableId::kArgs:
+      return head.query;
     case router::VariableId::kServerPort:
       text = std::to_string(local_.port());
       return text;
-    case router::VariableId::kServerName: return server_->primary_name;
-    case router::VariableId::kRequestMethod: return head.method;
-    case router::VariableId::kProxyHost: return route_->config->proxy_pass->host_text;
+    case router::VariableId::kServerName:
+      return server_->primary_name;
+    case router::VariableId::kRequestMethod:
+      return head.method;
+    case router::VariableId::kProxyHost:
+      return route_->config->proxy_pass->host_text;
     case router::VariableId::kRequestId: {
       if (self->request_id_[0] == 0) {
         static constexpr char kHex[] = "0123456789abcdef";
@@ -100,7 +107,8 @@ std::string_view ClientSession::value(router::VariableId id, std::string_view na
         if (field_matches(head.headers[i].name, name)) return head.headers[i].value;
       }
       return {};
-    case router::VariableId::kArg: return find_pair(head.query, name, '&');
+    case router::VariableId::kArg:
+      return find_pair(head.query, name, '&');
     case router::VariableId::kCookie:
       for (std::size_t i = 0; i < head.header_count; ++i) {
         if (!http1::iequals(head.headers[i].name, "cookie")) continue;
@@ -108,7 +116,8 @@ std::string_view ClientSession::value(router::VariableId id, std::string_view na
         if (!found.empty()) return found;
       }
       return {};
-    case router::VariableId::kLiteral: break;
+    case router::VariableId::kLiteral:
+      break;
   }
   return {};
 }

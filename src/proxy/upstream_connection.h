@@ -43,8 +43,8 @@ class UpstreamConnection final : public IoHandler, public TimerHandler, public D
   bool connected = false;
   bool readable = false;
   bool writable = false;
-  bool reused = false;      // this exchange got the connection from the pool
-  int requests = 0;         // exchanges completed on this connection
+  bool reused = false;  // this exchange got the connection from the pool
+  int requests = 0;     // exchanges completed on this connection
   // Pool links (intrusive, so pooling allocates nothing).
   UpstreamConnection* pool_prev = nullptr;
   UpstreamConnection* pool_next = nullptr;

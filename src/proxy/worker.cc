@@ -35,10 +35,10 @@ Worker::Worker(int id, std::shared_ptr<const router::RouteTable> routes)
   grace_handler_->flush_timer.bind(grace_handler_.get());
   for (const auto& entry : routes_->upstreams()) {
     UpstreamRuntime runtime;
-    runtime.balancer = std::make_unique<upstream::UpstreamBalancer>(
-        entry.hosts, *entry.policy, entry.config->policy_args);
-    runtime.pool = std::make_unique<UpstreamPool>(entry.hosts->hosts.size(), entry.config->keepalive,
-                                                  entry.config->keepalive_timeout);
+    runtime.balancer = std::make_unique<upstream::UpstreamBalancer>(entry.hosts, *entry.policy,
+                                                                    entry.config->policy_args);
+    runtime.pool = std::make_unique<UpstreamPool>(
+        entry.hosts->hosts.size(), entry.config->keepalive, entry.config->keepalive_timeout);
     upstreams_.push_back(std::move(runtime));
   }
 }
@@ -125,8 +125,10 @@ void Worker::add_session(ClientSession* session) {
 }
 
 void Worker::remove_session(ClientSession* session) {
-  if (session->list_prev != nullptr) session->list_prev->list_next = session->list_next;
-  else sessions_ = session->list_next;
+  if (session->list_prev != nullptr)
+    session->list_prev->list_next = session->list_next;
+  else
+    sessions_ = session->list_next;
   if (session->list_next != nullptr) session->list_next->list_prev = session->list_prev;
   session->list_prev = session->list_next = nullptr;
   --session_count_;

@@ -7,14 +7,13 @@
 #include <string>
 #include <vector>
 
+#include "access_log.h"
+#include "upstream_pool.h"
 #include "yoke/core/buffer.h"
 #include "yoke/core/event_loop.h"
 #include "yoke/http1/message.h"
 #include "yoke/router/route_table.h"
 #include "yoke/upstream/upstream_balancer.h"
-
-#include "access_log.h"
-#include "upstream_pool.h"
 
 namespace yoke::proxy {
 

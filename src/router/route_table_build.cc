@@ -65,13 +65,13 @@ Route build_route(const config::Location& location, const std::vector<UpstreamEn
     options.set_log_errors(false);
     route.regex = std::make_shared<re2::RE2>(location.pattern, options);
     if (!route.regex->ok()) {
-      throw config::ConfigError(location.where, "invalid regex \"" + location.pattern +
-                                                    "\": " + route.regex->error());
+      throw config::ConfigError(
+          location.where, "invalid regex \"" + location.pattern + "\": " + route.regex->error());
     }
   }
   if (location.proxy_pass) {
-    route.upstream = upstream_index(upstreams, location.proxy_pass->upstream,
-                                    location.proxy_pass->where);
+    route.upstream =
+        upstream_index(upstreams, location.proxy_pass->upstream, location.proxy_pass->where);
   }
   for (const auto& header : location.proxy_set_headers) {
     HeaderRule rule;
@@ -109,8 +109,8 @@ void add_listens(const VirtualServer& server, std::vector<ListenerSpec>& listene
     same->servers.push_back(&server);
     if (listen.default_server) {
       if (same->listen.default_server) {
-        throw config::ConfigError(listen.where, "a duplicate default server for " +
-                                                    listen.address.to_string());
+        throw config::ConfigError(listen.where,
+                                  "a duplicate default server for " + listen.address.to_string());
       }
       same->listen.default_server = true;
       same->default_server = &server;

@@ -33,7 +33,8 @@ const Route* RouteTable::select_route(const VirtualServer& server, std::string_v
     return longest;
   }
   for (const Route& route : server.routes) {
-    if (route.regex && RE2::PartialMatch(re2::StringPiece(path.data(), path.size()), *route.regex)) {
+    if (route.regex &&
+        RE2::PartialMatch(re2::StringPiece(path.data(), path.size()), *route.regex)) {
       return &route;
     }
   }

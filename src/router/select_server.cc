@@ -37,13 +37,15 @@ Rank rank_name(std::string_view name, std::string_view host, std::size_t& length
     re2::RE2 pattern(std::string(name.substr(1)), RE2::Quiet);
     return RE2::PartialMatch(std::string(host), pattern) ? Rank::kRegex : Rank::kNone;
   }
-  if (name.starts_with("*.")) return ends_with_nocase(host, name.substr(1)) ? Rank::kLeading : Rank::kNone;
+  if (name.starts_with("*."))
+    return ends_with_nocase(host, name.substr(1)) ? Rank::kLeading : Rank::kNone;
   if (name.starts_with(".")) {
     bool match = http1::iequals(host, name.substr(1)) || ends_with_nocase(host, name);
     return match ? Rank::kLeading : Rank::kNone;
   }
   if (name.ends_with(".*")) {
-    return starts_with_nocase(host, name.substr(0, name.size() - 1)) ? Rank::kTrailing : Rank::kNone;
+    return starts_with_nocase(host, name.substr(0, name.size() - 1)) ? Rank::kTrailing
+                                                                     : Rank::kNone;
   }
   return http1::iequals(name, host) ? Rank::kExact : Rank::kNone;
 }
@@ -62,9 +64,8 @@ const VirtualServer& RouteTable::select_server(std::size_t listener_index,
     for (const auto& server_name : server->config->server_names) {
       std::size_t length = 0;
       Rank rank = rank_name(server_name, name, length);
-      bool better = rank > best_rank ||
-                    (rank == best_rank && rank != Rank::kRegex && rank != Rank::kNone &&
-                     length > best_length);
+      bool better = rank > best_rank || (rank == best_rank && rank != Rank::kRegex &&
+                                         rank != Rank::kNone && length > best_length);
       if (better) {
         best = server;
         best_rank = rank;

@@ -63,8 +63,8 @@ void append_escaped_path(std::string_view path, std::string& out) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   for (std::size_t i = 0; i < path.size(); ++i) {
     auto byte = static_cast<unsigned char>(path[i]);
-    bool escape = byte <= 0x20 || byte >= 0x7f || byte == '?' || byte == '#' || byte == '%' ||
-                  byte == '"';
+    bool escape =
+        byte <= 0x20 || byte >= 0x7f || byte == '?' || byte == '#' || byte == '%' || byte == '"';
     if (!escape) {
       out.push_back(path[i]);
       continue;

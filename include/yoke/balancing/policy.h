@@ -19,10 +19,10 @@ namespace yoke::balancing {
 
 // What a caller knows about the request when it asks for a host.
 struct LbContext {
-  std::uint64_t hash_key = 0;     // precomputed key for hashing policies (client IP, header …)
+  std::uint64_t hash_key = 0;  // precomputed key for hashing policies (client IP, header …)
   bool has_hash_key = false;
   TimePoint now{};
-  int attempt = 0;                // 0 for the first try, 1 for the first retry, …
+  int attempt = 0;  // 0 for the first try, 1 for the first retry, …
 };
 
 // Whether a host may be picked now; maintained by UpstreamBalancer (down, passive failures,
@@ -46,7 +46,7 @@ class Policy {
 
 // A registered policy: what the `upstream` block directive is called and how to make one.
 struct PolicyFactory {
-  std::string_view directive;     // e.g. "round_robin", "least_conn", "hash"
+  std::string_view directive;  // e.g. "round_robin", "least_conn", "hash"
   // Checks the directive's arguments at config load; returns an error message (mentioning
   // what was expected) or std::nullopt. Called on the main thread.
   std::optional<std::string> (*validate)(const std::vector<config::Argument>& args);

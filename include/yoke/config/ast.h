@@ -11,7 +11,7 @@
 namespace yoke::config {
 
 struct Argument {
-  std::string text;        // unquoted, escapes resolved
+  std::string text;  // unquoted, escapes resolved
   bool quoted = false;
   SourceLocation where;
 };

@@ -22,22 +22,22 @@ struct UpstreamServer {
   std::string name;  // as written: "api1.example.com", "10.0.0.1:8080", "unix:/run/a.sock"
   std::vector<SocketAddress> addresses;  // resolved at load; a name may give several
   int weight = 1;
-  int max_fails = 1;              // 0 disables passive failure accounting
+  int max_fails = 1;  // 0 disables passive failure accounting
   Duration fail_timeout{10000};
   bool backup = false;
   bool down = false;
-  int max_conns = 0;              // 0 = unlimited
+  int max_conns = 0;  // 0 = unlimited
   SourceLocation where;
 };
 
 struct Upstream {
   std::string name;
-  bool implicit = false;          // made from a proxy_pass address, not an upstream block
+  bool implicit = false;               // made from a proxy_pass address, not an upstream block
   std::string policy = "round_robin";  // a registered balancing policy's directive name
   std::vector<Argument> policy_args;
   SourceLocation policy_where;
   std::vector<UpstreamServer> servers;
-  int keepalive = 0;              // idle connections kept per worker; 0 = no keep-alive pool
+  int keepalive = 0;  // idle connections kept per worker; 0 = no keep-alive pool
   Duration keepalive_timeout{60000};
   int keepalive_requests = 1000;
   SourceLocation where;
@@ -66,22 +66,22 @@ struct HeaderSetting {
 
 struct ProxyPass {
   std::string scheme = "http";
-  std::string upstream;           // name of an Upstream in Http::upstreams (maybe implicit)
-  std::string host_text;          // host[:port] as written: the value of $proxy_host
-  bool has_uri = false;           // "http://up/" has URI "/", "http://up" has none
+  std::string upstream;   // name of an Upstream in Http::upstreams (maybe implicit)
+  std::string host_text;  // host[:port] as written: the value of $proxy_host
+  bool has_uri = false;   // "http://up/" has URI "/", "http://up" has none
   std::string uri;
   SourceLocation where;
 };
 
 struct Return {
   int status = 200;
-  std::string text;               // body, or the redirect URL for 301/302/303/307/308
+  std::string text;  // body, or the redirect URL for 301/302/303/307/308
   SourceLocation where;
 };
 
 struct AccessLog {
   bool enabled = false;
-  std::string path;               // "/dev/stdout" allowed
+  std::string path;  // "/dev/stdout" allowed
   std::string format = "combined";
 };
 
@@ -104,8 +104,8 @@ struct Location {
   Duration proxy_read_timeout{60000};
   Duration proxy_send_timeout{60000};
   NextUpstream next_upstream;
-  int next_upstream_tries = 0;                   // 0 = no limit
-  Duration next_upstream_timeout{0};             // 0 = no limit
+  int next_upstream_tries = 0;                       // 0 = no limit
+  Duration next_upstream_timeout{0};                 // 0 = no limit
   std::uint64_t client_max_body_size = 1024 * 1024;  // 0 = unlimited
   Duration client_body_timeout{60000};
   Duration send_timeout{60000};
@@ -116,7 +116,7 @@ struct Location {
 };
 
 struct Listen {
-  SocketAddress address;          // "listen 80" is 0.0.0.0:80
+  SocketAddress address;  // "listen 80" is 0.0.0.0:80
   bool reuseport = false;
   bool default_server = false;
   int backlog = 511;
@@ -128,7 +128,7 @@ struct Server {
   std::vector<std::string> server_names;  // exact, "*.example.com", "www.example.*", "~regex"
   std::vector<Location> locations;        // in configured order
   Duration client_header_timeout{60000};
-  int large_header_buffers = 4;           // large_client_header_buffers NUMBER SIZE
+  int large_header_buffers = 4;  // large_client_header_buffers NUMBER SIZE
   std::uint64_t large_header_buffer_size = 8192;
   SourceLocation where;
 };
@@ -139,13 +139,13 @@ struct Http {
 };
 
 struct Config {
-  std::string file;                    // the main configuration file
-  int worker_processes = 0;            // 0 = auto (one per core)
-  std::string error_log_path;          // empty = stderr
+  std::string file;                       // the main configuration file
+  int worker_processes = 0;               // 0 = auto (one per core)
+  std::string error_log_path;             // empty = stderr
   std::string error_log_level = "error";  // debug info notice warn error crit alert emerg
-  std::string pid_path;                // empty = no pid file
+  std::string pid_path;                   // empty = no pid file
   int worker_connections = 16384;
-  Duration shutdown_grace{10000};      // graceful stop bound (Yoke: worker_shutdown_timeout)
+  Duration shutdown_grace{10000};  // graceful stop bound (Yoke: worker_shutdown_timeout)
   Http http;
 };
 

@@ -8,7 +8,9 @@ struct SourceLocation {
   std::string file;
   int line = 0;
   int column = 0;
-  std::string to_string() const { return file + ":" + std::to_string(line) + ":" + std::to_string(column); }
+  std::string to_string() const {
+    return file + ":" + std::to_string(line) + ":" + std::to_string(column);
+  }
 };
 
 }  // namespace yoke::config

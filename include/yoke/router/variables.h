@@ -13,11 +13,23 @@ namespace yoke::router {
 
 enum class VariableId : std::uint8_t {
   kLiteral,
-  kHost, kRemoteAddr, kRemotePort, kBinaryRemoteAddr, kProxyAddXForwardedFor, kScheme,
-  kRequestUri, kUri, kArgs, kServerPort, kServerName, kRequestId, kRequestMethod, kProxyHost,
-  kHttpField,   // $http_NAME: name holds the field name with '_' for '-'
-  kArg,         // $arg_NAME
-  kCookie,      // $cookie_NAME
+  kHost,
+  kRemoteAddr,
+  kRemotePort,
+  kBinaryRemoteAddr,
+  kProxyAddXForwardedFor,
+  kScheme,
+  kRequestUri,
+  kUri,
+  kArgs,
+  kServerPort,
+  kServerName,
+  kRequestId,
+  kRequestMethod,
+  kProxyHost,
+  kHttpField,  // $http_NAME: name holds the field name with '_' for '-'
+  kArg,        // $arg_NAME
+  kCookie,     // $cookie_NAME
 };
 
 struct CompiledPart {

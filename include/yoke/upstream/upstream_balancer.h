@@ -18,8 +18,16 @@ namespace yoke::upstream {
 class TriedHosts {
  public:
   explicit TriedHosts(std::size_t host_count = 0) : tried_(host_count, false) {}
-  void reset(std::size_t host_count) { tried_.assign(host_count, false); count_ = 0; }
-  void mark(std::size_t index) { if (!tried_[index]) { tried_[index] = true; ++count_; } }
+  void reset(std::size_t host_count) {
+    tried_.assign(host_count, false);
+    count_ = 0;
+  }
+  void mark(std::size_t index) {
+    if (!tried_[index]) {
+      tried_[index] = true;
+      ++count_;
+    }
+  }
   bool contains(std::size_t index) const { return tried_[index]; }
   std::size_t count() const { return count_; }
 
@@ -46,7 +54,8 @@ class UpstreamBalancer {
   void on_request_start(const balancing::Host& host);
   // The attempt on host ended. failed: it met a proxy_next_upstream condition (nginx counts
   // those toward max_fails). now: the loop's cached time.
-  void on_request_end(const balancing::Host& host, bool failed, Microseconds latency, TimePoint now);
+  void on_request_end(const balancing::Host& host, bool failed, Microseconds latency,
+                      TimePoint now);
 
   const balancing::HostSet& host_set() const { return *hosts_; }
   // Passive state, for tests and metrics.
