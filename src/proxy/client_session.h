@@ -52,6 +52,7 @@ class ClientSession final : public IoHandler,
  private:
   enum class Phase : std::uint8_t {
     kReadingHead,
+    kPrefetchingBody,
     kProxying,
     kTunnel,
     kLocalResponse,
@@ -66,6 +67,10 @@ class ClientSession final : public IoHandler,
   void handle_head(const http1::RequestHead& head);
   void arm_client_timer();
 
+  // session_prefetch.cc
+  void begin_prefetch();
+  void pump_prefetch();
+
   // session_local_response.cc
   void respond_local(int status, std::string_view body, bool close_after,
                      std::string_view location = {});
@@ -73,6 +78,7 @@ class ClientSession final : public IoHandler,
 
   // session_upstream.cc
   void begin_proxy(const http1::RequestHead& head);
+  void send_continue_if_expected();
   void start_attempt();
   bool connect_attempt(const balancing::Host& host);
   void fail_attempt(AttemptFailure failure, std::string_view reason);
@@ -133,6 +139,9 @@ class ClientSession final : public IoHandler,
   Outgoing to_upstream_;
   BodyRelay request_body_;
   BodyRelay response_body_;
+  http1::ChunkedDecoder prefetch_decoder_;
+  std::size_t prefetch_scanned_ = 0;  // bytes of client_in_ the prefetch decoder has seen
+  std::uint64_t prefetch_body_ = 0;   // decoded body bytes seen by the prefetch
 
   // The current exchange.
   const router::VirtualServer* server_ = nullptr;

@@ -52,6 +52,9 @@ void ClientSession::pump() {
       case Phase::kReadingHead:
         pump_reading_head();
         break;
+      case Phase::kPrefetchingBody:
+        pump_prefetch();
+        break;
       case Phase::kProxying:
         pump_proxying();
         break;
@@ -158,14 +161,18 @@ void ClientSession::arm_client_timer() {
 void ClientSession::on_timer(Timer& timer) {
   if (phase_ == Phase::kClosed) return;
   if (&timer == &upstream_timer_) {
-    return fail_attempt(AttemptFailure::kTimeout, "upstream timed out");
-  }
-  if (phase_ == Phase::kReadingHead && head_started_) {
+    fail_attempt(AttemptFailure::kTimeout, "upstream timed out");
+  } else if (phase_ == Phase::kPrefetchingBody) {
+    respond_local(408, {}, true);  // client_body_timeout
+  } else if (phase_ == Phase::kReadingHead && head_started_) {
     // nginx closes without a response on client_header_timeout; answering 408 tells the
     // client what happened, which is what RFC 9110 §15.5.9 is for.
-    return respond_local(408, {}, true);
+    respond_local(408, {}, true);
+  } else {
+    return close();
   }
-  close();
+  // A retry on a pooled connection gets no new readiness event: move it along now.
+  pump();
 }
 
 void ClientSession::on_worker_stopping() {

@@ -51,6 +51,7 @@ void ClientSession::handle_head(const http1::RequestHead& head) {
     if (redirect) return respond_local(action.status, {}, close_after, action.text);
     return respond_local(action.status, action.text, close_after);
   }
+  if (head.body == http1::BodyKind::kChunked) return begin_prefetch();
   begin_proxy(head);
 }
 

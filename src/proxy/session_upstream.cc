@@ -19,16 +19,20 @@ void ClientSession::begin_proxy(const http1::RequestHead& head) {
   response_head_sent_ = false;
   forwarded_for_ = {};
   take_buffer(upstream_out_);
-  if (expect_continue_ && head.body != http1::BodyKind::kNone &&
-      client_in_->size() == head.head_size && client_version_minor_ == 1) {
-    // RFC 9110 §10.1.1: we will read the body, so tell the client to send it.
-    Buffer& out = *take_buffer(client_out_);
-    out.append("HTTP/1.1 100 Continue\r\n\r\n");
-    to_client_ = Outgoing{};
-    to_client_.generated = &out;
-  }
+  send_continue_if_expected();
   current_head_ = &head;
   start_attempt();
+}
+
+// RFC 9110 §10.1.1: a client that sent "Expect: 100-continue" waits for a go-ahead before its
+// body; we are about to read the body, so give it (once, and only if no body byte came yet).
+void ClientSession::send_continue_if_expected() {
+  if (!expect_continue_ || client_version_minor_ != 1 || client_in_->size() != head_size_) return;
+  expect_continue_ = false;
+  Buffer& out = *take_buffer(client_out_);
+  out.append("HTTP/1.1 100 Continue\r\n\r\n");
+  to_client_ = Outgoing{};
+  to_client_.generated = &out;
 }
 
 void ClientSession::start_attempt() {
