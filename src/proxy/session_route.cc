@@ -37,7 +37,9 @@ void ClientSession::handle_head(const http1::RequestHead& head) {
   if (route_ == nullptr) return respond_local(404, {}, false);
   const config::Location& location = *route_->config;
   keepalive_timeout_ = location.keepalive_timeout;
-  if (requests_ >= location.keepalive_requests) client_keep_alive_ = false;
+  if (requests_ >= location.keepalive_requests || location.keepalive_timeout.count() == 0) {
+    client_keep_alive_ = false;
+  }
   if (location.client_max_body_size != 0 && head.body == http1::BodyKind::kContentLength &&
       head.content_length > location.client_max_body_size) {
     return respond_local(413, {}, true);
