@@ -10,6 +10,7 @@ Usage: seed_sample_driver.py YOKE_BINARY CONFIG_FILE
 import http.client
 import json
 import socket
+import struct
 import subprocess
 import sys
 import threading
@@ -35,11 +36,18 @@ class Backend:
         threading.Thread(target=self._accept, daemon=True).start()
 
     def _accept(self):
-        while not self.stopped:
+        while True:
             try:
                 connection, _ = self.listener.accept()
             except OSError:
                 return
+            if self.stopped:
+                # A dead server's address must stay taken: if it were free, connections to it
+                # would reach Yoke's own 0.0.0.0:80 listener and loop. Reset them instead.
+                connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                      struct.pack("ii", 1, 0))
+                connection.close()
+                continue
             self.connections.append(connection)
             threading.Thread(target=self._serve, args=(connection,), daemon=True).start()
 
@@ -63,19 +71,21 @@ class Backend:
             connection.close()
 
     def stop(self):
+        """The server dies: open connections are cut, new ones are reset."""
         self.stopped = True
-        # close() alone leaves a thread blocked in accept() holding a live listener (Linux);
-        # shutdown() wakes it and stops the socket listening at once.
-        try:
-            self.listener.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
-        self.listener.close()
         for connection in self.connections:
             try:
                 connection.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
+
+    def close(self):
+        self.stop()
+        try:
+            self.listener.shutdown(socket.SHUT_RDWR)  # wakes the thread blocked in accept()
+        except OSError:
+            pass
+        self.listener.close()
 
 
 def wait_for_port(port, deadline):
@@ -104,7 +114,7 @@ def tally(count):
 def main():
     yoke_binary, config = sys.argv[1], sys.argv[2]
     backends = {name: Backend(name, address) for name, address in BACKENDS.items()}
-    yoke = subprocess.Popen([yoke_binary, "-c", config], stderr=subprocess.PIPE)
+    yoke = subprocess.Popen([yoke_binary, "-c", config], stderr=sys.stderr)
     result = {}
     try:
         if not wait_for_port(80, time.time() + 10):
@@ -128,7 +138,7 @@ def main():
         result["yoke_exit"] = yoke.returncode
         print(json.dumps(result), flush=True)
         for backend in backends.values():
-            backend.stop()
+            backend.close()
 
 
 if __name__ == "__main__":
