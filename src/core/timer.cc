@@ -52,12 +52,17 @@ void TimerQueue::arm(Timer& timer, Milliseconds duration, TimePoint now) {
 }
 
 void TimerQueue::expire(TimePoint now) {
-  for (TimerList* list : lists_) {
-    while (list->head != nullptr && list->head->deadline_ <= now) {
-      Timer* timer = list->head;
-      timer->cancel();
-      if (timer->handler_ != nullptr) timer->handler_->on_timer(*timer);
+  // Fire in deadline order across lists: pick the list whose head is earliest each time.
+  for (;;) {
+    TimerList* earliest = nullptr;
+    for (TimerList* list : lists_) {
+      if (list->head == nullptr || list->head->deadline_ > now) continue;
+      if (earliest == nullptr || list->head->deadline_ < earliest->head->deadline_) earliest = list;
     }
+    if (earliest == nullptr) return;
+    Timer* timer = earliest->head;
+    timer->cancel();
+    if (timer->handler_ != nullptr) timer->handler_->on_timer(*timer);
   }
 }
 

@@ -89,6 +89,17 @@ std::unique_ptr<VirtualServer> build_server(const config::Server& server,
   auto built = std::make_unique<VirtualServer>();
   built->config = &server;
   built->primary_name = server.server_names.empty() ? "" : server.server_names.front();
+  for (const auto& name : server.server_names) {
+    std::shared_ptr<re2::RE2> pattern;
+    if (name.starts_with("~")) {
+      pattern = std::make_shared<re2::RE2>(name.substr(1), RE2::Quiet);
+      if (!pattern->ok()) {
+        throw config::ConfigError(
+            server.where, "invalid server_name regex \"" + name + "\": " + pattern->error());
+      }
+    }
+    built->name_patterns.push_back(std::move(pattern));
+  }
   for (const auto& location : server.locations) {
     built->routes.push_back(build_route(location, upstreams));
   }

@@ -31,11 +31,12 @@ bool starts_with_nocase(std::string_view text, std::string_view prefix) {
 enum class Rank { kNone, kRegex, kTrailing, kLeading, kExact };
 
 // How well name (a server_name entry) matches host, and the wildcard length for ties.
-Rank rank_name(std::string_view name, std::string_view host, std::size_t& length) {
+Rank rank_name(std::string_view name, const re2::RE2* pattern, std::string_view host,
+               std::size_t& length) {
   length = name.size();
-  if (name.starts_with("~")) {
-    re2::RE2 pattern(std::string(name.substr(1)), RE2::Quiet);
-    return RE2::PartialMatch(std::string(host), pattern) ? Rank::kRegex : Rank::kNone;
+  if (pattern != nullptr) {
+    return RE2::PartialMatch(re2::StringPiece(host.data(), host.size()), *pattern) ? Rank::kRegex
+                                                                                   : Rank::kNone;
   }
   if (name.starts_with("*."))
     return ends_with_nocase(host, name.substr(1)) ? Rank::kLeading : Rank::kNone;
@@ -61,9 +62,10 @@ const VirtualServer& RouteTable::select_server(std::size_t listener_index,
   Rank best_rank = Rank::kNone;
   std::size_t best_length = 0;
   for (const VirtualServer* server : listener.servers) {
-    for (const auto& server_name : server->config->server_names) {
+    const auto& names = server->config->server_names;
+    for (std::size_t i = 0; i < names.size(); ++i) {
       std::size_t length = 0;
-      Rank rank = rank_name(server_name, name, length);
+      Rank rank = rank_name(names[i], server->name_patterns[i].get(), name, length);
       bool better = rank > best_rank || (rank == best_rank && rank != Rank::kRegex &&
                                          rank != Rank::kNone && length > best_length);
       if (better) {

@@ -43,6 +43,8 @@ struct VirtualServer {
   const config::Server* config = nullptr;
   std::vector<Route> routes;
   std::string primary_name;  // first server_name ($server_name)
+  // Compiled "~regex" server names, parallel to config->server_names (null for plain names).
+  std::vector<std::shared_ptr<re2::RE2>> name_patterns;
 };
 
 struct ListenerSpec {
