@@ -28,7 +28,10 @@ struct Pipe {
     std::string bytes(generated->readable());
     generated->clear();
     bytes += in->readable().substr(out.source_offset, out.source_length);
-    if (out.consume_source) in->consume(out.source_length); else out.source_offset += out.source_length;
+    if (out.consume_source)
+      in->consume(out.source_length);
+    else
+      out.source_offset += out.source_length;
     out.source_length = 0;
     return bytes;
   }
@@ -81,8 +84,10 @@ TEST(BodyRelay, ChunkedArrivingInPieces) {
     sent += pipe.drain();
   }
   EXPECT_TRUE(relay.done());
-  EXPECT_EQ(sent, "1\r\nh\r\n1\r\ne\r\n1\r\nl\r\n1\r\nl\r\n1\r\no\r\n1\r\n \r\n1\r\nw\r\n1\r\no\r\n1\r\nr\r\n"
-                  "1\r\nl\r\n1\r\nd\r\n0\r\n\r\n");
+  EXPECT_EQ(
+      sent,
+      "1\r\nh\r\n1\r\ne\r\n1\r\nl\r\n1\r\nl\r\n1\r\no\r\n1\r\n \r\n1\r\nw\r\n1\r\no\r\n1\r\nr\r\n"
+      "1\r\nl\r\n1\r\nd\r\n0\r\n\r\n");
 }
 
 TEST(BodyRelay, MalformedChunkedIsAnError) {

@@ -42,8 +42,8 @@ TEST(NormalizePath, RejectsWhatNginxRejects) {
   EXPECT_EQ(normalized("/a%4"), "<rejected>");
 }
 
-std::string rewritten(std::string_view replacement, std::string_view prefix,
-                      std::string_view path, std::string_view query = {}) {
+std::string rewritten(std::string_view replacement, std::string_view prefix, std::string_view path,
+                      std::string_view query = {}) {
   std::string out;
   rewrite_uri(replacement, prefix, path, query, out);
   return out;
