@@ -2,7 +2,11 @@
 # (install, build, every test). `make build` leaves the binary at build/yoke.
 SHELL := /bin/bash
 JOBS ?= $(shell nproc)
-export CCACHE_DIR ?= $(CURDIR)/.cache/ccache
+# One compiler cache for every clone on this machine (CI builds a fresh clone each time);
+# BASEDIR/NOHASHDIR make cached objects reusable across clone paths.
+export CCACHE_DIR ?= $(HOME)/.cache/yoke-ccache
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := 1
 CMAKE_GEN := -G Ninja
 
 .PHONY: all deps build build-asan build-fuzz run test unit integration asan fuzz lint format clean bench
