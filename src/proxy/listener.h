@@ -7,20 +7,25 @@
 
 #include "yoke/core/event_loop.h"
 #include "yoke/core/socket_address.h"
+#include "yoke/core/timer.h"
 
 namespace yoke::proxy {
 
 class Worker;
 
-class Listener final : public IoHandler {
+class Listener final : public IoHandler, public TimerHandler {
  public:
   Listener(Worker& worker, std::size_t index, int fd, const SocketAddress& address)
-      : worker_(worker), index_(index), fd_(fd), address_(address) {}
+      : worker_(worker), index_(index), fd_(fd), address_(address) {
+    resume_timer_.bind(this);
+  }
   ~Listener();
   Listener(const Listener&) = delete;
   Listener& operator=(const Listener&) = delete;
 
   void on_io(std::uint32_t events) override;
+  // Resumes accepting after a pause for lack of file descriptors.
+  void on_timer(Timer& timer) override;
   // Stops accepting: closes the socket (the kernel refuses new connections once every
   // worker's socket for the address is closed).
   void close();
@@ -30,6 +35,12 @@ class Listener final : public IoHandler {
   std::size_t index_;
   int fd_;
   SocketAddress address_;
+  Timer resume_timer_;
+  bool paused_ = false;
+  TimePoint last_refusal_log_{};
+
+  void pause_accepting();
+  bool refuse_over_limit(int fd);
 };
 
 }  // namespace yoke::proxy

@@ -59,6 +59,7 @@ class Worker {
   bool stopping() const { return stopping_; }
 
   void add_session(ClientSession* session);
+  std::size_t session_count() const { return session_count_; }
   void remove_session(ClientSession* session);
 
  private:
