@@ -55,7 +55,7 @@ void EventLoop::run() {
   epoll_event events[kMaxEvents];
   while (!stopping_) {
     int wait = timers_.wait_ms(now_);
-    if (!retired_.empty()) wait = 0;
+    if (!retired_.empty() || !ready_.empty()) wait = 0;
     int count = epoll_wait(epoll_fd_, events, kMaxEvents, wait);
     now_ = Clock::now();
     for (int i = 0; i < count; ++i) {
@@ -67,7 +67,24 @@ void EventLoop::run() {
       handler->on_io(events[i].events);
     }
     timers_.expire(now_);
+    run_ready();
     destroy_retired();
+  }
+}
+
+void EventLoop::run_ready() {
+  running_.swap(ready_);
+  for (std::size_t i = 0; i < running_.size(); ++i) {
+    if (running_[i] != nullptr) running_[i]->on_io(0);
+  }
+  running_.clear();
+}
+
+void EventLoop::unschedule(IoHandler* handler) {
+  for (auto* list : {&ready_, &running_}) {
+    for (IoHandler*& entry : *list) {
+      if (entry == handler) entry = nullptr;
+    }
   }
 }
 

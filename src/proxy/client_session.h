@@ -41,6 +41,8 @@ class ClientSession final : public IoHandler,
   // Graceful stop: close now if idle between requests, else after the current exchange.
   void on_worker_stopping();
   void close();
+  // Runs pump() again after this loop iteration (a pump stopped early for fairness).
+  void schedule_continue();
 
   // router::VariableSource
   std::string_view value(router::VariableId id, std::string_view name) const override;
@@ -50,6 +52,8 @@ class ClientSession final : public IoHandler,
   ClientSession* list_next = nullptr;
 
  private:
+  static const int kRoundsPerTurn;
+
   enum class Phase : std::uint8_t {
     kReadingHead,
     kPrefetchingBody,
@@ -118,11 +122,12 @@ class ClientSession final : public IoHandler,
   int fd_;
   std::size_t listener_;
   SocketAddress peer_;
-  SocketAddress local_;
+  std::uint16_t server_port_;  // the listener's port ($server_port)
   Phase phase_ = Phase::kReadingHead;
   bool readable_ = false;
   bool writable_ = true;
   bool client_eof_ = false;
+  bool scheduled_ = false;  // a schedule_continue() call is pending
   bool close_after_ = false;
   bool head_started_ = false;     // bytes of a new request arrived (header timeout applies)
   std::size_t head_scanned_ = 0;  // bytes of the pending head already searched for its end
@@ -176,7 +181,6 @@ class ClientSession final : public IoHandler,
   std::string log_prefix_;   // the request line, escaped
   std::string log_suffix_;   // the referer and user agent, escaped
   std::string remote_addr_;  // $remote_addr, formatted once per connection
-  std::string remote_port_;
 };
 
 }  // namespace yoke::proxy

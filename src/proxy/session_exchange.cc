@@ -11,6 +11,11 @@
 #include "yoke/http1/parser.h"
 
 namespace yoke::proxy {
+namespace {}  // namespace
+
+// Read/write rounds one session may run before others get a turn (each moves up to a buffer).
+const int ClientSession::kRoundsPerTurn = 64;
+
 namespace {
 
 std::size_t pending_bytes(const Outgoing& out) {
@@ -20,7 +25,12 @@ std::size_t pending_bytes(const Outgoing& out) {
 }  // namespace
 
 void ClientSession::pump_proxying() {
-  for (int round = 0; round < 64 && phase_ == Phase::kProxying; ++round) {
+  // Bounded for fairness; a session still making progress at the bound is scheduled again.
+  for (int round = 0; phase_ == Phase::kProxying; ++round) {
+    if (round == kRoundsPerTurn) {
+      schedule_continue();
+      break;
+    }
     bool progress = pump_request();
     if (phase_ != Phase::kProxying) return;
     progress = pump_response() || progress;

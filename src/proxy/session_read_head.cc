@@ -13,11 +13,10 @@ namespace yoke::proxy {
 
 ClientSession::ClientSession(Worker& worker, int fd, std::size_t listener,
                              const SocketAddress& peer, const SocketAddress& local)
-    : worker_(worker), fd_(fd), listener_(listener), peer_(peer), local_(local) {
+    : worker_(worker), fd_(fd), listener_(listener), peer_(peer), server_port_(local.port()) {
   client_timer_.bind(this);
   upstream_timer_.bind(this);
   remote_addr_ = peer_.host_text();
-  remote_port_ = std::to_string(peer_.port());
 }
 
 ClientSession::~ClientSession() {
@@ -37,6 +36,7 @@ void ClientSession::start() {
 }
 
 void ClientSession::on_io(std::uint32_t events) {
+  if (events == 0) scheduled_ = false;  // the loop's scheduled call, see schedule_continue()
   if (phase_ == Phase::kClosed) return;
   if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) readable_ = true;
   if (events & (EPOLLOUT | EPOLLHUP | EPOLLERR)) writable_ = true;
@@ -72,6 +72,13 @@ void ClientSession::pump() {
     }
     if (phase_ == before) return;
   }
+  schedule_continue();  // many pipelined requests: let other connections run first
+}
+
+void ClientSession::schedule_continue() {
+  if (scheduled_ || phase_ == Phase::kClosed) return;
+  scheduled_ = true;
+  worker_.loop().schedule(this);
 }
 
 Buffer* ClientSession::take_buffer(Buffer*& slot) {
@@ -189,6 +196,7 @@ void ClientSession::close() {
     upstream_->close();
     upstream_ = nullptr;
   }
+  if (scheduled_) worker_.loop().unschedule(this);
   worker_.loop().unwatch(fd_);
   close_fd(fd_);
   fd_ = -1;

@@ -19,7 +19,11 @@ void ClientSession::pump_tunnel() {
     to_upstream_.generated = take_buffer(upstream_out_);
     to_upstream_.source = client_in_;
   }
-  for (int round = 0; round < 64; ++round) {
+  for (int round = 0;; ++round) {
+    if (round == kRoundsPerTurn) {
+      schedule_continue();  // still moving: continue after other connections had a turn
+      break;
+    }
     bool progress = false;
     // client → upstream
     if (to_upstream_.source_length < client_in_->size()) {

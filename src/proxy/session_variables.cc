@@ -64,7 +64,8 @@ std::string_view ClientSession::value(router::VariableId id, std::string_view na
     case router::VariableId::kProxyAddXForwardedFor:
       return remote_addr_;
     case router::VariableId::kRemotePort:
-      return remote_port_;
+      text = std::to_string(peer_.port());
+      return text;
     case router::VariableId::kBinaryRemoteAddr: {
       const sockaddr* address = peer_.get();
       if (address->sa_family == AF_INET) {
@@ -83,7 +84,7 @@ std::string_view ClientSession::value(router::VariableId id, std::string_view na
     case router::VariableId::kArgs:
       return head.query;
     case router::VariableId::kServerPort:
-      text = std::to_string(local_.port());
+      text = std::to_string(server_port_);
       return text;
     case router::VariableId::kServerName:
       return server_->primary_name;

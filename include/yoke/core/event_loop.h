@@ -54,11 +54,19 @@ class EventLoop {
   TimePoint now() const { return now_; }
   TimerQueue& timers() { return timers_; }
   void arm(Timer& timer, Milliseconds duration) { timers_.arm(timer, duration, now_); }
+  // Calls handler->on_io(0) after this iteration's events: for a handler that stopped early
+  // for fairness while its sockets were still ready. Edge-triggered epoll would not report
+  // those sockets again, so without this the transfer would stall (nginx's posted events).
+  void schedule(IoHandler* handler) { ready_.push_back(handler); }
+  // Removes handler from the scheduled calls (it is being closed).
+  void unschedule(IoHandler* handler);
+
   // Takes ownership of object and deletes it at the end of this iteration.
   void retire(Deferrable* object) { retired_.push_back(object); }
 
  private:
   void drain_posted();
+  void run_ready();
   void destroy_retired();
 
   int epoll_fd_ = -1;
@@ -67,6 +75,8 @@ class EventLoop {
   TimePoint now_{};
   TimerQueue timers_;
   std::vector<Deferrable*> retired_;
+  std::vector<IoHandler*> ready_;
+  std::vector<IoHandler*> running_;
   std::mutex posted_mutex_;  // only guards cross-thread posts, never taken per request
   std::vector<std::function<void()>> posted_;
   bool stop_requested_ = false;
