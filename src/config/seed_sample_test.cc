@@ -14,7 +14,8 @@ namespace yoke::config {
 namespace {
 
 std::string seed_sample_text() {
-  auto path = std::filesystem::path(__FILE__).parent_path() / "../../examples/seed-sample.conf";
+  // YOKE_SOURCE_DIR, not __FILE__: ccache's base_dir makes __FILE__ relative to the build dir.
+  auto path = std::filesystem::path(YOKE_SOURCE_DIR) / "examples/seed-sample.conf";
   std::ifstream in(path);
   std::ostringstream text;
   text << in.rdbuf();
