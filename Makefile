@@ -9,7 +9,7 @@ export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := 1
 CMAKE_GEN := -G Ninja
 
-.PHONY: all deps build build-asan build-fuzz run test unit integration asan fuzz lint format clean bench
+.PHONY: all deps build build-asan build-fuzz run test unit integration asan fuzz lint tidy format clean bench
 
 all: build
 
@@ -50,7 +50,10 @@ fuzz: build-fuzz
 lint:
 	./scripts/check-format
 
-test: build lint unit integration asan fuzz
+tidy: build
+	./scripts/run-tidy build
+
+test: build lint tidy unit integration asan fuzz
 	@echo "make test: all passed"
 
 bench: build

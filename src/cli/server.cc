@@ -42,7 +42,7 @@ void write_pid_file(const std::string& path) {
 
 }  // namespace
 
-int run_server(std::shared_ptr<const router::RouteTable> routes) {
+int run_server(const std::shared_ptr<const router::RouteTable>& routes) {
   const config::Config& config = routes->config();
   sigset_t signals = control_signals();
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
@@ -62,6 +62,7 @@ int run_server(std::shared_ptr<const router::RouteTable> routes) {
   write_pid_file(config.pid_path);
   std::atomic<int> running{static_cast<int>(workers.size())};
   std::vector<std::thread> threads;
+  threads.reserve(workers.size());
   for (auto& worker : workers) {
     threads.emplace_back([&running, w = worker.get()] {
       w->run();

@@ -7,6 +7,6 @@
 namespace yoke::cli {
 
 // Returns the process exit code. Blocks until a stop signal and the workers have finished.
-int run_server(std::shared_ptr<const router::RouteTable> routes);
+int run_server(const std::shared_ptr<const router::RouteTable>& routes);
 
 }  // namespace yoke::cli

@@ -40,6 +40,7 @@ class ConfigInclude : public ::testing::Test {
 
 std::vector<std::string> names(const std::vector<Directive>& directives) {
   std::vector<std::string> result;
+  result.reserve(directives.size());
   for (const auto& directive : directives) result.push_back(directive.name);
   return result;
 }

@@ -110,7 +110,7 @@ void Lexer::append_escaped(std::string& out) {
   }
 }
 
-Token Lexer::read_quoted(SourceLocation where) {
+Token Lexer::read_quoted(const SourceLocation& where) {
   char quote = peek();
   advance();
   Token token = punctuation(TokenKind::kWord, where);
@@ -137,7 +137,7 @@ Token Lexer::read_quoted(SourceLocation where) {
   return token;
 }
 
-Token Lexer::read_word(SourceLocation where) {
+Token Lexer::read_word(const SourceLocation& where) {
   Token token = punctuation(TokenKind::kWord, where);
   bool in_variable_braces = false;
   while (!at_end()) {

@@ -33,8 +33,8 @@ class Lexer {
   void advance();
   SourceLocation here() const;
   void skip_space_and_comments();
-  Token read_quoted(SourceLocation where);
-  Token read_word(SourceLocation where);
+  Token read_quoted(const SourceLocation& where);
+  Token read_word(const SourceLocation& where);
   void append_escaped(std::string& out);
 
   std::string_view text_;

@@ -18,7 +18,7 @@ std::optional<std::string> validate_test_policy(const std::vector<Argument>& arg
 }
 
 std::unique_ptr<balancing::Policy> create_test_policy(const std::vector<Argument>&,
-                                                      std::vector<const balancing::Host*>) {
+                                                      const std::vector<const balancing::Host*>&) {
   return nullptr;
 }
 

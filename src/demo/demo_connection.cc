@@ -23,12 +23,12 @@ constexpr size_t kFillerSize = 256 * 1024;
 // The source of every /bytes/N body: one static block written again and again, so a response of
 // any size needs no allocation.
 const char* filler_bytes() {
-  static const std::array<char, kFillerSize> filler = [] {
+  static const std::array<char, kFillerSize> kFiller = [] {
     std::array<char, kFillerSize> bytes;
     bytes.fill('x');
     return bytes;
   }();
-  return filler.data();
+  return kFiller.data();
 }
 
 }  // namespace

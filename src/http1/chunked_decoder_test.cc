@@ -127,7 +127,7 @@ const InvalidBody kInvalidBodies[] = {
     {"data_longer_than_size", "3\r\nhello\r\n0\r\n\r\n"},
     {"bare_cr_in_size_line", "5\rX\r\nhello\r\n0\r\n\r\n"},
     {"bare_cr_in_extension", "5;a\rb\r\nhello\r\n0\r\n\r\n"},
-    {"nul_in_extension", std::string_view("5;a\0\r\nhello\r\n0\r\n\r\n", 19)},
+    {"nul_in_extension", std::string_view("5;a\0\r\nhello\r\n0\r\n\r\n", 18)},
     {"extension_without_name", "5;\r\nhello\r\n0\r\n\r\n"},
     {"extension_without_value", "5;a=\r\nhello\r\n0\r\n\r\n"},
     {"extension_unterminated_quote", "5;a=\"b\r\nhello\r\n0\r\n\r\n"},

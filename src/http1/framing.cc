@@ -23,7 +23,8 @@ enum class FieldKind : unsigned char {
 // True when name equals lower_name ignoring ASCII case. Checks the first letter inline, so a
 // field that only shares the length (Accept and Expect, User-Agent and Connection) costs no call.
 bool is_field(std::string_view name, std::string_view lower_name) {
-  return syntax::kLower[static_cast<unsigned char>(name[0])] == lower_name[0] &&
+  return syntax::kLower[static_cast<unsigned char>(name[0])] ==
+             static_cast<unsigned char>(lower_name[0]) &&
          iequals(name, lower_name);
 }
 

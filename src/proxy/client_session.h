@@ -52,7 +52,8 @@ class ClientSession final : public IoHandler,
   ClientSession* list_next = nullptr;
 
  private:
-  static const int kRoundsPerTurn;
+  // Read/write rounds one session may run before others get a turn (each moves up to a buffer).
+  static constexpr int kRoundsPerTurn = 64;
 
   enum class Phase : std::uint8_t {
     kReadingHead,

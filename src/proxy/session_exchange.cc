@@ -11,13 +11,7 @@
 #include "yoke/http1/parser.h"
 
 namespace yoke::proxy {
-namespace {}  // namespace
-
-// Read/write rounds one session may run before others get a turn (each moves up to a buffer).
-const int ClientSession::kRoundsPerTurn = 64;
-
 namespace {
-
 std::size_t pending_bytes(const Outgoing& out) {
   return out.source_length + (out.generated != nullptr ? out.generated->size() : 0);
 }

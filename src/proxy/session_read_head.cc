@@ -169,11 +169,10 @@ void ClientSession::on_timer(Timer& timer) {
   if (phase_ == Phase::kClosed) return;
   if (&timer == &upstream_timer_) {
     fail_attempt(AttemptFailure::kTimeout, "upstream timed out");
-  } else if (phase_ == Phase::kPrefetchingBody) {
-    respond_local(408, {}, true);  // client_body_timeout
-  } else if (phase_ == Phase::kReadingHead && head_started_) {
-    // nginx closes without a response on client_header_timeout; answering 408 tells the
-    // client what happened, which is what RFC 9110 §15.5.9 is for.
+  } else if (phase_ == Phase::kPrefetchingBody ||
+             (phase_ == Phase::kReadingHead && head_started_)) {
+    // client_body_timeout, or client_header_timeout: nginx closes without a response there;
+    // answering 408 tells the client what happened, which is what RFC 9110 §15.5.9 is for.
     respond_local(408, {}, true);
   } else {
     return close();

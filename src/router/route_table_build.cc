@@ -133,9 +133,9 @@ void add_listens(const VirtualServer& server, std::vector<ListenerSpec>& listene
 
 std::shared_ptr<const RouteTable> RouteTable::build(std::shared_ptr<const config::Config> config) {
   auto table = std::make_shared<RouteTable>();
-  table->config_ = config;
-  table->upstreams_ = build_upstreams(*config);
-  for (const auto& server : config->http.servers) {
+  table->config_ = std::move(config);
+  table->upstreams_ = build_upstreams(*table->config_);
+  for (const auto& server : table->config_->http.servers) {
     table->servers_.push_back(build_server(server, table->upstreams_));
   }
   for (const auto& server : table->servers_) add_listens(*server, table->listeners_);

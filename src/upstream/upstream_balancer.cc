@@ -54,8 +54,8 @@ UpstreamBalancer::UpstreamBalancer(balancing::HostSetPtr hosts,
   if (primaries.size() == 1 && backups.empty())
     states_[primaries[0]->index].counts_failures = false;
 
-  if (!primaries.empty()) primary_ = policy.create(args, std::move(primaries));
-  if (!backups.empty()) backup_ = policy.create(args, std::move(backups));
+  if (!primaries.empty()) primary_ = policy.create(args, primaries);
+  if (!backups.empty()) backup_ = policy.create(args, backups);
 }
 
 UpstreamBalancer::~UpstreamBalancer() = default;

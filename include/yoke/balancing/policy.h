@@ -52,11 +52,11 @@ struct PolicyFactory {
   std::optional<std::string> (*validate)(const std::vector<config::Argument>& args);
   // Creates a per-worker instance over `group` (pointers into a HostSet that outlives it).
   std::unique_ptr<Policy> (*create)(const std::vector<config::Argument>& args,
-                                    std::vector<const Host*> group);
+                                    const std::vector<const Host*>& group);
 };
 
 // Registers a policy; call from a static initialiser in the policy's own folder:
-//   static const bool registered = register_policy({"round_robin", &validate, &create});
+//   static const bool kRegistered = register_policy({"round_robin", &validate, &create});
 bool register_policy(const PolicyFactory& factory);
 // The factory registered under directive, or nullptr.
 const PolicyFactory* find_policy(std::string_view directive);

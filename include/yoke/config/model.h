@@ -104,9 +104,9 @@ struct Location {
   Duration proxy_read_timeout{60000};
   Duration proxy_send_timeout{60000};
   NextUpstream next_upstream;
-  int next_upstream_tries = 0;                       // 0 = no limit
-  Duration next_upstream_timeout{0};                 // 0 = no limit
-  std::uint64_t client_max_body_size = 1024 * 1024;  // 0 = unlimited
+  int next_upstream_tries = 0;                                      // 0 = no limit
+  Duration next_upstream_timeout{0};                                // 0 = no limit
+  std::uint64_t client_max_body_size = std::uint64_t{1024} * 1024;  // 0 = unlimited
   Duration client_body_timeout{60000};
   Duration send_timeout{60000};
   Duration keepalive_timeout{75000};

@@ -24,7 +24,7 @@ namespace {
 
 class RoundRobinPolicy final : public Policy {
  public:
-  explicit RoundRobinPolicy(std::vector<const Host*> group) {
+  explicit RoundRobinPolicy(const std::vector<const Host*>& group) {
     peers_.reserve(group.size());
     for (const Host* host : group) {
       peers_.push_back(Peer{host, 0, host->weight});
@@ -88,11 +88,11 @@ std::optional<std::string> validate(const std::vector<config::Argument>& args) {
 }
 
 std::unique_ptr<Policy> create(const std::vector<config::Argument>& /*args*/,
-                               std::vector<const Host*> group) {
-  return std::make_unique<RoundRobinPolicy>(std::move(group));
+                               const std::vector<const Host*>& group) {
+  return std::make_unique<RoundRobinPolicy>(group);
 }
 
-[[maybe_unused]] const bool registered = register_policy({"round_robin", &validate, &create});
+[[maybe_unused]] const bool kRegistered = register_policy({"round_robin", &validate, &create});
 
 }  // namespace
 }  // namespace yoke::balancing
