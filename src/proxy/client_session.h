@@ -86,6 +86,7 @@ class ClientSession final : public IoHandler,
   void send_continue_if_expected();
   void start_attempt();
   bool connect_attempt(const balancing::Host& host);
+  void fail_to_connect(const balancing::Host& host);
   void fail_attempt(AttemptFailure failure, std::string_view reason);
   bool may_retry(AttemptFailure failure) const;
   void finish_attempt(bool failed);

@@ -1,5 +1,8 @@
 // Phases "choose upstream" and "connect": balancing, attempts, retries (proxy_next_upstream)
 // and the mapping of failures to 502 / 503 / 504.
+#include <cerrno>
+#include <cstring>
+
 #include "client_session.h"
 #include "worker.h"
 #include "yoke/observe/error_log.h"
@@ -50,10 +53,7 @@ void ClientSession::start_attempt() {
   }
   tried_.mark(host->index);
   ++attempts_;
-  if (!connect_attempt(*host)) {
-    runtime.balancer->on_request_start(*host);
-    return fail_attempt(AttemptFailure::kError, "connect() failed");
-  }
+  if (!connect_attempt(*host)) return fail_to_connect(*host);
   runtime.balancer->on_request_start(*host);
   if (!write_request_head()) {
     current_head_ = nullptr;
@@ -93,6 +93,25 @@ bool ClientSession::connect_attempt(const balancing::Host& host) {
   return true;
 }
 
+// socket() or connect() failed at once (a unix socket nobody listens on, no file descriptors
+// left): a failed attempt like a refused TCP connect, without a connection object.
+void ClientSession::fail_to_connect(const balancing::Host& host) {
+  int error = errno;
+  observe::log_line(observe::LogLevel::kError,
+                    std::string("connect() failed (") + std::strerror(error) +
+                        ") while connecting to upstream \"" + host.name + "\" (" +
+                        host.address.to_string() + "), client: " + remote_addr_);
+  auto& balancer = *worker_.upstream(route_->upstream).balancer;
+  balancer.on_request_start(host);
+  balancer.on_request_end(host, true, Microseconds(0), worker_.loop().now());
+  if (may_retry(AttemptFailure::kError)) {
+    reparse_head();
+    return start_attempt();
+  }
+  current_head_ = nullptr;
+  respond_local(502, {}, !request_body_.done());
+}
+
 bool ClientSession::may_retry(AttemptFailure failure) const {
   const config::NextUpstream& next = route_->config->next_upstream;
   if (next.off || body_consumed_ || response_head_sent_) return false;
@@ -125,7 +144,7 @@ void ClientSession::fail_attempt(AttemptFailure failure, std::string_view reason
   finish_attempt(counts);
   release_upstream(false);
   if (stale) {
-    if (!connect_attempt(host)) return fail_attempt(AttemptFailure::kError, "connect() failed");
+    if (!connect_attempt(host)) return fail_to_connect(host);
     worker_.upstream(route_->upstream).balancer->on_request_start(host);
     reparse_head();
     if (!write_request_head()) return respond_local(500, {}, true);
