@@ -27,11 +27,29 @@ bool apply_segment(std::string_view segment, std::string& out, bool final) {
   return true;
 }
 
+// True when raw_path needs no decoding, merging or dot resolution: no '%', no "//", and no
+// segment starting with '.'. Most API paths are like this, and then normalizing is one copy
+// into a string whose capacity is reused across requests (no allocation per request).
+bool already_normal(std::string_view raw_path) {
+  for (std::size_t i = 0; i < raw_path.size(); ++i) {
+    char c = raw_path[i];
+    if (c == '%') return false;
+    if (c == '/' && i + 1 < raw_path.size() && (raw_path[i + 1] == '/' || raw_path[i + 1] == '.')) {
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 bool normalize_path(std::string_view raw_path, std::string& out) {
   out.clear();
   if (raw_path.empty() || raw_path.front() != '/') return false;
+  if (already_normal(raw_path)) {
+    out.assign(raw_path);
+    return true;
+  }
   std::string decoded;
   decoded.reserve(raw_path.size());
   for (std::size_t i = 0; i < raw_path.size(); ++i) {
