@@ -78,7 +78,7 @@ class BodiesTest(YokeTestCase):
         client.send(build_request("GET", "/"))
         self.assertEqual(client.read_response().status, 200)  # warm-up: buffers, pools
 
-        with RssSampler(self.yoke.pid) as upload_rss:
+        with RssSampler(self.yoke.pid, interval=0.002) as upload_rss:
             client.send(build_request("POST", "/", [("Host", "x"),
                                                      ("Content-Length", str(size))]))
             block = b"u" * MIB
@@ -93,14 +93,16 @@ class BodiesTest(YokeTestCase):
             counts["x"] += piece.count(b"x")
             counts["total"] += len(piece)
 
-        with RssSampler(self.yoke.pid) as download_rss:
+        with RssSampler(self.yoke.pid, interval=0.002) as download_rss:
             client.send(build_request("GET", "/bytes/%d" % size))
             response = client.read_response(body_sink=sink)
         self.assertEqual(response.status, 200)
         self.assertEqual(counts, {"x": size, "total": size})
         self.assertEqual(demo.requests("big"), 3)
         for label, sampler in (("upload", upload_rss), ("download", download_rss)):
-            self.assertGreater(sampler.samples, 5, label)
+            # The transfer can take well under 100 ms on loopback: sample every 2 ms and only
+            # require that sampling really happened while it ran.
+            self.assertGreaterEqual(sampler.samples, 3, label)
             self.assertLess(sampler.growth_kib(), 16 * 1024,
                             "%s: RSS grew from %d KiB to %d KiB" %
                             (label, sampler.baseline, sampler.peak))
