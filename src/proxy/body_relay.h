@@ -36,8 +36,9 @@ class BodyRelay {
   // destination (for kChunked and kUntilClose sources).
   void start(http1::BodyKind kind, std::uint64_t length, bool chunk_out);
   // Frames what source holds beyond the pending run into out. Never writes more generated
-  // bytes while a source run is pending (order is preserved). start_offset: where the body
-  // begins in source->readable() when nothing was consumed yet (replayable requests).
+  // bytes while a source run is pending (order is preserved). While out.consume_source is
+  // false (a request that must stay replayable), the body starts at out.source_offset and
+  // bytes are skipped, not consumed.
   Result relay(Outgoing& out);
   // The source reached end-of-file: completes an until-close body (adds the last chunk when
   // chunk_out). Returns false when EOF means the body was truncated.

@@ -154,8 +154,7 @@ class ClientSession final : public IoHandler,
   const router::VirtualServer* server_ = nullptr;
   const router::Route* route_ = nullptr;
   std::size_t head_size_ = 0;
-  bool replayable_ = false;     // head and whole body still in client_in_: retries possible
-  bool body_consumed_ = false;  // streaming consumed body bytes: no more retries
+  bool body_consumed_ = false;  // request bytes were dropped from client_in_: no more retries
   bool idempotent_ = true;
   bool head_request_ = false;
   bool upgrade_ = false;
