@@ -1,13 +1,16 @@
 #pragma once
-// One client connection and the requests on it, phase by phase (docs/architecture.md):
+// The requests of one client connection, phase by phase (docs/architecture.md):
 //   read head → route → (local response | choose upstream → connect → send request →
 //   read response head → stream bodies) → log → keep-alive or close.
 // Each phase lives in its own file (session_*.cc); this class holds their shared state.
+// A session is attached to its ClientConnection only while a request is in progress and goes
+// back to the worker's SessionPool when the connection is idle or closed (client_connection.h).
 // Worker thread only.
 #include <cstdint>
 #include <string>
 
 #include "body_relay.h"
+#include "client_connection.h"
 #include "upstream_connection.h"
 #include "yoke/core/buffer.h"
 #include "yoke/core/event_loop.h"
@@ -24,32 +27,31 @@ class Worker;
 // Why an upstream attempt failed; maps to proxy_next_upstream conditions and to 502/504.
 enum class AttemptFailure { kNone, kError, kTimeout, kInvalidHeader, kStatus };
 
+// Every public entry point ends in settle(), which may hand the session back to the pool:
+// nothing may touch a session after calling one of them.
 class ClientSession final : public IoHandler,
                             public TimerHandler,
                             public UpstreamOwner,
-                            public Deferrable,
                             public router::VariableSource {
  public:
-  ClientSession(Worker& worker, int fd, std::size_t listener, const SocketAddress& peer,
-                const SocketAddress& local);
-  ~ClientSession() override;
+  explicit ClientSession(Worker& worker);
+  ~ClientSession();
+  ClientSession(const ClientSession&) = delete;
+  ClientSession& operator=(const ClientSession&) = delete;
 
-  void start();
+  // Takes over connection, which has bytes to read (or an error to report).
+  void attach(ClientConnection& connection);
   void on_io(std::uint32_t events) override;
   void on_timer(Timer& timer) override;
   void on_upstream_io(std::uint32_t events) override;
   // Graceful stop: close now if idle between requests, else after the current exchange.
   void on_worker_stopping();
-  void close();
-  // Runs pump() again after this loop iteration (a pump stopped early for fairness).
-  void schedule_continue();
+  // Immediate stop: close now.
+  void abort();
 
   // router::VariableSource
   std::string_view value(router::VariableId id, std::string_view name) const override;
   std::string_view forwarded_for() const override;
-
-  ClientSession* list_prev = nullptr;
-  ClientSession* list_next = nullptr;
 
  private:
   // Read/write rounds one session may run before others get a turn (each moves up to a buffer).
@@ -67,10 +69,18 @@ class ClientSession final : public IoHandler,
 
   // session_read_head.cc
   void pump();
+  // Runs pump() again after this loop iteration (a pump stopped early for fairness).
+  void schedule_continue();
+  // The end of every entry point: a closed session, or one idle between requests, goes back
+  // to the pool. Nothing may touch the session afterwards.
+  void settle();
+  bool idle() const;
+  void close();
   void pump_reading_head();
   bool read_client();
   void handle_head(const http1::RequestHead& head);
   void arm_client_timer();
+  void handle_timeout(Timer& timer);
 
   // session_prefetch.cc
   void begin_prefetch();
@@ -120,11 +130,15 @@ class ClientSession final : public IoHandler,
   void return_buffer(Buffer*& slot);
   void reset_for_next_request();
 
+  Timer& client_timer() { return connection_->client_timer(); }
+  const std::string& remote_addr() const;
+
   Worker& worker_;
-  int fd_;
-  std::size_t listener_;
+  ClientConnection* connection_ = nullptr;
+  int fd_ = -1;
+  std::size_t listener_ = 0;
   SocketAddress peer_;
-  std::uint16_t server_port_;  // the listener's port ($server_port)
+  std::uint16_t server_port_ = 0;  // the listener's port ($server_port)
   Phase phase_ = Phase::kReadingHead;
   bool readable_ = false;
   bool writable_ = true;
@@ -133,9 +147,7 @@ class ClientSession final : public IoHandler,
   bool close_after_ = false;
   bool head_started_ = false;     // bytes of a new request arrived (header timeout applies)
   std::size_t head_scanned_ = 0;  // bytes of the pending head already searched for its end
-  int requests_ = 0;
   Milliseconds keepalive_timeout_{75000};
-  Timer client_timer_;
   Timer upstream_timer_;
 
   Buffer* client_in_ = nullptr;     // bytes from the client
@@ -179,9 +191,9 @@ class ClientSession final : public IoHandler,
   char request_id_[33] = {};
 
   // Copied for the access log and variables that outlive the parsed head.
-  std::string log_prefix_;   // the request line, escaped
-  std::string log_suffix_;   // the referer and user agent, escaped
-  std::string remote_addr_;  // $remote_addr, formatted once per connection
+  std::string log_prefix_;           // the request line, escaped
+  std::string log_suffix_;           // the referer and user agent, escaped
+  mutable std::string remote_addr_;  // $remote_addr, formatted on first use after attach()
 };
 
 }  // namespace yoke::proxy

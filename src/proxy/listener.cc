@@ -6,7 +6,7 @@
 
 #include <cerrno>
 
-#include "client_session.h"
+#include "client_connection.h"
 #include "worker.h"
 #include "yoke/core/socket.h"
 #include "yoke/observe/error_log.h"
@@ -45,8 +45,8 @@ void Listener::on_io(std::uint32_t /*events*/) {
       int one = 1;
       setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     }
-    auto* session = new ClientSession(worker_, fd, index_, peer, address_);
-    session->start();
+    auto* connection = new ClientConnection(worker_, fd, static_cast<std::uint32_t>(index_), peer);
+    connection->start();
   }
 }
 
@@ -68,7 +68,7 @@ void Listener::on_timer(Timer& /*timer*/) {
 // connections too; Yoke counts clients, whose upstream connections are bounded by them).
 bool Listener::refuse_over_limit(int fd) {
   int limit = worker_.routes().config().worker_connections;
-  if (limit <= 0 || worker_.session_count() < static_cast<std::size_t>(limit)) return false;
+  if (limit <= 0 || worker_.connection_count() < static_cast<std::size_t>(limit)) return false;
   close_fd(fd);
   TimePoint now = worker_.loop().now();
   if (now - last_refusal_log_ < std::chrono::seconds(1)) return true;  // no log flood

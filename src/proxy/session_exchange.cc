@@ -160,6 +160,7 @@ void ClientSession::on_upstream_io(std::uint32_t events) {
   if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) upstream_->readable = true;
   if (events & (EPOLLOUT | EPOLLHUP | EPOLLERR)) upstream_->writable = true;
   pump();
+  settle();
 }
 
 }  // namespace yoke::proxy

@@ -35,7 +35,7 @@ void ClientSession::finish_exchange() {
 
 void ClientSession::reset_for_next_request() {
   upstream_timer_.cancel();
-  client_timer_.cancel();
+  client_timer().cancel();
   to_client_ = Outgoing{};
   to_upstream_ = Outgoing{};
   request_body_.start(http1::BodyKind::kNone, 0, false);
@@ -59,7 +59,7 @@ void ClientSession::linger() {
   phase_ = Phase::kLingering;
   ::shutdown(fd_, SHUT_WR);
   return_buffer(client_in_);
-  worker_.loop().arm(client_timer_, kLingeringTimeout);
+  worker_.loop().arm(client_timer(), kLingeringTimeout);
   pump_lingering();
 }
 

@@ -78,7 +78,7 @@ void append_number(Buffer& out, std::uint64_t value) {
 
 void ClientSession::respond_local(int status, std::string_view body, bool close_after,
                                   std::string_view location) {
-  client_timer_.cancel();
+  client_timer().cancel();
   upstream_timer_.cancel();
   if (upstream_ != nullptr) release_upstream(false);
   response_status_ = status;
@@ -106,7 +106,7 @@ void ClientSession::respond_local(int status, std::string_view body, bool close_
   to_client_.generated = &out;
   to_client_.body_bytes = head_request_ ? 0 : body.size();
   phase_ = Phase::kLocalResponse;
-  worker_.loop().arm(client_timer_,
+  worker_.loop().arm(client_timer(),
                      route_ != nullptr ? route_->config->send_timeout : Milliseconds(60000));
   pump_local_response();
 }

@@ -72,7 +72,7 @@ void ClientSession::write_access_log() {
   AccessLogWriter* writer = worker_.access_log(route_->config->access_log.path);
   if (writer == nullptr) return;
   std::string& line = writer->line_buffer();
-  line.append(remote_addr_).append(" - - ").append(time_local()).append(" \"");
+  line.append(remote_addr()).append(" - - ").append(time_local()).append(" \"");
   line.append(log_prefix_).append("\" ").append(std::to_string(response_status_));
   line.push_back(' ');
   line.append(std::to_string(to_client_.body_bytes)).append(log_suffix_);

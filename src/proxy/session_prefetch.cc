@@ -13,7 +13,7 @@ void ClientSession::begin_prefetch() {
   prefetch_scanned_ = head_size_;
   prefetch_body_ = 0;
   send_continue_if_expected();
-  worker_.loop().arm(client_timer_, route_->config->client_body_timeout);
+  worker_.loop().arm(client_timer(), route_->config->client_body_timeout);
 }
 
 void ClientSession::pump_prefetch() {
@@ -36,7 +36,7 @@ void ClientSession::pump_prefetch() {
       if (client_eof_) return close();
       return;
     }
-    worker_.loop().arm(client_timer_, route_->config->client_body_timeout);
+    worker_.loop().arm(client_timer(), route_->config->client_body_timeout);
   }
 }
 

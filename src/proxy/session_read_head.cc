@@ -11,13 +11,7 @@
 
 namespace yoke::proxy {
 
-ClientSession::ClientSession(Worker& worker, int fd, std::size_t listener,
-                             const SocketAddress& peer, const SocketAddress& local)
-    : worker_(worker), fd_(fd), listener_(listener), peer_(peer), server_port_(local.port()) {
-  client_timer_.bind(this);
-  upstream_timer_.bind(this);
-  remote_addr_ = peer_.host_text();
-}
+ClientSession::ClientSession(Worker& worker) : worker_(worker) { upstream_timer_.bind(this); }
 
 ClientSession::~ClientSession() {
   return_buffer(client_in_);
@@ -26,13 +20,19 @@ ClientSession::~ClientSession() {
   return_buffer(upstream_out_);
 }
 
-void ClientSession::start() {
-  worker_.add_session(this);
-  if (!worker_.loop().watch(fd_, this)) {
-    close();
-    return;
-  }
-  arm_client_timer();
+// A session comes from the pool either new or idle (reset_for_next_request() ran), so only the
+// connection's own facts need setting here.
+void ClientSession::attach(ClientConnection& connection) {
+  connection_ = &connection;
+  fd_ = connection.fd();
+  listener_ = connection.listener();
+  peer_ = connection.peer();
+  server_port_ = worker_.routes().listeners()[listener_].listen.address.port();
+  remote_addr_.clear();
+  phase_ = Phase::kReadingHead;
+  readable_ = client_eof_ = close_after_ = head_started_ = false;
+  writable_ = true;
+  head_scanned_ = 0;
 }
 
 void ClientSession::on_io(std::uint32_t events) {
@@ -41,6 +41,28 @@ void ClientSession::on_io(std::uint32_t events) {
   if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) readable_ = true;
   if (events & (EPOLLOUT | EPOLLHUP | EPOLLERR)) writable_ = true;
   pump();
+  settle();
+}
+
+void ClientSession::settle() {
+  if (phase_ == Phase::kClosed) return worker_.sessions().release(this, true);
+  if (!idle()) return;
+  connection_->detach();
+  connection_ = nullptr;
+  worker_.sessions().release(this, false);
+}
+
+// Between requests with nothing buffered, nothing pending and the keep-alive (or first-header)
+// timer running on the connection.
+bool ClientSession::idle() const {
+  return phase_ == Phase::kReadingHead && !head_started_ && !scheduled_ && !client_eof_ &&
+         client_in_ == nullptr && client_out_ == nullptr && upstream_in_ == nullptr &&
+         upstream_out_ == nullptr && upstream_ == nullptr && !upstream_timer_.armed();
+}
+
+const std::string& ClientSession::remote_addr() const {
+  if (remote_addr_.empty()) remote_addr_ = peer_.host_text();
+  return remote_addr_;
 }
 
 // Runs phases until one waits for I/O. A phase that ends (a response finished, a pipelined
@@ -116,10 +138,13 @@ void ClientSession::pump_reading_head() {
     bool got = read_client();
     if (client_in_ == nullptr || client_in_->empty()) {
       if (client_eof_) return close();
-      // Idle between requests: hold no buffer (RSS per idle connection).
+      // Idle between requests: hold no buffer (RSS per idle connection). The keep-alive or
+      // first-header timer already runs on the connection; a wake-up without bytes must not
+      // extend it.
       if (!got) {
         return_buffer(client_in_);
-        return arm_client_timer();
+        if (!client_timer().armed()) arm_client_timer();
+        return;
       }
       continue;
     }
@@ -148,7 +173,7 @@ void ClientSession::pump_reading_head() {
     if (parsed.state == http1::ParseState::kError) {
       observe::log_line(
           observe::LogLevel::kInfo,
-          "client " + peer_.host_text() + " sent invalid request: " + std::string(parsed.reason));
+          "client " + remote_addr() + " sent invalid request: " + std::string(parsed.reason));
       return respond_local(parsed.status, {}, true);
     }
     if (client_in_->size() >= client_in_->capacity()) return respond_local(431, {}, true);
@@ -160,13 +185,18 @@ void ClientSession::pump_reading_head() {
 void ClientSession::arm_client_timer() {
   if (phase_ != Phase::kReadingHead) return;
   const auto& server = *worker_.routes().listeners()[listener_].default_server->config;
-  bool waiting_for_head = head_started_ || requests_ == 0;
-  worker_.loop().arm(client_timer_,
+  bool waiting_for_head = head_started_ || connection_->requests() == 0;
+  worker_.loop().arm(client_timer(),
                      waiting_for_head ? server.client_header_timeout : keepalive_timeout_);
 }
 
 void ClientSession::on_timer(Timer& timer) {
   if (phase_ == Phase::kClosed) return;
+  handle_timeout(timer);
+  settle();
+}
+
+void ClientSession::handle_timeout(Timer& timer) {
   if (&timer == &upstream_timer_) {
     fail_attempt(AttemptFailure::kTimeout, "upstream timed out");
   } else if (phase_ == Phase::kPrefetchingBody ||
@@ -182,25 +212,33 @@ void ClientSession::on_timer(Timer& timer) {
 }
 
 void ClientSession::on_worker_stopping() {
-  if (phase_ == Phase::kReadingHead && !head_started_) return close();
-  close_after_ = true;
+  if (phase_ == Phase::kReadingHead && !head_started_) {
+    close();
+  } else {
+    close_after_ = true;
+  }
+  settle();
 }
 
+void ClientSession::abort() {
+  close();
+  settle();
+}
+
+// The connection goes; the session itself returns to the pool in settle().
 void ClientSession::close() {
   if (phase_ == Phase::kClosed) return;
   phase_ = Phase::kClosed;
-  client_timer_.cancel();
   upstream_timer_.cancel();
   if (upstream_ != nullptr) {
     upstream_->close();
     upstream_ = nullptr;
   }
   if (scheduled_) worker_.loop().unschedule(this);
-  worker_.loop().unwatch(fd_);
-  close_fd(fd_);
+  scheduled_ = false;
+  connection_->close();
+  connection_ = nullptr;
   fd_ = -1;
-  worker_.remove_session(this);
-  worker_.loop().retire(this);
 }
 
 }  // namespace yoke::proxy

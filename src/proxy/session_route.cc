@@ -1,5 +1,7 @@
 // Phase "route": pick the virtual server by Host and the location by path, then either answer
 // locally (return, errors) or start proxying.
+#include <utility>
+
 #include "client_session.h"
 #include "worker.h"
 #include "yoke/http1/parser.h"
@@ -18,10 +20,10 @@ bool is_idempotent(std::string_view method) {
 }  // namespace
 
 void ClientSession::handle_head(const http1::RequestHead& head) {
-  client_timer_.cancel();
+  client_timer().cancel();
   head_started_ = false;
   head_scanned_ = 0;
-  ++requests_;
+  connection_->count_request();
   exchange_start_ = worker_.loop().now();
   head_size_ = head.head_size;
   head_request_ = head.method == "HEAD";
@@ -37,7 +39,8 @@ void ClientSession::handle_head(const http1::RequestHead& head) {
   if (route_ == nullptr) return respond_local(404, {}, false);
   const config::Location& location = *route_->config;
   keepalive_timeout_ = location.keepalive_timeout;
-  if (requests_ >= location.keepalive_requests || location.keepalive_timeout.count() == 0) {
+  if (std::cmp_greater_equal(connection_->requests(), location.keepalive_requests) ||
+      location.keepalive_timeout.count() == 0) {
     client_keep_alive_ = false;
   }
   if (location.client_max_body_size != 0 && head.body == http1::BodyKind::kContentLength &&

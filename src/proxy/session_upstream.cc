@@ -100,7 +100,7 @@ void ClientSession::fail_to_connect(const balancing::Host& host) {
   observe::log_line(observe::LogLevel::kError,
                     std::string("connect() failed (") + std::strerror(error) +
                         ") while connecting to upstream \"" + host.name + "\" (" +
-                        host.address.to_string() + "), client: " + remote_addr_);
+                        host.address.to_string() + "), client: " + remote_addr());
   auto& balancer = *worker_.upstream(route_->upstream).balancer;
   balancer.on_request_start(host);
   balancer.on_request_end(host, true, Microseconds(0), worker_.loop().now());
@@ -135,7 +135,7 @@ void ClientSession::fail_attempt(AttemptFailure failure, std::string_view reason
   const balancing::Host& host = connection.host();
   observe::log_line(observe::LogLevel::kError,
                     std::string(reason) + " while talking to upstream \"" + host.name + "\" (" +
-                        host.address.to_string() + "), client: " + remote_addr_);
+                        host.address.to_string() + "), client: " + remote_addr());
   // A pooled connection the server closed before answering is not the server's fault:
   // try once more on a fresh connection to the same host (RFC 9112 §9.3.1 retry rule).
   bool stale = connection.reused && failure == AttemptFailure::kError && !response_head_parsed_ &&

@@ -62,7 +62,7 @@ std::string_view ClientSession::value(router::VariableId id, std::string_view na
     }
     case router::VariableId::kRemoteAddr:
     case router::VariableId::kProxyAddXForwardedFor:
-      return remote_addr_;
+      return remote_addr();
     case router::VariableId::kRemotePort:
       text = std::to_string(peer_.port());
       return text;

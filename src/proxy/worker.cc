@@ -1,6 +1,6 @@
 #include "worker.h"
 
-#include "client_session.h"
+#include "client_connection.h"
 #include "listener.h"
 #include "yoke/core/socket.h"
 #include "yoke/observe/error_log.h"
@@ -44,7 +44,7 @@ Worker::Worker(int id, std::shared_ptr<const router::RouteTable> routes)
 }
 
 Worker::~Worker() {
-  while (sessions_ != nullptr) sessions_->close();
+  while (connections_ != nullptr) connections_->abort();
   for (auto& runtime : upstreams_) runtime.pool->close_all();
   for (auto& log : access_logs_) log->flush();
 }
@@ -90,7 +90,7 @@ void Worker::run() {
 void Worker::request_stop(bool immediate) {
   loop_.post([this, immediate] {
     if (immediate) {
-      while (sessions_ != nullptr) sessions_->close();
+      while (connections_ != nullptr) connections_->abort();
       loop_.stop();
       return;
     }
@@ -103,35 +103,35 @@ void Worker::begin_stop() {
   stopping_ = true;
   for (auto& listener : listeners_) listener->close();
   for (auto& runtime : upstreams_) runtime.pool->close_all();
-  for (ClientSession* session = sessions_; session != nullptr;) {
-    ClientSession* next = session->list_next;
-    session->on_worker_stopping();
-    session = next;
+  for (ClientConnection* connection = connections_; connection != nullptr;) {
+    ClientConnection* next = connection->list_next;
+    connection->on_worker_stopping();
+    connection = next;
   }
   loop_.arm(grace_timer_, routes_->config().shutdown_grace);
   check_stopped();
 }
 
 void Worker::check_stopped() {
-  if (stopping_ && session_count_ == 0) loop_.stop();
+  if (stopping_ && connection_count_ == 0) loop_.stop();
 }
 
-void Worker::add_session(ClientSession* session) {
-  session->list_prev = nullptr;
-  session->list_next = sessions_;
-  if (sessions_ != nullptr) sessions_->list_prev = session;
-  sessions_ = session;
-  ++session_count_;
+void Worker::add_connection(ClientConnection* connection) {
+  connection->list_prev = nullptr;
+  connection->list_next = connections_;
+  if (connections_ != nullptr) connections_->list_prev = connection;
+  connections_ = connection;
+  ++connection_count_;
 }
 
-void Worker::remove_session(ClientSession* session) {
-  if (session->list_prev != nullptr)
-    session->list_prev->list_next = session->list_next;
+void Worker::remove_connection(ClientConnection* connection) {
+  if (connection->list_prev != nullptr)
+    connection->list_prev->list_next = connection->list_next;
   else
-    sessions_ = session->list_next;
-  if (session->list_next != nullptr) session->list_next->list_prev = session->list_prev;
-  session->list_prev = session->list_next = nullptr;
-  --session_count_;
+    connections_ = connection->list_next;
+  if (connection->list_next != nullptr) connection->list_next->list_prev = connection->list_prev;
+  connection->list_prev = connection->list_next = nullptr;
+  --connection_count_;
   check_stopped();
 }
 

@@ -1,13 +1,15 @@
 #pragma once
-// A worker thread's world: its event loop, its SO_REUSEPORT listeners, its client sessions,
-// and per upstream its balancer and keep-alive pool. Nothing here is shared with other
-// workers; the only inputs from outside are the immutable RouteTable and loop.post() tasks.
+// A worker thread's world: its event loop, its SO_REUSEPORT listeners, its client connections
+// and the pool of sessions serving them, and per upstream its balancer and keep-alive pool. Nothing
+// here is shared with other workers; the only inputs from outside are the immutable RouteTable and
+// loop.post() tasks.
 #include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "access_log.h"
+#include "session_pool.h"
 #include "upstream_pool.h"
 #include "yoke/core/buffer.h"
 #include "yoke/core/event_loop.h"
@@ -17,7 +19,7 @@
 
 namespace yoke::proxy {
 
-class ClientSession;
+class ClientConnection;
 class Listener;
 
 struct UpstreamRuntime {
@@ -58,9 +60,10 @@ class Worker {
   int id() const { return id_; }
   bool stopping() const { return stopping_; }
 
-  void add_session(ClientSession* session);
-  std::size_t session_count() const { return session_count_; }
-  void remove_session(ClientSession* session);
+  SessionPool& sessions() { return sessions_; }
+  void add_connection(ClientConnection* connection);
+  std::size_t connection_count() const { return connection_count_; }
+  void remove_connection(ClientConnection* connection);
 
  private:
   void begin_stop();
@@ -71,11 +74,12 @@ class Worker {
   EventLoop loop_;
   BufferPool buffers_;
   Scratch scratch_;
+  SessionPool sessions_{*this};  // after buffers_: spare sessions are deleted first
   std::vector<UpstreamRuntime> upstreams_;
   std::vector<std::unique_ptr<Listener>> listeners_;
   std::vector<std::unique_ptr<AccessLogWriter>> access_logs_;
-  ClientSession* sessions_ = nullptr;  // intrusive list of live sessions
-  std::size_t session_count_ = 0;
+  ClientConnection* connections_ = nullptr;  // intrusive list of open client connections
+  std::size_t connection_count_ = 0;
   bool stopping_ = false;
   Timer grace_timer_;
   class GraceHandler;

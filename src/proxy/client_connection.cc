@@ -1,0 +1,62 @@
+#include "client_connection.h"
+
+#include <sys/epoll.h>
+
+#include "client_session.h"
+#include "worker.h"
+#include "yoke/core/socket.h"
+
+namespace yoke::proxy {
+
+ClientConnection::ClientConnection(Worker& worker, int fd, std::uint32_t listener,
+                                   const SocketAddress& peer)
+    : worker_(worker), peer_(peer), fd_(fd), listener_(listener) {
+  client_timer_.bind(this);
+}
+
+void ClientConnection::start() {
+  worker_.add_connection(this);
+  if (!worker_.loop().watch(fd_, this)) return close();
+  const auto& server = *worker_.routes().listeners()[listener_].default_server->config;
+  worker_.loop().arm(client_timer_, server.client_header_timeout);
+}
+
+void ClientConnection::on_io(std::uint32_t events) {
+  if (fd_ < 0) return;  // closed earlier in this loop iteration
+  if (session_ == nullptr) {
+    // Writable while idle: there is nothing to send, and the session starts out assuming
+    // the socket writable, so this edge carries no information worth a session.
+    if ((events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) == 0) return;
+    session_ = worker_.sessions().acquire();
+    session_->attach(*this);
+  }
+  session_->on_io(events);  // may detach or close; the session settles itself last
+}
+
+void ClientConnection::on_timer(Timer& timer) {
+  if (session_ != nullptr) return session_->on_timer(timer);
+  close();  // keep-alive timeout, or no request within client_header_timeout
+}
+
+void ClientConnection::on_worker_stopping() {
+  if (session_ != nullptr) return session_->on_worker_stopping();
+  close();
+}
+
+void ClientConnection::abort() {
+  if (session_ != nullptr) return session_->abort();
+  close();
+}
+
+void ClientConnection::close() {
+  if (fd_ < 0) return;
+  session_ = nullptr;
+  client_timer_.cancel();
+  worker_.loop().unwatch(fd_);
+  close_fd(fd_);
+  fd_ = -1;
+  worker_.remove_connection(this);
+  worker_.loop().retire(this);
+}
+
+}  // namespace yoke::proxy

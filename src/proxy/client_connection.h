@@ -1,0 +1,63 @@
+#pragma once
+// A client's TCP connection as it is between requests: the socket, its peer, one timer. That
+// is all an idle keep-alive connection costs (about 140 bytes). The ClientSession that reads
+// and proxies requests (about 1 KB, plus buffers while bytes are in flight) is taken from the
+// worker's SessionPool when the client sends something and handed back as soon as the
+// connection is idle again — nginx likewise frees a keep-alive connection's request and
+// buffers and keeps only its ngx_connection_t (ngx_http_set_keepalive).
+// Worker thread only.
+#include <cstdint>
+
+#include "peer_address.h"
+#include "yoke/core/event_loop.h"
+#include "yoke/core/timer.h"
+
+namespace yoke::proxy {
+
+class ClientSession;
+class Worker;
+
+class ClientConnection final : public IoHandler, public TimerHandler, public Deferrable {
+ public:
+  ClientConnection(Worker& worker, int fd, std::uint32_t listener, const SocketAddress& peer);
+  ~ClientConnection() override = default;
+  ClientConnection(const ClientConnection&) = delete;
+  ClientConnection& operator=(const ClientConnection&) = delete;
+
+  // Joins the worker, registers the socket and starts the wait for the first request.
+  void start();
+  void on_io(std::uint32_t events) override;
+  void on_timer(Timer& timer) override;
+  // Graceful stop: an idle connection closes now, a busy one after its current exchange.
+  void on_worker_stopping();
+  // Immediate stop: closes now, in the middle of an exchange if need be.
+  void abort();
+
+  // For the attached session.
+  int fd() const { return fd_; }
+  std::uint32_t listener() const { return listener_; }
+  SocketAddress peer() const { return peer_.expand(); }
+  std::uint32_t requests() const { return requests_; }
+  void count_request() { ++requests_; }
+  // The client timer (header, body, keep-alive and lingering timeouts) belongs to the
+  // connection, so a keep-alive wait keeps running when the session is handed back.
+  Timer& client_timer() { return client_timer_; }
+  // The session is idle: forget it (it returns itself to the pool).
+  void detach() { session_ = nullptr; }
+  // Closes the socket and leaves the worker; the object is deleted after this loop iteration.
+  void close();
+
+  ClientConnection* list_prev = nullptr;
+  ClientConnection* list_next = nullptr;
+
+ private:
+  Worker& worker_;
+  ClientSession* session_ = nullptr;
+  Timer client_timer_;
+  PeerAddress peer_;
+  int fd_;
+  std::uint32_t listener_;
+  std::uint32_t requests_ = 0;
+};
+
+}  // namespace yoke::proxy
