@@ -141,6 +141,7 @@ class ClientSession final : public IoHandler,
   std::uint16_t server_port_ = 0;  // the listener's port ($server_port)
   Phase phase_ = Phase::kReadingHead;
   bool readable_ = false;
+  bool client_hung_up_ = false;  // EPOLLRDHUP/HUP/ERR seen: read on until EOF
   bool writable_ = true;
   bool client_eof_ = false;
   bool scheduled_ = false;  // a schedule_continue() call is pending

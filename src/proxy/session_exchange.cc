@@ -105,9 +105,11 @@ bool ClientSession::read_upstream() {
   Buffer& in = *take_buffer(upstream_in_);
   if (in.writable() == 0) in.compact();
   if (in.writable() == 0) return false;
-  IoResult result = read_some(up.fd(), in.write_position(), in.writable());
+  std::size_t room = in.writable();
+  IoResult result = read_some(up.fd(), in.write_position(), room);
   if (result.kind == IoResult::Kind::kDone) {
     in.commit(result.bytes);
+    if (drained(result, room, up.hung_up)) up.readable = false;
     return true;
   }
   up.readable = false;
@@ -158,6 +160,7 @@ bool ClientSession::pump_response() {
 void ClientSession::on_upstream_io(std::uint32_t events) {
   if (phase_ == Phase::kClosed || upstream_ == nullptr) return;
   if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) upstream_->readable = true;
+  if (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) upstream_->hung_up = true;
   if (events & (EPOLLOUT | EPOLLHUP | EPOLLERR)) upstream_->writable = true;
   pump();
   settle();

@@ -30,7 +30,7 @@ void ClientSession::attach(ClientConnection& connection) {
   server_port_ = worker_.routes().listeners()[listener_].listen.address.port();
   remote_addr_.clear();
   phase_ = Phase::kReadingHead;
-  readable_ = client_eof_ = close_after_ = head_started_ = false;
+  readable_ = client_hung_up_ = client_eof_ = close_after_ = head_started_ = false;
   writable_ = true;
   head_scanned_ = 0;
 }
@@ -39,6 +39,7 @@ void ClientSession::on_io(std::uint32_t events) {
   if (events == 0) scheduled_ = false;  // the loop's scheduled call, see schedule_continue()
   if (phase_ == Phase::kClosed) return;
   if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) readable_ = true;
+  if (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) client_hung_up_ = true;
   if (events & (EPOLLOUT | EPOLLHUP | EPOLLERR)) writable_ = true;
   pump();
   settle();
@@ -119,9 +120,11 @@ bool ClientSession::read_client() {
   Buffer& in = *take_buffer(client_in_);
   if (in.writable() == 0) in.compact();
   if (in.writable() == 0) return false;
-  IoResult result = read_some(fd_, in.write_position(), in.writable());
+  std::size_t room = in.writable();
+  IoResult result = read_some(fd_, in.write_position(), room);
   if (result.kind == IoResult::Kind::kDone) {
     in.commit(result.bytes);
+    if (drained(result, room, client_hung_up_)) readable_ = false;
     return true;
   }
   if (result.kind == IoResult::Kind::kWouldBlock) {

@@ -42,6 +42,7 @@ class UpstreamConnection final : public IoHandler, public TimerHandler, public D
   std::size_t upstream() const { return upstream_; }
   bool connected = false;
   bool readable = false;
+  bool hung_up = false;  // EPOLLRDHUP/HUP/ERR seen: read on until EOF (see read_fully())
   bool writable = false;
   bool reused = false;  // this exchange got the connection from the pool
   int requests = 0;     // exchanges completed on this connection

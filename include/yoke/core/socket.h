@@ -17,6 +17,15 @@ struct IoResult {
   int error = 0;          // kError: errno
 };
 
+// Whether a successful read of a stream socket emptied it, so that the next read, which could
+// only return EAGAIN, can be skipped: with edge-triggered epoll, bytes arriving later bring a new
+// event. A read that filled all of `room` may have left bytes behind. Once the peer has hung up
+// (EPOLLRDHUP) no further event will come, so reading goes on until EOF. nginx makes the same
+// decision in ngx_unix_recv() (rev->ready = 0 on a short read when EPOLLRDHUP is available).
+inline bool drained(const IoResult& result, std::size_t room, bool hung_up) {
+  return !hung_up && result.bytes < room;
+}
+
 // A non-blocking listening socket on address with SO_REUSEADDR and, when reuseport,
 // SO_REUSEPORT (one listener per worker; the kernel spreads connections). Returns the fd, or -1
 // with error describing what failed (e.g. "bind 127.0.0.1:80: Address already in use").
