@@ -102,6 +102,26 @@ class KeepAliveTest(YokeTestCase):
             self.assertEqual(response.status, 200)
             self.assertEqual(self.backend.last_record().target, "/split")
 
+    def test_half_close_is_noticed_at_once(self):
+        # A FIN may arrive in the same read as the bytes before it; read_client() skips the
+        # EAGAIN read after a short read only while no hang-up was seen, so the EOF is not lost
+        # and the connection does not linger until keepalive_timeout (75 s here).
+        port = self.start_proxy()
+        with RawClient(port, timeout=T(5)) as client:
+            self.get(client, "/first")
+            client.sock.shutdown(socket.SHUT_WR)
+            self.assertEqual(client.sock.recv(1), b"", "closed after the client's FIN")
+        with RawClient(port, timeout=T(5)) as client:
+            # Like nginx (499, "client prematurely closed connection"), a client that hangs up
+            # before its response counts as gone: the connection closes, it does not hang.
+            client.send(build_request("GET", "/then-fin"))
+            client.sock.shutdown(socket.SHUT_WR)
+            try:
+                while client.sock.recv(65536):
+                    pass
+            except ConnectionResetError:
+                pass
+
     def test_client_closing_while_idle_is_cleaned_up(self):
         port = self.start_proxy()
         for i in range(20):
