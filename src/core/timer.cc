@@ -28,19 +28,25 @@ TimerQueue::~TimerQueue() {
 }
 
 TimerList* TimerQueue::list_for(Milliseconds duration) {
+  if (last_list_ != nullptr && last_list_->duration == duration) return last_list_;
   for (TimerList* list : lists_) {
-    if (list->duration == duration) return list;
+    if (list->duration == duration) return last_list_ = list;
   }
   auto* list = new TimerList;
   list->duration = duration;
   lists_.push_back(list);
-  return list;
+  return last_list_ = list;
 }
 
 void TimerQueue::arm(Timer& timer, Milliseconds duration, TimePoint now) {
-  timer.cancel();
-  TimerList* list = list_for(std::max(duration, Milliseconds(0)));
+  Milliseconds length = std::max(duration, Milliseconds(0));
+  bool same_list = timer.list_ != nullptr && timer.list_->duration == length;
+  TimerList* list = same_list ? timer.list_ : list_for(length);
   timer.deadline_ = now + duration;
+  // Re-arming the newest timer of its list (a timeout pushed back on every bit of progress):
+  // its new deadline is still the latest of the list, so it stays where it is.
+  if (same_list && list->tail == &timer) return;
+  timer.cancel();
   timer.list_ = list;
   timer.prev_ = list->tail;
   timer.next_ = nullptr;

@@ -47,6 +47,26 @@ TEST(TimerQueue, RearmingMovesTheDeadline) {
   EXPECT_FALSE(timer.armed());
 }
 
+TEST(TimerQueue, RearmingKeepsEachListInDeadlineOrder) {
+  Recorder recorder;
+  TimerQueue queue;
+  Timer first, middle, last, other;
+  for (Timer* timer : {&first, &middle, &last, &other}) timer->bind(&recorder);
+  queue.arm(first, Milliseconds(10), at(0));
+  queue.arm(middle, Milliseconds(10), at(1));
+  queue.arm(last, Milliseconds(10), at(2));
+  queue.arm(other, Milliseconds(30), at(2));   // another list in between
+  queue.arm(last, Milliseconds(10), at(3));    // the newest of its list: stays last
+  queue.arm(middle, Milliseconds(10), at(4));  // moves behind last
+  queue.arm(first, Milliseconds(30), at(5));   // changes list
+  queue.expire(at(13));
+  EXPECT_EQ(recorder.fired, std::vector<Timer*>{&last});
+  queue.expire(at(14));
+  EXPECT_EQ(recorder.fired, (std::vector<Timer*>{&last, &middle}));
+  queue.expire(at(40));
+  EXPECT_EQ(recorder.fired, (std::vector<Timer*>{&last, &middle, &other, &first}));
+}
+
 TEST(TimerQueue, CancelledAndDestroyedTimersNeverFire) {
   Recorder recorder;
   TimerQueue queue;

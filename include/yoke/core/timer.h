@@ -68,6 +68,7 @@ class TimerQueue {
  private:
   TimerList* list_for(Milliseconds duration);
   std::vector<TimerList*> lists_;
+  TimerList* last_list_ = nullptr;  // most timers armed in a row share a duration
 };
 
 }  // namespace yoke
