@@ -124,6 +124,7 @@ class ClientSession final : public IoHandler,
   void write_access_log();
 
   bool flush(int fd, Outgoing& out, bool& writable);
+  bool client_may_send_more(bool body_left) const;
   void linger();
   void pump_lingering();
   Buffer* take_buffer(Buffer*& slot);
@@ -174,6 +175,7 @@ class ClientSession final : public IoHandler,
   bool client_keep_alive_ = true;
   int client_version_minor_ = 1;
   bool expect_continue_ = false;
+  bool body_expected_ = false;  // the request announced a body (Content-Length or chunked)
   UpstreamConnection* upstream_ = nullptr;
   upstream::TriedHosts tried_;
   int attempts_ = 0;

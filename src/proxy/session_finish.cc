@@ -13,6 +13,7 @@ constexpr Milliseconds kLingeringTimeout{2000};
 
 void ClientSession::finish_exchange() {
   bool proxied = upstream_ != nullptr;
+  bool body_left = body_expected_ && !(proxied && request_body_.done());
   if (proxied) {
     bool reusable = upstream_keep_alive_ && response_body_.done() && request_body_.done() &&
                     !upstream_eof_ && (upstream_in_ == nullptr || upstream_in_->empty());
@@ -20,15 +21,17 @@ void ClientSession::finish_exchange() {
     release_upstream(reusable);
   }
   write_access_log();
-  if (client_in_ != nullptr && !close_after_) {
+  // Drop this request's bytes; what remains is pipelined (or unread body) bytes.
+  if (client_in_ != nullptr) {
     if (to_upstream_.source == client_in_ && !to_upstream_.consume_source) {
       client_in_->consume(to_upstream_.source_offset);
     } else if (to_upstream_.source == nullptr) {
       client_in_->consume(std::min(head_size_, client_in_->size()));
     }
   }
+  bool more = client_may_send_more(body_left);
   reset_for_next_request();
-  if (close_after_ || client_eof_ || worker_.stopping()) return linger();
+  if (close_after_ || client_eof_ || worker_.stopping()) return more ? linger() : close();
   phase_ = Phase::kReadingHead;
   arm_client_timer();
 }
@@ -51,6 +54,15 @@ void ClientSession::reset_for_next_request() {
   response_status_ = 0;
   request_id_[0] = 0;
   expect_continue_ = upgrade_ = false;
+}
+
+// nginx's "lingering_close on" heuristic (ngx_http_finalize_connection): closing with unread
+// bytes in the socket makes the kernel send a reset, which can destroy the response before the
+// client reads it, so linger only when the client may still be sending — bytes not known to be
+// drained, a request body not read to its end, pipelined requests — and close at once otherwise.
+bool ClientSession::client_may_send_more(bool body_left) const {
+  if (client_eof_) return false;
+  return readable_ || body_left || (client_in_ != nullptr && !client_in_->empty());
 }
 
 // Half-closes our side and discards what the client still sends, so that unread bytes do not

@@ -32,6 +32,7 @@ void ClientSession::handle_head(const http1::RequestHead& head) {
   client_keep_alive_ = head.keep_alive;
   client_version_minor_ = head.version_minor;
   expect_continue_ = head.expect_continue;
+  body_expected_ = head.body != http1::BodyKind::kNone;
   server_ = &worker_.routes().select_server(listener_, head.host);
   capture_log_fields(head);
   if (!router::normalize_path(head.path, uri_)) return respond_local(400, {}, true);

@@ -3,6 +3,7 @@ bounded memory, Expect: 100-continue, HEAD."""
 
 import hashlib
 import json
+import time
 
 from harness import (T, RssSampler, YokeTestCase, build_request, free_port, http_request,
                      make_config, pattern_bytes, upstream_block)
@@ -146,6 +147,23 @@ class BodiesTest(YokeTestCase):
         self.assertEqual(client.read_response(head_request=True).status, 200)
         following = client.read_response()
         self.assertEqual(json.loads(following.body)["method"], "GET")
+
+    def test_unread_body_after_413_is_drained_not_reset(self):
+        # Yoke answers 413 before the body arrives; closing then would make the kernel reset the
+        # connection when the rest of the body comes in. Lingering (shut down writes, read and
+        # discard) lets the client finish sending and see a clean end of stream instead.
+        backend = self.start_py_backend()
+        port = self.start_proxy(backend.address, "client_max_body_size 1k;")
+        with self.raw_client(port) as client:
+            client.send(build_request("POST", "/inspect", [("Host", "x"),
+                                                            ("Content-Length", "200000")]))
+            response = client.read_response(timeout=T(3))
+            self.assertEqual(response.status, 413)
+            for _ in range(3):
+                client.send(b"b" * 65536)
+                time.sleep(0.05)
+            client.sock.settimeout(T(5))
+            self.assertEqual(client.sock.recv(1), b"", "a clean FIN, not a reset")
 
     def test_body_over_client_max_body_size_gets_413(self):
         backend = self.start_py_backend()
