@@ -1,6 +1,9 @@
 #include "client_connection.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/epoll.h>
+#include <sys/socket.h>
 
 #include "client_session.h"
 #include "worker.h"
@@ -46,6 +49,13 @@ void ClientConnection::on_worker_stopping() {
 void ClientConnection::abort() {
   if (session_ != nullptr) return session_->abort();
   close();
+}
+
+void ClientConnection::set_nodelay() {
+  nodelay_ = true;
+  if (peer_.family() == AF_UNIX) return;
+  int one = 1;
+  setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 }
 
 void ClientConnection::close() {

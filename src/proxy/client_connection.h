@@ -42,6 +42,15 @@ class ClientConnection final : public IoHandler, public TimerHandler, public Def
   // The client timer (header, body, keep-alive and lingering timeouts) belongs to the
   // connection, so a keep-alive wait keeps running when the session is handed back.
   Timer& client_timer() { return client_timer_; }
+  // Called before each write to the client. TCP_NODELAY is set before the second write, not at
+  // accept: Linux's Nagle test (Minshall's variant, tcp_nagle_check) holds back a small segment
+  // only while an earlier small one is unacknowledged, so a first write never waits, and a
+  // connection that sends one response and closes saves the system call. nginx's tcp_nodelay
+  // likewise waits for keep-alive or a streamed response.
+  void before_write() {
+    if (wrote_ && !nodelay_) set_nodelay();
+    wrote_ = true;
+  }
   // The session is idle: forget it (it returns itself to the pool).
   void detach() { session_ = nullptr; }
   // Closes the socket and leaves the worker; the object is deleted after this loop iteration.
@@ -58,6 +67,10 @@ class ClientConnection final : public IoHandler, public TimerHandler, public Def
   int fd_;
   std::uint32_t listener_;
   std::uint32_t requests_ = 0;
+  bool wrote_ = false;
+  bool nodelay_ = false;
+
+  void set_nodelay();
 };
 
 }  // namespace yoke::proxy

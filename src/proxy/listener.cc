@@ -40,11 +40,7 @@ void Listener::on_io(std::uint32_t /*events*/) {
       return;
     }
     if (refuse_over_limit(fd)) continue;
-    peer.set_length(length);
-    if (peer.family() != AF_UNIX) {
-      int one = 1;
-      setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    }
+    peer.set_length(length);  // TCP_NODELAY comes later: ClientConnection::before_write()
     auto* connection = new ClientConnection(worker_, fd, static_cast<std::uint32_t>(index_), peer);
     connection->start();
   }

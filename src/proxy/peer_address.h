@@ -16,6 +16,7 @@ class PeerAddress {
   explicit PeerAddress(const SocketAddress& address);
 
   SocketAddress expand() const;
+  int family() const { return storage_.any.sa_family; }
 
  private:
   union Storage {
