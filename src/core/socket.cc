@@ -4,6 +4,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -55,9 +56,13 @@ int socket_error(int fd) {
   return error;
 }
 
+// glibc's read() and sendmsg() are thread cancellation points: in a multi-threaded process each
+// call brackets the system call with __pthread_enable/disable_asynccancel, about 3% of Yoke's
+// user-space instructions per request under callgrind. Workers are never cancelled, so the
+// request path enters the kernel through syscall(2), which is not a cancellation point.
 IoResult read_some(int fd, char* into, std::size_t capacity) {
   for (;;) {
-    ssize_t got = ::read(fd, into, capacity);
+    long got = ::syscall(SYS_read, fd, into, capacity);
     if (got > 0) return {IoResult::Kind::kDone, static_cast<std::size_t>(got), 0};
     if (got == 0) return {IoResult::Kind::kClosed, 0, 0};
     if (errno == EINTR) continue;
@@ -72,7 +77,7 @@ IoResult write_some(int fd, const iovec* parts, int count) {
     message.msg_iov = const_cast<iovec*>(parts);
     message.msg_iovlen = static_cast<std::size_t>(count);
     // sendmsg with MSG_NOSIGNAL: a peer that went away must not raise SIGPIPE.
-    ssize_t sent = ::sendmsg(fd, &message, MSG_NOSIGNAL);
+    long sent = ::syscall(SYS_sendmsg, fd, &message, MSG_NOSIGNAL);
     if (sent >= 0) return {IoResult::Kind::kDone, static_cast<std::size_t>(sent), 0};
     if (errno == EINTR) continue;
     if (errno == EAGAIN) return {IoResult::Kind::kWouldBlock, 0, 0};
