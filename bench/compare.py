@@ -1,274 +1,143 @@
 #!/usr/bin/env python3
 """Yoke vs nginx vs HAProxy on the same backends, one core each (driven by bench/compare).
 
-For each round and each proxy: start it pinned to CPU 0 (wrk, backends and this driver run
-on CPU 1), warm up, run the wrk scenarios and measure the proxy's CPU time per request, then
-start it afresh and measure the RSS cost of idle keep-alive connections. Medians over the
-rounds go to stdout and bench/results/latest.md. Standard library only.
+Each round, for each proxy (the order rotates): a fresh instance pinned to CPU 0 (the load
+generators, the backends and this driver run on CPU 1) for the wrk scenarios (a-d), measuring
+the proxy's CPU time per request; then the open-loop scenario (e) at half of nginx's req/s in
+(a), against the backend directly and each proxy; then the idle-memory scenario (f). Medians
+over the rounds go to stdout and bench/results/latest.md. Standard library only.
 """
 import argparse
-import datetime
 import os
-import platform
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from compare_lib import (  # noqa: E402  (bench/ is not a package)
-    Scenario, Processes, free_port, proxy_pids, cpu_seconds, cpu0_seconds, rss_bytes,
-    wait_until_serving, run_wrk, hold_idle_connections, raise_fd_limit)
+# bench/ is not a package: the modules beside this file are imported by name.
 from compare_report import render_report  # noqa: E402
-
-ROOT = Path(__file__).resolve().parent.parent
-CONFIGS = ROOT / "bench" / "configs"
-PROXY_CPU, LOAD_CPU = 0, 1
-PROXIES = ("yoke", "nginx", "haproxy")
-SCENARIOS = (
-    Scenario("a", "keep-alive, 50 connections, small response", 50, False),
-    Scenario("b", "keep-alive, 1000 connections, small response", 1000, False),
-    Scenario("c", "new connection per request (Connection: close), 50 connections", 50, True),
-)
-IDLE_CONNECTIONS = 2000
-WARMUP_SECONDS = 2
+from load_tools import run_wrk  # noqa: E402
+from machine import machine_facts  # noqa: E402
+from measure import (Bench, LOAD_CPU, WARMUP_SECONDS, run_idle, run_open_loop,  # noqa: E402
+                     run_wrk_scenarios)
+from procs import Processes, raise_fd_limit  # noqa: E402
+from proxies import PROXIES, ROOT, start_backends  # noqa: E402
+from scenarios import BY_KEY, IDLE_CONNECTIONS, SCENARIOS, parse_selection  # noqa: E402
 
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--yoke", required=True, help="yoke binary")
     parser.add_argument("--backend", required=True, help="yoke-demo-backend binary")
+    parser.add_argument("--loadgen", required=True, help="yoke-loadgen binary")
     parser.add_argument("--duration", type=int, default=10, help="seconds per scenario")
     parser.add_argument("--rounds", type=int, default=3, help="repeat count; medians reported")
     parser.add_argument("--quick", action="store_true", help="smoke run: 1 round of 3 s")
     parser.add_argument("--proxies", default=",".join(PROXIES), help="comma-separated subset")
+    parser.add_argument("--scenarios", default=",".join(s.key for s in SCENARIOS),
+                        help="comma-separated subset of a,b,c,d,e,f")
     parser.add_argument("--output", default=str(ROOT / "bench" / "results" / "latest.md"))
     args = parser.parse_args()
     if args.quick:
         args.rounds, args.duration = 1, 3
     args.proxies = [p for p in args.proxies.split(",") if p]
     unknown = set(args.proxies) - set(PROXIES)
-    if unknown or args.rounds < 1 or args.duration < 1:
-        parser.error(f"bad --proxies/--rounds/--duration ({', '.join(sorted(unknown))})")
+    args.scenarios = parse_selection(args.scenarios)
+    if unknown or not args.proxies or args.scenarios is None:
+        parser.error(f"bad --proxies or --scenarios ({', '.join(sorted(unknown))})")
+    if args.rounds < 1 or args.duration < 1:
+        parser.error("--rounds and --duration must be at least 1")
     return args
 
 
-def write_config(proxy, run_dir, port, backend_ports):
-    name = "haproxy.cfg.in" if proxy == "haproxy" else f"{proxy}.conf.in"
-    text = (CONFIGS / name).read_text()
-    values = {"DIR": str(run_dir), "PORT": str(port)}
-    values.update({f"BACKEND{i + 1}": str(p) for i, p in enumerate(backend_ports)})
-    for key, value in values.items():
-        text = text.replace(f"@{key}@", value)
-    path = run_dir / name[:-3]
-    path.write_text(text)
-    return path
-
-
-def proxy_argv(proxy, args, config, run_dir):
-    if proxy == "yoke":
-        return [args.yoke, "-c", str(config)]
-    if proxy == "nginx":
-        return ["nginx", "-p", str(run_dir), "-e", str(run_dir / "error.log"), "-c", str(config),
-                "-g", "daemon off;"]
-    return ["haproxy", "-db", "-f", str(config)]
-
-
-class ProxyRun:
-    """One started proxy: its process, port and directory."""
-
-    def __init__(self, procs, proxy, args, backend_ports, work_dir, label):
-        self.proxy = proxy
-        self.port = free_port()
-        self.dir = Path(tempfile.mkdtemp(prefix=f"{proxy}-{label}-", dir=work_dir))
-        config = write_config(proxy, self.dir, self.port, backend_ports)
-        self.process = procs.start(proxy_argv(proxy, args, config, self.dir), PROXY_CPU,
-                                   self.dir / "stdout.log")
-        self.procs = procs
-        self.url = f"http://127.0.0.1:{self.port}/"
-
-    def pids(self):
-        return proxy_pids(self.process.pid)
-
-    def problem(self):
-        """Text describing a dead proxy, or None while it runs."""
-        code = self.process.poll()
-        if code is None:
-            return None
-        logs = []
-        for name in ("stdout.log", "error.log"):
-            path = self.dir / name
-            if path.exists():
-                logs.append(f"{name}: " + path.read_text(errors="replace")[-600:].strip())
-        how = f"killed by signal {-code}" if code < 0 else f"exited with status {code}"
-        return f"{self.proxy} {how}; " + " | ".join(logs)
-
-    def stop(self):
-        self.procs.stop(self.process)
-
-
-def measure_scenario(run, scenario, duration):
-    """Runs wrk for one scenario; returns a result dict (CPU measured around the wrk run)."""
-    pids = run.pids()
-    cpu_before, (tasks_before, irq_before) = cpu_seconds(pids), cpu0_seconds()
-    start = time.monotonic()
-    wrk = run_wrk(run.procs, run.url, scenario, duration, LOAD_CPU)
-    elapsed = time.monotonic() - start
-    proxy_cpu = cpu_seconds(pids) - cpu_before
-    tasks_after, irq_after = cpu0_seconds()
-    result = dict(wrk)
-    result["cpu_seconds"] = proxy_cpu
-    # Other processes on the proxy's core (noise), and softirq (mostly loopback TCP work).
-    others = max(0.0, tasks_after - tasks_before - proxy_cpu)
-    result["cpu0_other_pct"] = 100.0 * others / elapsed
-    result["cpu0_irq_pct"] = 100.0 * (irq_after - irq_before) / elapsed
-    if wrk.get("requests"):
-        result["cpu_us_per_req"] = proxy_cpu * 1e6 / wrk["requests"]
-    died = run.problem()
-    if died:
-        result["error"] = died
-    return result
-
-
-def run_scenarios(procs, proxy, args, backend_ports, work_dir, round_no, log):
-    run = ProxyRun(procs, proxy, args, backend_ports, work_dir, f"r{round_no}")
-    results = {}
+def half_saturation_rate(bench, this_round, round_no):
+    """Half of nginx's req/s in scenario (a) of this round, or of a short probe when (a) or
+    nginx was not run. Returns (rate, where the saturation figure came from)."""
+    measured = this_round.get("nginx", {}).get("a", {}).get("rps")
+    if measured:
+        return measured / 2, "nginx in (a) of this round"
+    run = bench.start("nginx", f"probe-r{round_no}")
     try:
-        failure = wait_until_serving(run.url, run.problem)
+        failure = run.wait_serving()
         if failure:
-            return {s.key: {"error": failure} for s in SCENARIOS}
-        run_wrk(procs, run.url, SCENARIOS[0], WARMUP_SECONDS, LOAD_CPU)
-        for scenario in SCENARIOS:
-            time.sleep(1)  # let the previous run's sockets drain
-            results[scenario.key] = measure_scenario(run, scenario, args.duration)
-            log(f"  {proxy:8} ({scenario.key}) {describe(results[scenario.key])}")
-            if run.problem():
-                break
+            raise RuntimeError(f"nginx saturation probe: {failure}")
+        run_wrk(bench.procs, run.url, BY_KEY["a"], WARMUP_SECONDS, LOAD_CPU)
+        probe = run_wrk(bench.procs, run.url, BY_KEY["a"], min(bench.duration, 5), LOAD_CPU)
     finally:
         run.stop()
-    return results
+    if not probe.get("rps"):
+        raise RuntimeError(f"nginx saturation probe failed: {probe.get('error')}")
+    bench.log(f"  nginx saturation probe: {probe['rps']:.0f} req/s")
+    return probe["rps"] / 2, "a short nginx probe like (a)"
 
 
-def run_idle(procs, proxy, args, backend_ports, work_dir, round_no, log):
-    run = ProxyRun(procs, proxy, args, backend_ports, work_dir, f"idle-r{round_no}")
-    try:
-        failure = wait_until_serving(run.url, run.problem)
-        if failure:
-            return {"error": failure}
-        run_wrk(procs, run.url, SCENARIOS[0], 1, LOAD_CPU)
-        time.sleep(0.5)
-        pids = run.pids()
-        result = {"rss_before": rss_bytes(pids)}
-        result.update(hold_idle_connections(run.port, IDLE_CONNECTIONS,
-                                            lambda: rss_bytes(pids)))
-        result["bytes_per_conn"] = (result["rss_after"] - result["rss_before"]) / IDLE_CONNECTIONS
-        died = run.problem()
-        if died:
-            result["error"] = died
-        log(f"  {proxy:8} (d) idle RSS {result['rss_before'] / 1e6:.1f} MB -> "
-            f"{result['rss_after'] / 1e6:.1f} MB, {result['bytes_per_conn']:.0f} B/conn, "
-            f"{result['alive']}/{IDLE_CONNECTIONS} still open, {result['failed']} failed")
-        return result
-    except Exception as error:  # report and go on with the other proxies
-        return {"error": f"{proxy} idle test: {error}; {run.problem() or 'proxy still running'}"}
-    finally:
-        run.stop()
+def run_round(bench, args, round_no):
+    shift = (round_no - 1) % len(args.proxies)  # rotate the order: no proxy always first
+    order = args.proxies[shift:] + args.proxies[:shift]
+    this_round = {p: {} for p in order}
+    keys = {s.key for s in args.scenarios}
+    wrk_scenarios = [s for s in args.scenarios if s.kind == "wrk"]
+    for proxy in order if wrk_scenarios else ():
+        this_round[proxy].update(run_wrk_scenarios(bench, proxy, wrk_scenarios, f"r{round_no}"))
+    if "e" in keys:
+        rate, source = half_saturation_rate(bench, this_round, round_no)
+        direct = run_open_loop(bench, "direct", rate, f"e-r{round_no}")
+        this_round["direct"] = {"e": dict(direct, rate_source=source)}
+        for proxy in order:
+            this_round[proxy]["e"] = run_open_loop(bench, proxy, rate, f"e-r{round_no}")
+    for proxy in order if "f" in keys else ():
+        this_round[proxy]["f"] = run_idle(bench, proxy, IDLE_CONNECTIONS, f"idle-r{round_no}")
+    return this_round
 
 
-def describe(result):
-    if "requests" not in result:
-        return "FAILED: " + result.get("error", "no wrk output")
-    text = (f"{result['rps']:.0f} req/s, p50 {result['p50_us']:.0f} us, "
-            f"p99 {result['p99_us']:.0f} us, {result.get('cpu_us_per_req', 0):.2f} CPU us/req, "
-            f"CPU 0: other processes {result['cpu0_other_pct']:.0f}%, "
-            f"softirq {result['cpu0_irq_pct']:.0f}%")
-    if result["errors"]:
-        text += f", ERRORS {result['error_detail']}"
-    return text + (f", {result['error']}" if "error" in result else "")
-
-
-def machine_facts(yoke):
-    model = "unknown"
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            model = line.split(":", 1)[1].strip()
-            break
-    def version(argv):
-        try:
-            out = subprocess.run(argv, capture_output=True, text=True, timeout=10)
-            return (out.stdout + out.stderr).strip().splitlines()[0]
-        except (OSError, IndexError, subprocess.SubprocessError):
-            return "unavailable"
-    commit = version(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"])
-    return {
-        "date": datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M:%S %Z"),
-        "nproc": str(os.cpu_count()), "cpu": model,
-        "kernel": f"{platform.system()} {platform.release()}",
-        "yoke": version([yoke, "-v"]), "commit": commit,
-        "nginx": version(["nginx", "-v"]), "haproxy": version(["haproxy", "-v"]),
-        "wrk": version(["wrk", "-v"]),
-    }
-
-
-def run_all(args, procs, work_dir, log):
-    backend_ports = [free_port() for _ in range(3)]
-    backend_argv = [args.backend]
-    for i, port in enumerate(backend_ports):
-        backend_argv += ["--listen", f"127.0.0.1:{port}", "--name", f"backend-{i + 1}"]
-    backends = procs.start(backend_argv, LOAD_CPU, work_dir / "backends.log")
-    for port in backend_ports:
-        failure = wait_until_serving(f"http://127.0.0.1:{port}/",
-                                     lambda: None if backends.poll() is None else "backends died")
-        if failure:
-            raise RuntimeError(f"demo backends did not start: {failure}")
+def run_all(args, bench):
     rounds = []
     for round_no in range(1, args.rounds + 1):
-        log(f"round {round_no}/{args.rounds}")
-        shift = (round_no - 1) % len(args.proxies)  # rotate the order: no proxy always first
-        order = args.proxies[shift:] + args.proxies[:shift]
-        this_round = {p: {} for p in order}
-        for proxy in order:
-            this_round[proxy] = run_scenarios(procs, proxy, args, backend_ports, work_dir,
-                                              round_no, log)
-        for proxy in order:
-            this_round[proxy]["d"] = run_idle(procs, proxy, args, backend_ports, work_dir,
-                                              round_no, log)
-        rounds.append(this_round)
+        bench.log(f"round {round_no}/{args.rounds}")
+        rounds.append(run_round(bench, args, round_no))
     return rounds
+
+
+def failed(rounds, notes):
+    return bool(notes) or any(
+        "error" in r or r.get("errors") or r.get("failed") or r.get("closed_by_proxy")
+        for rnd in rounds for res in rnd.values() for r in res.values())
 
 
 def main():
     args = parse_args()
-    raise_fd_limit()
+    raise_fd_limit()  # 9,900 idle connections are held by this process
     os.sched_setaffinity(0, {LOAD_CPU})  # the driver's idle clients stay off the proxy's core
     for sig in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, lambda signo, _frame: sys.exit(128 + signo))
     procs = Processes()
     work_dir = Path(tempfile.mkdtemp(prefix="yoke-bench-"))
     started = time.monotonic()
+
     def log(text):
         print(f"[{time.monotonic() - started:5.0f} s] {text}", file=sys.stderr, flush=True)
     facts = machine_facts(args.yoke)
-    log(f"bench: {args.rounds} round(s) x {args.duration} s, temp dir {work_dir}")
+    log(f"bench: {args.rounds} round(s) x {args.duration} s, scenarios "
+        f"{','.join(s.key for s in args.scenarios)}, temp dir {work_dir}")
     try:
-        rounds = run_all(args, procs, work_dir, log)
+        _, ports = start_backends(procs, args.backend, LOAD_CPU, work_dir)
+        bench = Bench(procs, args.yoke, args.loadgen, ports, work_dir, args.duration, log)
+        rounds = run_all(args, bench)
     except BaseException:  # interrupted or broken: nothing left running, nothing left behind
         procs.stop_all()
         shutil.rmtree(work_dir, ignore_errors=True)
         raise
     procs.stop_all()
     facts["wall"] = f"{time.monotonic() - started:.0f} s"
-    report = render_report(facts, args, SCENARIOS, rounds, IDLE_CONNECTIONS, procs.notes)
+    report = render_report(facts, args, rounds, procs.notes)
     print(report)
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)
     Path(args.output).write_text(report + "\n")
     log(f"bench: wrote {args.output}")
-    failed = procs.notes or any("error" in r or r.get("errors") or r.get("failed")
-                                for rnd in rounds for res in rnd.values() for r in res.values())
-    if failed:
+    if failed(rounds, procs.notes):
         log(f"bench: some runs failed; configs and logs kept in {work_dir}")
         return 1
     shutil.rmtree(work_dir, ignore_errors=True)
