@@ -11,16 +11,18 @@ PROXIES = ("yoke", "nginx", "haproxy")
 NAMES = {"yoke": "Yoke", "nginx": "nginx", "haproxy": "HAProxy", "direct": "direct to backend"}
 
 
-def start_backends(procs, backend, cpu, work_dir, count=3):
-    """One yoke-demo-backend process with `count` listeners; returns (process, ports)."""
+def start_backends(procs, backend, cpu, work_dir, count=3, wrap=(), seconds=10):
+    """One yoke-demo-backend process with `count` listeners; returns (process, ports).
+    wrap: argv prefix (valgrind's); seconds: how long it may take to answer."""
     ports = [free_port() for _ in range(count)]
-    argv = [backend]
+    argv = list(wrap) + [backend]
     for i, port in enumerate(ports):
         argv += ["--listen", f"127.0.0.1:{port}", "--name", f"backend-{i + 1}"]
     process = procs.start(argv, cpu, work_dir / "backends.log")
     for port in ports:
         failure = wait_until_serving(f"http://127.0.0.1:{port}/",
-                                     lambda: None if process.poll() is None else "backends died")
+                                     lambda: None if process.poll() is None else "backends died",
+                                     seconds)
         if failure:
             raise RuntimeError(f"demo backends did not start: {failure}")
     return process, ports
@@ -51,15 +53,17 @@ class ProxyRun:
     """One started proxy: its process, port and directory.
 
     cpu: where it runs (None: not pinned); workers: Yoke/nginx workers, HAProxy threads;
-    wrap: argv prefix such as valgrind's; nginx_globals: nginx's -g text."""
+    wrap: a function of the run's directory returning an argv prefix (valgrind's);
+    nginx_globals: nginx's -g text."""
 
     def __init__(self, procs, proxy, yoke, backend_ports, work_dir, label, cpu, workers=1,
-                 wrap=(), nginx_globals="daemon off;"):
+                 wrap=None, nginx_globals="daemon off;"):
         self.proxy = proxy
         self.port = free_port()
         self.dir = Path(tempfile.mkdtemp(prefix=f"{proxy}-{label}-", dir=work_dir))
         config = write_config(proxy, self.dir, self.port, backend_ports, workers)
-        argv = list(wrap) + proxy_argv(proxy, yoke, config, self.dir, nginx_globals)
+        prefix = wrap(self.dir) if wrap else []
+        argv = prefix + proxy_argv(proxy, yoke, config, self.dir, nginx_globals)
         self.process = procs.start(argv, cpu, self.dir / "stdout.log")
         self.procs = procs
         self.url = f"http://127.0.0.1:{self.port}/"
