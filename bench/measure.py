@@ -58,8 +58,10 @@ def describe(result):
     text = (f"{result['rps']:.0f} req/s, p50 {result['p50_us']:.0f} us, "
             f"p99 {result['p99_us']:.0f} us")
     if "cpu_us_per_req" in result:
-        text += (f", {result['cpu_us_per_req']:.2f} CPU us/req, CPU 0: other processes "
-                 f"{result['cpu0_other_pct']:.0f}%, softirq {result['cpu0_irq_pct']:.0f}%")
+        text += f", {result['cpu_us_per_req']:.2f} CPU us/req"
+    if "cpu0_other_pct" in result:
+        text += (f", CPU 0: other processes {result['cpu0_other_pct']:.0f}%, "
+                 f"softirq {result['cpu0_irq_pct']:.0f}%")
     if result.get("errors"):
         text += f", ERRORS {result['error_detail']}"
     return text + (f", {result['error']}" if "error" in result else "")
