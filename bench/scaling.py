@@ -104,7 +104,15 @@ def render(facts, args, results):
                 f"| {ms(med('p99_us'))} | {num(med('proxy_cores'), 2)} "
                 f"| {num(med('cpu_us_per_req'), 2)} | {num(med('machine_busy_pct'), 0)}% "
                 f"| {'—' if workers == 1 or not base or rps is None else f'{rps / base:.2f}'} |")
+    lines += ["", "Per-round ratios (same round, N workers ÷ 1): " + "; ".join(
+        f"{NAMES[p]} " + ", ".join(_round_ratios(results[p], args.workers)) for p in args.proxies)]
     return "\n".join(lines)
+
+
+def _round_ratios(by_workers, workers):
+    pairs = zip(by_workers[1], by_workers[workers])
+    return [f"{n['rps'] / one['rps']:.2f}" if one.get("rps") and n.get("rps") else "—"
+            for one, n in pairs]
 
 
 def main():
