@@ -43,8 +43,11 @@ def _with_cpu(run, measure):
     # Other processes on the proxy's core (noise), and softirq (mostly loopback TCP work).
     result["cpu0_other_pct"] = 100.0 * max(0.0, tasks_after - tasks_before - proxy_cpu) / elapsed
     result["cpu0_irq_pct"] = 100.0 * (irq_after - irq_before) / elapsed
-    if result.get("requests"):
-        result["cpu_us_per_req"] = proxy_cpu * 1e6 / result["requests"]
+    # yoke-loadgen counts only requests due after its warm-up, but the CPU window spans the
+    # warm-up too: divide by every request it sent ("sent"); wrk reports all it completed.
+    done = result.get("sent") or result.get("requests")
+    if done:
+        result["cpu_us_per_req"] = proxy_cpu * 1e6 / done
     died = run.problem()
     if died:
         result["error"] = died
