@@ -136,6 +136,9 @@ def main():
                     results[proxy][workers].append(result)
                     print(f"[{time.monotonic() - started:5.0f} s] round {round_no} {proxy:8} "
                           f"{workers} worker(s): {describe(result)}", file=sys.stderr, flush=True)
+    except BaseException:
+        print(f"scaling: failed; logs kept in {work_dir}", file=sys.stderr)
+        raise
     finally:
         procs.stop_all()
     report = render(facts, args, results)
