@@ -16,8 +16,8 @@ namespace {
 std::vector<std::string> names(int count, int first = 0) {
   std::vector<std::string> out;
   out.reserve(static_cast<std::size_t>(count));
-  for (int i = first; i < first + count; ++i) out.push_back("10.0." + std::to_string(i / 250) +
-                                                           "." + std::to_string(i % 250) + ":80");
+  for (int i = first; i < first + count; ++i)
+    out.push_back("10.0." + std::to_string(i / 250) + "." + std::to_string(i % 250) + ":80");
   return out;
 }
 
@@ -38,8 +38,8 @@ std::vector<std::size_t> slot_counts(const MaglevTable& table, std::size_t serve
 }
 
 // Which server name each of `count` keys maps to.
-std::vector<std::string> key_owners(const MaglevTable& table,
-                                    const std::vector<std::string>& names, int count) {
+std::vector<std::string> key_owners(const MaglevTable& table, const std::vector<std::string>& names,
+                                    int count) {
   std::vector<std::string> owners;
   owners.reserve(static_cast<std::size_t>(count));
   for (int key = 0; key < count; ++key) {
