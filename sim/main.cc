@@ -2,6 +2,7 @@
 #include <charconv>
 #include <fstream>
 #include <iostream>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,7 +18,7 @@ using yoke::sim::RunOptions;
 
 constexpr std::string_view kUsage =
     "usage: yoke-sim --scenario FILE [--scenario FILE …] [--seed N] [--policies a,b,…]\n"
-    "                [--requests N] [--svg OUT]\n"
+    "                [--skip-unregistered] [--requests N] [--svg OUT]\n"
     "       yoke-sim --list-policies\n";
 
 struct Flags {
@@ -50,8 +51,8 @@ bool parse_flags(int argc, char** argv, Flags& flags) {
   const std::vector<std::string_view> args(argv + 1, argv + argc);
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string_view flag = args[i];
-    if (flag == "--list-policies") {
-      flags.list_policies = true;
+    if (flag == "--list-policies" || flag == "--skip-unregistered") {
+      (flag == "--list-policies" ? flags.list_policies : flags.options.skip_unregistered) = true;
       continue;
     }
     if (i + 1 >= args.size()) {
@@ -96,14 +97,23 @@ void list_policies() {
 }
 
 // Loads every scenario and resolves every policy before the first run, so a typo fails at once.
+// Throws config::ConfigError.
 std::vector<yoke::sim::Scenario> load_all(const Flags& flags) {
   std::vector<yoke::sim::Scenario> scenarios;
+  std::set<std::string> listed;
   for (const std::string& path : flags.scenarios) {
     for (yoke::sim::Scenario& scenario : yoke::sim::load_scenarios(path)) {
-      for (const auto& policy : yoke::sim::select_policies(scenario, flags.options.policies)) {
+      for (const auto& policy : yoke::sim::select_policies(scenario, flags.options).run) {
         yoke::sim::resolve_policy(policy);
       }
+      for (const auto& policy : scenario.policies) listed.insert(policy.name);
       scenarios.push_back(std::move(scenario));
+    }
+  }
+  for (const std::string& name : flags.options.policies) {
+    if (!listed.contains(name)) {
+      throw yoke::config::ConfigError(yoke::config::SourceLocation{"--policies", 0, 0},
+                                      "no scenario lists policy \"" + name + "\"");
     }
   }
   return scenarios;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <utility>
 
 namespace yoke::sim {
 
@@ -88,6 +89,7 @@ PolicyResult Measurements::finish(double latency_unit, const std::vector<bool>& 
   for (std::size_t i = 0; i < area_end_.size(); ++i)
     loads.push_back((area_end_[i] - area_start_[i]) / window);
   result.max_mean_load = max_over_mean(loads, backup);
+  result.load = std::move(loads);
   return result;
 }
 

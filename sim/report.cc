@@ -66,6 +66,13 @@ void print_report(std::ostream& out, const ScenarioResult& result, std::uint64_t
   for (const ServerSpec& server : scenario.servers) rows.front().push_back(server.name + " %");
   for (const PolicyResult& policy : result.policies) rows.push_back(policy_row(policy));
   print_table(out, rows);
+  if (!result.skipped.empty()) {
+    out << "\nNot run, not registered in this build:";
+    for (std::size_t i = 0; i < result.skipped.size(); ++i) {
+      out << (i == 0 ? " " : ", ") << "`" << result.skipped[i].label() << "`";
+    }
+    out << ".\n";
+  }
   out << "\n";
 }
 

@@ -30,6 +30,8 @@ struct PolicyResult {
   double error_rate = 0;      // requests whose final answer was an error / measured
   double retry_rate = 0;      // attempts beyond the first / measured
   std::vector<double> share;  // per server: attempts it received / all attempts
+  // Per server: time-averaged requests at it (queued + in service) over the measured window.
+  std::vector<double> load;
 };
 
 }  // namespace yoke::sim

@@ -1,6 +1,7 @@
 #include "runner.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "reference_policies.h"
 #include "simulation.h"
@@ -16,24 +17,21 @@ std::string join(const std::vector<std::string_view>& names) {
 
 }  // namespace
 
-std::vector<PolicySpec> select_policies(const Scenario& scenario,
-                                        const std::vector<std::string>& names) {
-  if (names.empty()) return scenario.policies;
-  std::vector<PolicySpec> selected;
+bool is_available(const std::string& name) {
+  return find_reference_policy(name) != nullptr || balancing::find_policy(name) != nullptr;
+}
+
+Selection select_policies(const Scenario& scenario, const RunOptions& options) {
+  Selection selection;
   for (const PolicySpec& policy : scenario.policies) {
-    if (std::find(names.begin(), names.end(), policy.name) != names.end())
-      selected.push_back(policy);
+    const std::vector<std::string>& names = options.policies;
+    if (!names.empty() && std::find(names.begin(), names.end(), policy.name) == names.end()) {
+      continue;
+    }
+    const bool skip = options.skip_unregistered && !is_available(policy.name);
+    (skip ? selection.skipped : selection.run).push_back(policy);
   }
-  for (const std::string& name : names) {
-    const bool listed = std::any_of(scenario.policies.begin(), scenario.policies.end(),
-                                    [&](const PolicySpec& policy) { return policy.name == name; });
-    if (listed) continue;
-    PolicySpec policy;
-    policy.name = name;
-    policy.where = scenario.where;
-    selected.push_back(policy);
-  }
-  return selected;
+  return selection;
 }
 
 const balancing::PolicyFactory& resolve_policy(const PolicySpec& policy) {
@@ -56,7 +54,9 @@ const balancing::PolicyFactory& resolve_policy(const PolicySpec& policy) {
 ScenarioResult run_scenario(const Scenario& scenario, const RunOptions& options) {
   ScenarioResult result;
   result.scenario = scenario;
-  result.scenario.policies = select_policies(scenario, options.policies);
+  Selection selection = select_policies(scenario, options);
+  result.scenario.policies = std::move(selection.run);
+  result.skipped = std::move(selection.skipped);
   if (options.requests > 0) result.scenario.requests = options.requests;
   std::vector<const balancing::PolicyFactory*> factories;
   for (const PolicySpec& policy : result.scenario.policies) {

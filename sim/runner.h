@@ -14,20 +14,29 @@ namespace yoke::sim {
 
 struct RunOptions {
   std::uint64_t seed = 1;
-  // When not empty (--policies): run only the scenario's policies with these names, plus, with
-  // no arguments, any named here that the scenario does not list.
+  // When not empty (--policies): run only the scenario's policies with these names.
   std::vector<std::string> policies;
+  // --skip-unregistered: leave out (and list) policies this build does not have, instead of
+  // failing on them.
+  bool skip_unregistered = false;
   std::int64_t requests = 0;  // when > 0, replaces every scenario's request count
+};
+
+struct Selection {
+  std::vector<PolicySpec> run;
+  std::vector<PolicySpec> skipped;  // not registered, with skip_unregistered
 };
 
 struct ScenarioResult {
   Scenario scenario;  // as run (request count replaced, policies selected)
   std::vector<PolicyResult> policies;
+  std::vector<PolicySpec> skipped;
 };
 
-// The scenario's policies after the --policies selection.
-std::vector<PolicySpec> select_policies(const Scenario& scenario,
-                                        const std::vector<std::string>& names);
+// The scenario's policies after the --policies and --skip-unregistered selection.
+Selection select_policies(const Scenario& scenario, const RunOptions& options);
+// Whether name is a simulator reference or registered in this build.
+bool is_available(const std::string& name);
 // The factory for policy, its arguments validated. Throws config::ConfigError at the policy's
 // location when it is not registered in this build (naming the registered ones) or when its
 // arguments are rejected.

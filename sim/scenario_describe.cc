@@ -1,6 +1,8 @@
 // describe(): the scenario in words, from the parsed model, so the printed description can never
 // disagree with what ran.
+#include <algorithm>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "report.h"
@@ -21,23 +23,32 @@ std::string milliseconds(SimTime time) {
   return text + " ms";
 }
 
+std::string describe_server(const ServerSpec& server) {
+  std::string text = std::to_string(server.slots) + (server.slots == 1 ? " slot" : " slots");
+  if (server.speed != 1) text += ", speed " + fixed(server.speed, 3);
+  if (server.weight != 1) text += ", weight " + std::to_string(server.weight);
+  if (server.backup) text += ", backup";
+  return text;
+}
+
+// Runs of servers that read the same are told once: "s1–s9 (1 slot), slow (1 slot, speed 0.333)".
 std::string describe_servers(const Scenario& scenario) {
-  const ServerSpec& first = scenario.servers.front();
-  bool uniform = true;
-  for (const ServerSpec& server : scenario.servers) {
-    uniform = uniform && server.slots == first.slots && server.speed == first.speed &&
-              server.weight == first.weight && !server.backup;
+  const std::vector<ServerSpec>& servers = scenario.servers;
+  std::string text =
+      std::to_string(servers.size()) + (servers.size() == 1 ? " server" : " servers");
+  std::vector<std::string> runs;
+  std::size_t start = 0;
+  for (std::size_t i = 1; i <= servers.size(); ++i) {
+    if (i < servers.size() && describe_server(servers[i]) == describe_server(servers[start]))
+      continue;
+    const std::string names =
+        i - start == 1 ? servers[start].name : servers[start].name + "–" + servers[i - 1].name;
+    runs.push_back(names + " (" + describe_server(servers[start]) + ")");
+    start = i;
   }
-  std::string text = std::to_string(scenario.servers.size()) + " servers";
-  if (uniform)
-    return text + " (" + std::to_string(first.slots) + " slot" + (first.slots == 1 ? "" : "s") +
-           " each)";
+  if (runs.size() == 1) return text + " (" + describe_server(servers.front()) + " each)";
   text += ":";
-  for (const ServerSpec& server : scenario.servers) {
-    text += " " + server.name + "(" + std::to_string(server.slots) + "×" + fixed(server.speed, 3) +
-            (server.weight != 1 ? " w" + std::to_string(server.weight) : "") +
-            (server.backup ? " backup" : "") + ")";
-  }
+  for (std::size_t i = 0; i < runs.size(); ++i) text += (i == 0 ? " " : ", ") + runs[i];
   return text;
 }
 
@@ -75,11 +86,29 @@ std::vector<std::string> describe_events(const Scenario& scenario) {
     events.push_back(name(slowdown.server) + " becomes " + fixed(slowdown.factor, 2) +
                      "× slower at " + percent(slowdown.at) + " of the run");
   }
-  if (!scenario.pauses.empty()) {
-    const PauseSpec& pause = scenario.pauses.front();
-    events.push_back(std::to_string(scenario.pauses.size()) + " server(s) pause for " +
-                     milliseconds(pause.duration) + " every " + milliseconds(pause.period) +
-                     " (random phase)");
+  // Pauses of the same length and period are told once, with the servers that have them.
+  std::vector<std::pair<std::string, std::vector<std::string>>> pauses;
+  for (const PauseSpec& pause : scenario.pauses) {
+    const std::string what = "pause for " + milliseconds(pause.duration) + " every " +
+                             milliseconds(pause.period) + " (each at a random phase)";
+    auto found = std::find_if(pauses.begin(), pauses.end(),
+                              [&](const auto& entry) { return entry.first == what; });
+    if (found == pauses.end()) found = pauses.insert(pauses.end(), {what, {}});
+    found->second.push_back(name(pause.server));
+  }
+  for (const auto& [what, names] : pauses) {
+    std::string who;
+    if (names.size() == scenario.servers.size()) {
+      who = "all servers";
+    } else {
+      for (const std::string& server : names) {
+        if (!who.empty()) who += ", ";
+        who += server;
+      }
+    }
+    who += " ";
+    who += what;
+    events.push_back(std::move(who));
   }
   for (const FailSpec& fail : scenario.failures) {
     events.push_back(name(fail.server) + " fails " + percent(fail.probability) + " of requests (" +
@@ -94,10 +123,10 @@ std::vector<std::string> describe_events(const Scenario& scenario) {
 }
 
 std::string describe_retry(const RetryRule& retry) {
-  if (!retry.on_error && !retry.on_http_5xx) return "no retries";
-  std::string text = std::string("retries on") + (retry.on_error ? " error" : "") +
-                     (retry.on_http_5xx ? " http_5xx" : "");
-  return text + (retry.tries > 0 ? ", at most " + std::to_string(retry.tries) + " tries" : "");
+  std::string text = "proxy_next_upstream";
+  if (!retry.on_error && !retry.on_http_5xx) return text + " off";
+  text += std::string(retry.on_error ? " error" : "") + (retry.on_http_5xx ? " http_5xx" : "");
+  return text + (retry.tries > 0 ? ", tries " + std::to_string(retry.tries) : "");
 }
 
 }  // namespace

@@ -184,6 +184,7 @@ namespace {
 std::vector<Scenario> read_scenarios(const std::vector<Directive>& blocks,
                                      const std::string& file_name) {
   std::vector<Scenario> scenarios;
+  scenarios.reserve(blocks.size());
   for (const Directive& block : blocks) scenarios.push_back(read_scenario(block));
   if (scenarios.empty()) {
     throw ConfigError(config::SourceLocation{file_name, 1, 1}, "no scenario in file");

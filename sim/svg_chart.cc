@@ -9,7 +9,8 @@
 namespace yoke::sim {
 namespace {
 
-constexpr double kWidth = 760;
+constexpr double kWidth =
+    900;  // the legend needs room for labels like "hash … balance_factor=1.25"
 constexpr double kPanelHeight = 320;
 constexpr double kLeft = 60;  // room for the y labels
 constexpr double kPlotWidth = 440;
