@@ -3,6 +3,7 @@
 #include <fstream>
 #include <iostream>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -97,7 +98,7 @@ void list_policies() {
 }
 
 // Loads every scenario and resolves every policy before the first run, so a typo fails at once.
-// Throws config::ConfigError.
+// Throws config::ConfigError, or std::invalid_argument for a bad --policies.
 std::vector<yoke::sim::Scenario> load_all(const Flags& flags) {
   std::vector<yoke::sim::Scenario> scenarios;
   std::set<std::string> listed;
@@ -112,8 +113,7 @@ std::vector<yoke::sim::Scenario> load_all(const Flags& flags) {
   }
   for (const std::string& name : flags.options.policies) {
     if (!listed.contains(name)) {
-      throw yoke::config::ConfigError(yoke::config::SourceLocation{"--policies", 0, 0},
-                                      "no scenario lists policy \"" + name + "\"");
+      throw std::invalid_argument("--policies: no scenario lists policy \"" + name + "\"");
     }
   }
   return scenarios;
@@ -151,5 +151,8 @@ int main(int argc, char** argv) {
   } catch (const yoke::config::ConfigError& error) {
     std::cerr << "yoke-sim: " << error.what() << "\n";
     return 1;
+  } catch (const std::invalid_argument& error) {
+    std::cerr << "yoke-sim: " << error.what() << "\n";
+    return 2;
   }
 }
