@@ -9,7 +9,7 @@ export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := 1
 CMAKE_GEN := -G Ninja
 
-.PHONY: all deps build build-asan build-fuzz run test unit integration asan fuzz lint tidy format clean bench
+.PHONY: all deps build build-asan build-fuzz run test unit integration asan fuzz lint tidy format clean bench sim
 
 all: build
 
@@ -34,6 +34,12 @@ run: build
 
 unit: build
 	./build/yoke_unit_tests --gtest_brief=1
+	./build/yoke_sim_tests --gtest_brief=1
+
+# Every shipped simulator scenario with the policies this build has (docs/balancing.md);
+# `./scripts/sim-results --update-docs` writes the tables into docs/balancing.md.
+sim: build
+	./scripts/sim-results
 
 integration: build
 	python3 tests/integration/run.py --yoke build/yoke --backend build/yoke-demo-backend
@@ -41,6 +47,8 @@ integration: build
 asan: build-asan
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ./build-asan/yoke_unit_tests --gtest_brief=1
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ./build-asan/yoke_sim_tests --gtest_brief=1
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  python3 tests/integration/run.py --yoke build-asan/yoke --backend build-asan/yoke-demo-backend --sanitized
 
