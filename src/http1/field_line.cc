@@ -58,7 +58,7 @@ FieldLineScan scan_field_line(std::string_view bytes, std::size_t pos, std::size
 
   // Scan no further than one byte past the limit: enough to know the line is too long.
   const std::size_t limit = bytes.size() - pos > max_line ? pos + max_line + 1 : bytes.size();
-  const std::size_t name_end = syntax::span(syntax::kTokenChar, bytes.substr(0, limit), pos);
+  const std::size_t name_end = scan::span_token(bytes, pos, limit);
   FieldLineScan result;
   if (ran_out(bytes, pos, name_end, max_line, result)) return result;
   if (bytes[name_end] != ':') return invalid(name_error(bytes[name_end]));

@@ -65,7 +65,7 @@ ParseResult check_version(std::string_view version, int& minor) {
 
 // request-line = method SP request-target SP HTTP-version (RFC 9112 §3), single spaces only.
 ParseResult parse_request_line(std::string_view line, RequestHead& out, TargetParts& parts) {
-  const std::size_t method_end = syntax::span(syntax::kTokenChar, line);
+  const std::size_t method_end = scan::span_token(line, 0, line.size());
   if (method_end == 0 || method_end == line.size() || line[method_end] != ' ') {
     return error(400, "invalid method");
   }
