@@ -23,7 +23,8 @@ std::int64_t total_bytes(const std::vector<corpus::Request>& requests) {
 // in one read (session_read_head.cc parses at once on the first read, without the head-end
 // pre-check).
 void BM_ParseCorpus(benchmark::State& state, corpus::SizeClass size_class) {
-  const std::vector<corpus::Request> requests = corpus::load(corpus::default_directory(), size_class);
+  const std::vector<corpus::Request> requests =
+      corpus::load(corpus::default_directory(), size_class);
   if (requests.empty()) {
     state.SkipWithError("no corpus: bench/corpus/requests/*.http not found");
     return;

@@ -1,10 +1,11 @@
 // The benchmark corpus (bench/corpus/requests/) stays valid: every file is one complete,
 // well-formed request head, so the benchmark measures the success path it claims to.
+#include "http1/request_corpus.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 
-#include "http1/request_corpus.h"
 #include "yoke/http1/parser.h"
 
 namespace yoke::http1 {
@@ -20,10 +21,10 @@ TEST(Http1RequestCorpus, EveryFileIsOneCompleteHead) {
     ASSERT_EQ(result.state, ParseState::kComplete) << result.reason;
     EXPECT_EQ(head.head_size, request.bytes.size());
     // Every line ends in CRLF: the request line, the fields, and the empty line.
-    const auto lines = static_cast<std::size_t>(
-        std::count(request.bytes.begin(), request.bytes.end(), '\n'));
-    EXPECT_EQ(lines, static_cast<std::size_t>(std::count(request.bytes.begin(),
-                                                         request.bytes.end(), '\r')));
+    const auto lines =
+        static_cast<std::size_t>(std::count(request.bytes.begin(), request.bytes.end(), '\n'));
+    EXPECT_EQ(lines, static_cast<std::size_t>(
+                         std::count(request.bytes.begin(), request.bytes.end(), '\r')));
     EXPECT_EQ(head.header_count, lines - 2);
     EXPECT_FALSE(head.host.empty());
   }
