@@ -40,9 +40,11 @@ inline __m128i in_range(__m128i v, char low, char count_minus_one) {
 
 inline unsigned mask_of(__m128i v) { return static_cast<unsigned>(_mm_movemask_epi8(v)); }
 
-// Bytes that may end a field value: controls (HTAB included, the table lets it through) and DEL.
+// Bytes that end a field value: controls other than HTAB, and DEL (exact: every line has
+// one such byte, its CR, and an exact test spares the table look-up for it).
 inline unsigned field_value_stops(__m128i v) {
-  return mask_of(_mm_or_si128(at_most(v, 0x1F), _mm_cmpeq_epi8(v, splat(0x7F))));
+  const __m128i control = _mm_andnot_si128(_mm_cmpeq_epi8(v, splat('\t')), at_most(v, 0x1F));
+  return mask_of(_mm_or_si128(control, _mm_cmpeq_epi8(v, splat(0x7F))));
 }
 
 // Bytes that end a request-target: controls, SP and DEL (exact, no table check needed).

@@ -34,7 +34,7 @@ ParseResult parse_field_section(std::string_view bytes, std::size_t begin, const
       return complete();
     }
     if (section.count == max_headers) return error(431, "too many header fields");
-    framing::note_field(field, section.known);
+    if (framing::may_note(field.name)) framing::note_field(field, section.known);
     ++section.count;
     pos = line.next;
   }

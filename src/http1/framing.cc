@@ -1,6 +1,7 @@
 // Framing and connection-reuse decisions from a head's fields (RFC 9112 §6, §9.3).
 #include "http1/framing.h"
 
+#include <cstring>
 #include <limits>
 
 #include "http1/field_syntax.h"
@@ -20,12 +21,32 @@ enum class FieldKind : unsigned char {
   kUpgrade,
 };
 
-// True when name equals lower_name ignoring ASCII case. Checks the first letter inline, so a
-// field that only shares the length (Accept and Expect, User-Agent and Connection) costs no call.
+// True when name equals lower_name ignoring ASCII case, where name is a token (a scanned field
+// name) and lower_name is lower-case letters and '-' of the same length. For such names one OR
+// with 0x20 per byte is a full case fold: it maps 'A'-'Z' onto 'a'-'z' and leaves 'a'-'z' and
+// '-' alone, and no other tchar (RFC 9110 §5.6.2) becomes a letter or '-' that way (only CR,
+// 0x0D, would become '-'). So eight bytes are compared with one OR and one compare; a name
+// shorter than a word goes byte by byte.
 bool is_field(std::string_view name, std::string_view lower_name) {
-  return syntax::kLower[static_cast<unsigned char>(name[0])] ==
-             static_cast<unsigned char>(lower_name[0]) &&
-         iequals(name, lower_name);
+  constexpr std::uint64_t kFold = 0x2020202020202020ULL;
+  constexpr std::size_t kWord = sizeof(std::uint64_t);
+  const std::size_t size = name.size();
+  if (size < kWord) {
+    for (std::size_t i = 0; i < size; ++i) {
+      if ((name[i] | 0x20) != lower_name[i]) return false;
+    }
+    return true;
+  }
+  const auto word = [](std::string_view text, std::size_t at) {
+    std::uint64_t value;
+    std::memcpy(&value, text.data() + at, sizeof value);
+    return value;
+  };
+  // Whole words, then one more that ends at the last byte (it may overlap the one before).
+  for (std::size_t at = 0; at + kWord <= size; at += kWord) {
+    if ((word(name, at) | kFold) != word(lower_name, at)) return false;
+  }
+  return (word(name, size - kWord) | kFold) == word(lower_name, size - kWord);
 }
 
 // Most fields are none of these: dispatch on length first, so the common case costs one switch

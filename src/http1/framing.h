@@ -3,6 +3,7 @@
 // Content-Length, Transfer-Encoding, Connection, Expect, Upgrade — shared by the request and
 // response parsers. Fields are noted one at a time while the head is parsed (a single pass);
 // the verdict is taken once the head is complete, because it depends on all of them together.
+#include <array>
 #include <cstdint>
 #include <string_view>
 
@@ -35,7 +36,31 @@ struct KnownFields {
 
 // Records what field means for framing, if anything. Never fails: problems are remembered in
 // known and reported by the verdicts below, which know the message type and status to use.
+// field.name must be a token (a scanned field name is).
 void note_field(const Header& field, KnownFields& known);
+
+namespace detail {
+
+// Bit (c & 31) of entry n is set when a field name note_field cares about has n characters and
+// starts with letter c, in either case ('H' & 31 == 'h' & 31).
+inline constexpr std::array<std::uint32_t, 32> kKnownNameStarts = [] {
+  std::array<std::uint32_t, 32> starts{};
+  for (std::string_view name :
+       {"host", "expect", "upgrade", "connection", "content-length", "transfer-encoding"}) {
+    starts[name.size()] |= 1U << (name[0] & 31);
+  }
+  return starts;
+}();
+
+}  // namespace detail
+
+// False for a field note_field would ignore, told from its length and first letter only: most
+// fields of a head (Accept, Cookie, User-Agent, ...) are ruled out without a call. True says
+// "maybe"; note_field decides.
+inline bool may_note(std::string_view name) {
+  return name.size() < detail::kKnownNameStarts.size() &&
+         ((detail::kKnownNameStarts[name.size()] >> (name[0] & 31)) & 1U) != 0;
+}
 
 // Content-Length (RFC 9110 §8.6): 1*DIGIT, at most INT64_MAX so it fits in off_t. A list or
 // repeated field whose values are all identical ("5, 5") is accepted as RFC 9110 §8.6 allows
