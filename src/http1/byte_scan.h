@@ -44,6 +44,10 @@ inline std::size_t span_token(std::string_view text, std::size_t pos, std::size_
   return span(syntax::kTokenChar, text, pos, end);
 }
 
+inline std::size_t span_host(std::string_view text, std::size_t pos, std::size_t end) {
+  return span(syntax::kHostChar, text, pos, end);
+}
+
 // Offset just past the first empty line (LF LF or LF CR LF) whose first LF is at or after pos,
 // or 0 when there is none.
 inline std::size_t find_empty_line(std::string_view bytes, std::size_t pos) {
@@ -115,9 +119,14 @@ inline std::size_t span_target(std::string_view text, std::size_t pos, std::size
   });
 }
 
-// Tokens are short (methods, field names) and their class has no cheap word test.
+// Tokens and hosts are short (methods, field names, Host values) and their classes have no
+// cheap word test.
 inline std::size_t span_token(std::string_view text, std::size_t pos, std::size_t end) {
   return scalar::span_token(text, pos, end);
+}
+
+inline std::size_t span_host(std::string_view text, std::size_t pos, std::size_t end) {
+  return scalar::span_host(text, pos, end);
 }
 
 }  // namespace swar
@@ -127,18 +136,23 @@ inline std::size_t span_token(std::string_view text, std::size_t pos, std::size_
 #if defined(__SSE2__)
 
 inline std::size_t span_field_value(std::string_view text, std::size_t pos, std::size_t end) {
-  return sse2::span(syntax::kFieldValueChar, text.data(), pos, end,
-                    [](__m128i v) { return sse2::field_value_stops(v); });
+  return sse2::span<true>(syntax::kFieldValueChar, text.data(), pos, end,
+                          [](__m128i v) { return sse2::field_value_stops(v); });
 }
 
 inline std::size_t span_target(std::string_view text, std::size_t pos, std::size_t end) {
-  return sse2::span(syntax::kTargetChar, text.data(), pos, end,
-                    [](__m128i v) { return sse2::target_stops(v); });
+  return sse2::span<true>(syntax::kTargetChar, text.data(), pos, end,
+                          [](__m128i v) { return sse2::target_stops(v); });
 }
 
 inline std::size_t span_token(std::string_view text, std::size_t pos, std::size_t end) {
-  return sse2::span(syntax::kTokenChar, text.data(), pos, end,
-                    [](__m128i v) { return sse2::token_stops(v); });
+  return sse2::span<false>(syntax::kTokenChar, text.data(), pos, end,
+                           [](__m128i v) { return sse2::token_stops(v); });
+}
+
+inline std::size_t span_host(std::string_view text, std::size_t pos, std::size_t end) {
+  return sse2::span<false>(syntax::kHostChar, text.data(), pos, end,
+                           [](__m128i v) { return sse2::host_stops(v); });
 }
 
 // scalar::find_empty_line.
@@ -159,6 +173,10 @@ inline std::size_t span_target(std::string_view text, std::size_t pos, std::size
 
 inline std::size_t span_token(std::string_view text, std::size_t pos, std::size_t end) {
   return swar::span_token(text, pos, end);
+}
+
+inline std::size_t span_host(std::string_view text, std::size_t pos, std::size_t end) {
+  return swar::span_host(text, pos, end);
 }
 
 inline std::size_t find_empty_line(std::string_view bytes, std::size_t pos) {

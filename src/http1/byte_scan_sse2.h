@@ -62,31 +62,48 @@ inline unsigned token_stops(__m128i v) {
   return ~mask_of(_mm_or_si128(_mm_or_si128(letter, digit), dash)) & 0xFFFFU;
 }
 
-// The first of the candidate bytes (bit i = bytes[base + i]) that is not in table, or npos.
-inline std::size_t first_outside(const syntax::CharTable& table, const char* bytes,
-                                 std::size_t base, unsigned candidates) {
+inline constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+
+// Bytes that may end a host (RFC 3986 §3.2.2): anything but ALPHA, DIGIT, '-', '.' and ':',
+// which make up nearly every Host value; the rest of the class is confirmed by the table.
+inline unsigned host_stops(__m128i v) {
+  const __m128i letter = in_range(_mm_or_si128(v, splat(0x20)), 'a', 25);
+  const __m128i digit_or_colon = in_range(v, '0', 10);  // '0'-'9' and ':' (0x3A)
+  const __m128i dash_or_dot = in_range(v, '-', 1);      // '-' (0x2D) and '.' (0x2E)
+  return ~mask_of(_mm_or_si128(_mm_or_si128(letter, digit_or_colon), dash_or_dot)) & 0xFFFFU;
+}
+
+// The first of the candidate bytes (bit i = bytes[base + i]) that is not in table, or kNone.
+// With kExact, every candidate is outside the class and the table is not consulted.
+template <bool kExact>
+std::size_t first_outside(const syntax::CharTable& table, const char* bytes, std::size_t base,
+                          unsigned candidates) {
+  if constexpr (kExact) {
+    if (candidates == 0) return kNone;
+    return base + static_cast<std::size_t>(std::countr_zero(candidates));
+  }
   for (; candidates != 0; candidates &= candidates - 1) {
     const std::size_t at = base + static_cast<std::size_t>(std::countr_zero(candidates));
     if (!syntax::in_class(table, bytes[at])) return at;
   }
-  return static_cast<std::size_t>(-1);
+  return kNone;
 }
 
 // The first offset in [pos, end) of bytes whose byte is not in table, or end. stops(v) must flag
-// every byte of v outside table (false alarms only cost a table look-up).
-template <typename Stops>
-std::size_t span(const syntax::CharTable& table, const char* bytes, std::size_t pos,
-                 std::size_t end, Stops stops) {
-  constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+// every byte of v outside table; false alarms only cost a table look-up, and kExact says there
+// are none.
+template <bool kExact, typename Stops>
+[[gnu::always_inline]] inline std::size_t span(const syntax::CharTable& table, const char* bytes,
+                                               std::size_t pos, std::size_t end, Stops stops) {
   for (; pos + kWidth <= end; pos += kWidth) {
-    const std::size_t at = first_outside(table, bytes, pos, stops(load(bytes + pos)));
+    const std::size_t at = first_outside<kExact>(table, bytes, pos, stops(load(bytes + pos)));
     if (at != kNone) return at;
   }
   if (pos == end) return end;
   if (end >= kWidth) {
     const std::size_t base = end - kWidth;
     const unsigned candidates = stops(load(bytes + base)) >> (pos - base);
-    const std::size_t at = first_outside(table, bytes, pos, candidates);
+    const std::size_t at = first_outside<kExact>(table, bytes, pos, candidates);
     return at != kNone ? at : end;
   }
   while (pos < end && syntax::in_class(table, bytes[pos])) ++pos;  // text under 16 bytes

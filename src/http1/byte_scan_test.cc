@@ -47,6 +47,7 @@ const SpanKind kSpans[] = {
      scan::span_field_value},
     {"target", scan::scalar::span_target, scan::swar::span_target, scan::span_target},
     {"token", scan::scalar::span_token, scan::swar::span_token, scan::span_token},
+    {"host", scan::scalar::span_host, scan::swar::span_host, scan::span_host},
 };
 
 // Compares the implementations for every start in text and the ends given, reporting the

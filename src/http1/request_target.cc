@@ -1,6 +1,7 @@
 // Request-target forms (RFC 9112 §3.2).
 #include "http1/request_target.h"
 
+#include "http1/byte_scan.h"
 #include "http1/field_syntax.h"
 #include "yoke/http1/message.h"
 
@@ -60,7 +61,13 @@ std::string_view split_absolute_form(std::string_view target, TargetParts& parts
 }  // namespace
 
 bool is_valid_authority(std::string_view authority) {
-  return syntax::all_of(syntax::kHostChar, authority);
+  return is_valid_authority_in(authority, authority);
+}
+
+bool is_valid_authority_in(std::string_view text, std::string_view authority) {
+  const auto begin = static_cast<std::size_t>(authority.data() - text.data());
+  const std::size_t end = begin + authority.size();
+  return !authority.empty() && scan::span_host(text, begin, end) == end;
 }
 
 std::string_view split_request_target(std::string_view method, std::string_view target,

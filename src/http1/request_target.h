@@ -21,4 +21,7 @@ std::string_view split_request_target(std::string_view method, std::string_view 
 // True for a valid Host value or authority: host characters only (RFC 3986 §3.2.2), non-empty.
 bool is_valid_authority(std::string_view authority);
 
+// is_valid_authority for an authority that lies inside text (a view into it).
+bool is_valid_authority_in(std::string_view text, std::string_view authority);
+
 }  // namespace yoke::http1
