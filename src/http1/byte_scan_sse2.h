@@ -62,8 +62,6 @@ inline unsigned token_stops(__m128i v) {
   return ~mask_of(_mm_or_si128(_mm_or_si128(letter, digit), dash)) & 0xFFFFU;
 }
 
-inline constexpr std::size_t kNone = static_cast<std::size_t>(-1);
-
 // Bytes that may end a host (RFC 3986 §3.2.2): anything but ALPHA, DIGIT, '-', '.' and ':',
 // which make up nearly every Host value; the rest of the class is confirmed by the table.
 inline unsigned host_stops(__m128i v) {
@@ -73,13 +71,15 @@ inline unsigned host_stops(__m128i v) {
   return ~mask_of(_mm_or_si128(_mm_or_si128(letter, digit_or_colon), dash_or_dot)) & 0xFFFFU;
 }
 
-// The first of the candidate bytes (bit i = bytes[base + i]) that is not in table, or kNone.
-// With kExact, every candidate is outside the class and the table is not consulted.
+inline constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+
+// The first of the candidate bytes (bit i = bytes[base + i], at least one set) that is not in
+// table, or kNone. With kExact every candidate is outside the class: the first one is the
+// answer, without a table look-up.
 template <bool kExact>
 std::size_t first_outside(const syntax::CharTable& table, const char* bytes, std::size_t base,
                           unsigned candidates) {
   if constexpr (kExact) {
-    if (candidates == 0) return kNone;
     return base + static_cast<std::size_t>(std::countr_zero(candidates));
   }
   for (; candidates != 0; candidates &= candidates - 1) {
@@ -96,15 +96,18 @@ template <bool kExact, typename Stops>
 [[gnu::always_inline]] inline std::size_t span(const syntax::CharTable& table, const char* bytes,
                                                std::size_t pos, std::size_t end, Stops stops) {
   for (; pos + kWidth <= end; pos += kWidth) {
-    const std::size_t at = first_outside<kExact>(table, bytes, pos, stops(load(bytes + pos)));
-    if (at != kNone) return at;
+    const unsigned candidates = stops(load(bytes + pos));
+    if (candidates == 0) continue;
+    const std::size_t at = first_outside<kExact>(table, bytes, pos, candidates);
+    if (kExact || at != kNone) return at;
   }
   if (pos == end) return end;
   if (end >= kWidth) {
     const std::size_t base = end - kWidth;
     const unsigned candidates = stops(load(bytes + base)) >> (pos - base);
+    if (candidates == 0) return end;
     const std::size_t at = first_outside<kExact>(table, bytes, pos, candidates);
-    return at != kNone ? at : end;
+    return kExact || at != kNone ? at : end;
   }
   while (pos < end && syntax::in_class(table, bytes[pos])) ++pos;  // text under 16 bytes
   return pos;

@@ -29,8 +29,10 @@ struct FieldLineScan {
 
 namespace field_line_detail {
 
-// Out of line: the empty line that ends a section, and every malformed line.
-FieldLineScan scan_empty_line(std::string_view bytes, std::size_t pos);
+// Out of line: a line whose name is empty or runs out (the empty line that ends a section
+// among them), and every malformed line.
+FieldLineScan unusual_name(std::string_view bytes, std::size_t pos, std::size_t name_end,
+                           std::size_t limit, std::size_t max_line);
 FieldLineScan invalid_name_end(char stop);
 FieldLineScan invalid_value_end(char stop);
 FieldLineScan invalid(std::string_view why);
@@ -52,19 +54,18 @@ inline FieldLineScan ran_out(std::size_t pos, std::size_t stop, std::size_t max_
 [[gnu::always_inline]] inline FieldLineScan scan_field_line(std::string_view bytes, std::size_t pos,
                                                             std::size_t max_line, Header& out) {
   namespace detail = field_line_detail;
-  if (pos == bytes.size()) return {};
-  const char first = bytes[pos];
-  if (first == '\r' || first == '\n') return detail::scan_empty_line(bytes, pos);
-  // RFC 9112 §5.2: obs-fold is obsolete; unfolding it would change what the next hop sees.
-  if (syntax::is_ows(first)) return detail::invalid("obsolete line folding");
-
   // Scan no further than one byte past the limit: enough to know the line is too long. A scan
   // that reaches `limit` therefore either passed the limit or ran out of bytes.
   const std::size_t limit = bytes.size() - pos > max_line ? pos + max_line + 1 : bytes.size();
   const std::size_t name_end = scan::span_token(bytes, pos, limit);
-  if (name_end == limit) return detail::ran_out(pos, name_end, max_line);
+  // A line that does not start with a tchar (the empty line ending the section, obs-fold, a bad
+  // byte, no byte yet) or whose name runs out is sorted out of line, in the order of checks
+  // spelled out there. Neither CR, LF, SP nor HTAB is a tchar, so a name that starts at all
+  // needs no look at its first byte.
+  if (name_end == pos || name_end == limit) {
+    return detail::unusual_name(bytes, pos, name_end, limit, max_line);
+  }
   if (bytes[name_end] != ':') return detail::invalid_name_end(bytes[name_end]);
-  if (name_end == pos) return detail::invalid("empty field name");
 
   // Leading OWS is skipped before the value scan (it is not part of the value, RFC 9112 §5),
   // so the value is trimmed without a second look at its first bytes.
@@ -80,10 +81,11 @@ inline FieldLineScan ran_out(std::size_t pos, std::size_t stop, std::size_t max_
   } else if (bytes[value_end] != '\n') {
     return detail::invalid_value_end(bytes[value_end]);
   }
-  out.name = bytes.substr(pos, name_end - pos);
+  // Offsets are within bytes by construction: views without substr's range checks.
+  out.name = std::string_view(bytes.data() + pos, name_end - pos);
   std::size_t trimmed_end = value_end;
   while (trimmed_end > value_begin && syntax::is_ows(bytes[trimmed_end - 1])) --trimmed_end;
-  out.value = bytes.substr(value_begin, trimmed_end - value_begin);
+  out.value = std::string_view(bytes.data() + value_begin, trimmed_end - value_begin);
   return {FieldLineStatus::kField, next, {}};
 }
 
