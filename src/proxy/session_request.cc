@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "client_session.h"
+#include "field_copy.h"
 #include "worker.h"
 #include "yoke/http1/parser.h"
 #include "yoke/router/uri.h"
@@ -87,10 +88,7 @@ bool ClientSession::write_request_head() {
          http1::named_in_connection(head.headers, head.header_count, field.name))) {
       continue;
     }
-    write(field.name);
-    write(": ");
-    write(field.value);
-    write("\r\n");
+    forward_field(field, write);
   }
   for (const auto& rule : route_->headers) {
     if (rule.remove) continue;

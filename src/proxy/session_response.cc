@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "client_session.h"
+#include "field_copy.h"
 #include "worker.h"
 #include "yoke/http1/parser.h"
 
@@ -126,10 +127,7 @@ bool ClientSession::write_response_head(const http1::ResponseHead& head) {
                                                  head.headers, head.header_count, field.name)))) {
       continue;
     }
-    out.append(field.name);
-    out.append(": ");
-    out.append(field.value);
-    out.append("\r\n");
+    forward_field(field, [&out](std::string_view bytes) { out.append(bytes); });
   }
   bool chunked = client_version_minor_ == 1 && (head.body == http1::BodyKind::kChunked ||
                                                 head.body == http1::BodyKind::kUntilClose);
