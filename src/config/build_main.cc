@@ -35,16 +35,35 @@ void read_error_log(const Directive& directive, Config& config) {
                         ", expected one of: debug info notice warn error crit alert emerg");
 }
 
-int read_events(const Directive& events) {
+// use METHOD inside events: the readiness backend (nginx: "invalid event type" for a method
+// it was not built with; Yoke also lists the ones it knows).
+PollerKind read_use(const Directive& directive) {
+  require_simple(directive, 1);
+  const Argument& method = directive.args[0];
+  if (auto kind = find_poller(method.text)) return *kind;
+  std::string expected;
+  for (auto name : poller_names()) expected += (expected.empty() ? "" : " ") + std::string(name);
+  fail(method.where, "invalid event type " + quote(method.text) + ", expected one of: " + expected);
+}
+
+void read_events(const Directive& events, Config& config) {
   require_block(events);
   require_args(events, 0, 0);
   std::optional<int> connections;
+  std::optional<PollerKind> method;
   for (const auto& directive : events.block) {
-    if (directive.name != "worker_connections") reject_directive(directive);
-    require_simple(directive, 1);
-    set_once(directive, connections, count_value(directive, directive.args[0], 1, INT_MAX));
+    if (directive.name == "worker_connections") {
+      require_simple(directive, 1);
+      set_once(directive, connections, count_value(directive, directive.args[0], 1, INT_MAX));
+    } else if (directive.name == "use") {
+      reject_duplicate(directive, method.has_value());  // before the value, as nginx does
+      method = read_use(directive);
+    } else {
+      reject_directive(directive);
+    }
   }
-  return connections.value_or(Config{}.worker_connections);
+  config.worker_connections = connections.value_or(Config{}.worker_connections);
+  config.event_method = method.value_or(Config{}.event_method);
 }
 
 // Every main-context directive may appear once; fails on a second one.
@@ -72,7 +91,7 @@ Config build_config(const std::vector<Directive>& directives, const std::string&
       require_simple(directive, 1);
       config.pid_path = directive.args[0].text;
     } else if (name == "events") {
-      config.worker_connections = read_events(directive);
+      read_events(directive, config);
     } else if (name == "worker_shutdown_timeout") {
       require_simple(directive, 1);
       config.shutdown_grace = duration_value(directive, directive.args[0], false);

@@ -12,7 +12,7 @@ namespace {
 // allowed here" rather than "unknown".
 constexpr std::string_view kKnownDirectives[] = {
     // main, events
-    "worker_processes", "error_log", "pid", "events", "worker_connections",
+    "worker_processes", "error_log", "pid", "events", "worker_connections", "use",
     "worker_shutdown_timeout", "http", "include",
     // http, upstream, server, location
     "upstream", "server", "keepalive", "listen", "server_name", "location", "proxy_pass", "return",

@@ -17,6 +17,7 @@ TEST(ConfigModelMain, Defaults) {
   EXPECT_EQ(config.error_log_level, "error");
   EXPECT_EQ(config.pid_path, "");
   EXPECT_EQ(config.worker_connections, 16384);
+  EXPECT_EQ(config.event_method, PollerKind::kEpoll);
   EXPECT_EQ(config.shutdown_grace, Duration(10000));
   ASSERT_EQ(config.http.servers.size(), 1u);
   EXPECT_TRUE(config.http.upstreams.empty());
@@ -26,7 +27,7 @@ TEST(ConfigModelMain, EveryMainDirective) {
   Config config = load_config_text(std::string("worker_processes 4;\n"
                                                "error_log /var/log/yoke/error.log warn;\n"
                                                "pid /run/yoke.pid;\n"
-                                               "events { worker_connections 1024; }\n"
+                                               "events { worker_connections 1024; use io_uring; }\n"
                                                "worker_shutdown_timeout 30s;\n") +
                                        kMinimalHttp,
                                    "t.conf");
@@ -35,7 +36,33 @@ TEST(ConfigModelMain, EveryMainDirective) {
   EXPECT_EQ(config.error_log_level, "warn");
   EXPECT_EQ(config.pid_path, "/run/yoke.pid");
   EXPECT_EQ(config.worker_connections, 1024);
+  EXPECT_EQ(config.event_method, PollerKind::kIoUring);
   EXPECT_EQ(config.shutdown_grace, Duration(30000));
+}
+
+TEST(ConfigModelMain, EventMethods) {
+  for (auto [text, kind] :
+       {std::pair{"epoll", PollerKind::kEpoll}, std::pair{"io_uring", PollerKind::kIoUring}}) {
+    Config config = load_config_text(
+        std::string("events {\n  use ") + text + ";\n}\n" + kMinimalHttp, "t.conf");
+    EXPECT_EQ(config.event_method, kind) << text;
+  }
+}
+
+// nginx's wording ("invalid event type", "is duplicate", "not allowed here"), with the names
+// Yoke knows.
+TEST(ConfigModelMain, BadEventMethods) {
+  EXPECT_EQ(load_error("events { use kqueue; }"),
+            "t.conf:1:14: invalid event type \"kqueue\", expected one of: epoll io_uring");
+  EXPECT_EQ(load_error("events {\n  use epoll;\n  use kqueue;\n}"),
+            "t.conf:3:3: \"use\" directive is duplicate");
+  EXPECT_EQ(load_error("events { use; }"),
+            "t.conf:1:10: invalid number of arguments in \"use\" directive");
+  EXPECT_EQ(load_error("events { use epoll io_uring; }"),
+            "t.conf:1:10: invalid number of arguments in \"use\" directive");
+  EXPECT_EQ(load_error("events { use epoll { } }"),
+            "t.conf:1:10: directive \"use\" is not terminated by \";\"");
+  EXPECT_EQ(load_error("use epoll;"), "t.conf:1:1: \"use\" directive is not allowed here");
 }
 
 TEST(ConfigModelMain, AutoWorkersAndStderrLog) {

@@ -12,6 +12,7 @@
 #include "yoke/config/ast.h"
 #include "yoke/config/source_location.h"
 #include "yoke/config/value_template.h"
+#include "yoke/core/poller_kind.h"
 #include "yoke/core/socket_address.h"
 
 namespace yoke::config {
@@ -145,6 +146,7 @@ struct Config {
   std::string error_log_level = "error";  // debug info notice warn error crit alert emerg
   std::string pid_path;                   // empty = no pid file
   int worker_connections = 16384;
+  PollerKind event_method = PollerKind::kEpoll;  // events { use …; }
   Duration shutdown_grace{10000};  // graceful stop bound (Yoke: worker_shutdown_timeout)
   Http http;
 };
