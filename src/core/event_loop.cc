@@ -1,71 +1,47 @@
 #include "yoke/core/event_loop.h"
 
-#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <stdexcept>
 #include <string>
 
 namespace yoke {
 namespace {
 
-constexpr int kMaxEvents = 512;
-
-// Marks the wake-up eventfd in epoll data; no IoHandler lives at this address.
-IoHandler* const kWakeMarker = nullptr;
+std::unique_ptr<Poller> default_poller() {
+  std::string error;
+  auto poller = make_poller(PollerKind::kEpoll, error);
+  if (poller == nullptr) throw std::runtime_error("cannot create event loop: " + error);
+  return poller;
+}
 
 }  // namespace
 
-EventLoop::EventLoop() {
-  epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
+EventLoop::EventLoop() : EventLoop(default_poller()) {}
+
+EventLoop::EventLoop(std::unique_ptr<Poller> poller) : poller_(std::move(poller)) {
   wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-  if (epoll_fd_ < 0 || wake_fd_ < 0) throw std::runtime_error("cannot create event loop");
-  epoll_event event{};
-  event.events = EPOLLIN;
-  event.data.ptr = kWakeMarker;
-  epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &event);
+  if (wake_fd_ < 0 || !poller_->watch_readable(wake_fd_, &wake_handler_)) {
+    if (wake_fd_ >= 0) close(wake_fd_);
+    throw std::runtime_error("cannot create event loop");
+  }
   now_ = Clock::now();
 }
 
 EventLoop::~EventLoop() {
   destroy_retired();
+  poller_->unwatch(wake_fd_);
   close(wake_fd_);
-  close(epoll_fd_);
 }
-
-bool EventLoop::watch(int fd, IoHandler* handler) {
-  epoll_event event{};
-  event.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
-  event.data.ptr = handler;
-  return epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &event) == 0;
-}
-
-bool EventLoop::watch_readable(int fd, IoHandler* handler) {
-  epoll_event event{};
-  event.events = EPOLLIN;
-  event.data.ptr = handler;
-  return epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &event) == 0;
-}
-
-void EventLoop::unwatch(int fd) { epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr); }
 
 void EventLoop::run() {
-  epoll_event events[kMaxEvents];
   while (!stopping_) {
     int wait = timers_.wait_ms(now_);
     if (!retired_.empty() || !ready_.empty()) wait = 0;
-    int count = epoll_wait(epoll_fd_, events, kMaxEvents, wait);
+    poller_->wait(wait);
     now_ = Clock::now();
-    for (int i = 0; i < count; ++i) {
-      auto* handler = static_cast<IoHandler*>(events[i].data.ptr);
-      if (handler == kWakeMarker) {
-        drain_posted();
-        continue;
-      }
-      handler->on_io(events[i].events);
-    }
+    poller_->dispatch();
     timers_.expire(now_);
     run_ready();
     destroy_retired();
