@@ -1,5 +1,7 @@
 #include "worker.h"
 
+#include <stdexcept>
+
 #include "client_connection.h"
 #include "listener.h"
 #include "yoke/core/socket.h"
@@ -11,6 +13,27 @@ namespace {
 // (large_client_header_buffers 4 8k) and moves bodies in large enough steps.
 constexpr std::size_t kBufferSize = 32 * 1024;
 constexpr Milliseconds kLogFlushInterval{1000};
+
+// The backend `events { use …; }` asks for. When the kernel refuses io_uring (sysctl
+// kernel.io_uring_disabled, a seccomp policy, a kernel older than 6.1), the worker says so and
+// runs on epoll: same behaviour, other system calls.
+std::unique_ptr<Poller> open_poller(PollerKind kind, int worker_id) {
+  std::string error;
+  if (auto poller = make_poller(kind, error)) {
+    // nginx logs the same at notice level: which method a running server really uses.
+    observe::log_line(observe::LogLevel::kNotice,
+                      "worker " + std::to_string(worker_id) + ": using the \"" +
+                          std::string(poller_name(kind)) + "\" event method");
+    return poller;
+  }
+  observe::log_line(observe::LogLevel::kError, "worker " + std::to_string(worker_id) +
+                                                   ": cannot use event method \"" +
+                                                   std::string(poller_name(kind)) + "\" (" + error +
+                                                   "), falling back to epoll");
+  auto fallback = make_poller(PollerKind::kEpoll, error);
+  if (fallback == nullptr) throw std::runtime_error("cannot create event loop: " + error);
+  return fallback;
+}
 }  // namespace
 
 // Ends a graceful stop after the grace period, and flushes access logs once a second.
@@ -29,7 +52,10 @@ class Worker::GraceHandler final : public TimerHandler {
 };
 
 Worker::Worker(int id, std::shared_ptr<const router::RouteTable> routes)
-    : id_(id), routes_(std::move(routes)), buffers_(kBufferSize) {
+    : id_(id),
+      routes_(std::move(routes)),
+      loop_(open_poller(routes_->config().event_method, id)),
+      buffers_(kBufferSize) {
   grace_handler_ = std::make_unique<GraceHandler>(*this);
   grace_timer_.bind(grace_handler_.get());
   grace_handler_->flush_timer.bind(grace_handler_.get());
