@@ -9,7 +9,7 @@ export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := 1
 CMAKE_GEN := -G Ninja
 
-.PHONY: all deps build build-asan build-fuzz run test unit integration asan fuzz lint tidy format clean bench sim
+.PHONY: all deps build build-asan build-fuzz run test unit integration integration-io_uring asan fuzz lint tidy format clean bench sim
 
 all: build
 
@@ -44,6 +44,11 @@ sim: build
 integration: build
 	python3 tests/integration/run.py --yoke build/yoke --backend build/yoke-demo-backend
 
+# The same suite with every Yoke on `events { use io_uring; }` (the default is epoll).
+integration-io_uring: build
+	python3 tests/integration/run.py --yoke build/yoke --backend build/yoke-demo-backend \
+	  --events-use io_uring
+
 asan: build-asan
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ./build-asan/yoke_unit_tests --gtest_brief=1
@@ -61,7 +66,7 @@ lint:
 tidy: build
 	./scripts/run-tidy build
 
-test: build lint tidy unit integration asan fuzz
+test: build lint tidy unit integration integration-io_uring asan fuzz
 	@echo "make test: all passed"
 
 bench: build

@@ -103,9 +103,7 @@ class EventLoopTest : public ::testing::TestWithParam<PollerKind> {
   std::unique_ptr<EventLoop> loop_;
 };
 
-TEST_P(EventLoopTest, ReportsTheBackendItRunsOn) {
-  EXPECT_EQ(loop().poller_kind(), GetParam());
-}
+TEST_P(EventLoopTest, ReportsTheBackendItRunsOn) { EXPECT_EQ(loop().poller_kind(), GetParam()); }
 
 TEST_P(EventLoopTest, ReportsWritableAtOnceThenReadable) {
   SocketPair pair;
@@ -235,9 +233,8 @@ TEST_P(EventLoopTest, UnwatchedHandlerIsNeverCalledAfterItIsDestroyed) {
   second->fd = b.local;
   first->other = second;
   second->other = first;
-  first->replace = second->replace = [&] {
-    ASSERT_TRUE(loop().watch(replacement.local, &replacement_handler));
-  };
+  first->replace =
+      second->replace = [&] { ASSERT_TRUE(loop().watch(replacement.local, &replacement_handler)); };
   send_text(a.peer, "x");
   send_text(b.peer, "x");
   ASSERT_TRUE(loop().watch(a.local, first));
@@ -246,8 +243,7 @@ TEST_P(EventLoopTest, UnwatchedHandlerIsNeverCalledAfterItIsDestroyed) {
   after_iterations(loop(), 5, [&] { loop().stop(); });
   run();
   // Exactly one was destroyed; nothing of it was logged after its destruction.
-  ASSERT_EQ(std::count(log.begin(), log.end(), "~a") + std::count(log.begin(), log.end(), "~b"),
-            1);
+  ASSERT_EQ(std::count(log.begin(), log.end(), "~a") + std::count(log.begin(), log.end(), "~b"), 1);
   std::string dead = std::find(log.begin(), log.end(), "~a") != log.end() ? "a" : "b";
   auto destroyed = std::find(log.begin(), log.end(), "~" + dead);
   EXPECT_EQ(std::find(destroyed, log.end(), dead), log.end());

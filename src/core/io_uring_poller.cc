@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-
 #include <cerrno>
 #include <cstring>
 
@@ -76,7 +75,8 @@ bool IoUringPoller::add(int fd, IoHandler* handler, bool level) {
     return false;
   }
   auto position = static_cast<std::size_t>(fd);
-  if (position >= slot_of_fd_.size()) slot_of_fd_.resize(std::max(position + 1, 2 * slot_of_fd_.size()), -1);
+  if (position >= slot_of_fd_.size())
+    slot_of_fd_.resize(std::max(position + 1, 2 * slot_of_fd_.size()), -1);
   if (slot_of_fd_[position] >= 0) {
     errno = EEXIST;  // as EPOLL_CTL_ADD on a registered fd
     return false;

@@ -6,6 +6,8 @@ Paths come from the environment (run.py sets them):
     YOKE_DEMO_BACKEND  the yoke-demo-backend binary
     YOKE_SANITIZED=1   an ASan/UBSan build: every timeout is multiplied by 3
     YOKE_IT_KEEP=1     keep each Yoke's temp dir (config, logs) for a look afterwards
+    YOKE_EVENTS_USE    an event method (epoll, io_uring) every started Yoke must run on: see
+                       with_event_method
 
 Every wait here is bounded; a test never blocks forever.
 """
@@ -15,6 +17,7 @@ import hashlib
 import http.client
 import json
 import os
+import re
 import select
 import shutil
 import signal
@@ -204,12 +207,36 @@ class YokeError(AssertionError):
     pass
 
 
+def forced_event_method():
+    return os.environ.get("YOKE_EVENTS_USE", "")
+
+
+def with_event_method(config_text, method):
+    """config_text running on `events { use METHOD; }`: added to the first events block, or as
+    a new block at the end, so the other directives keep their line numbers. A config that
+    already names a method keeps it."""
+    if not method or re.search(r"(^|[\s{;])use\s+\S+\s*;", config_text):
+        return config_text
+    block = re.search(r"(^|[\s;}])events\s*\{", config_text)
+    if block:
+        return config_text[:block.end()] + " use %s;" % method + config_text[block.end():]
+    return config_text + "\nevents { use %s; }\n" % method
+
+
+# The line each worker logs at notice level once its event loop exists.
+def event_method_notice(method):
+    return 'using the "%s" event method' % method
+
+
 class Yoke:
     """Runs `yoke -c FILE` with the given config text. Use as a context manager or call start()
     and stop(). `@ERRLOG@` in the text becomes the error log path, `@DIR@` the temp dir."""
 
-    def __init__(self, config_text, port, binary=None, start_timeout=10):
+    def __init__(self, config_text, port, binary=None, start_timeout=10, wrapper=None):
+        """wrapper: a command prefix that execs yoke in the same process (e.g. a seccomp
+        filter), so that pid and signals stay Yoke's."""
         self.binary = binary or yoke_binary()
+        self.wrapper = list(wrapper or [])
         self.port = port
         self.start_timeout = start_timeout
         self.dir = tempfile.mkdtemp(prefix="yoke-it-")
@@ -217,6 +244,7 @@ class Yoke:
         self.error_log_path = os.path.join(self.dir, "error.log")
         self.stdout_path = os.path.join(self.dir, "stdout.txt")
         self.stderr_path = os.path.join(self.dir, "stderr.txt")
+        config_text = with_event_method(config_text, forced_event_method())
         self.config_text = (config_text.replace("@ERRLOG@", self.error_log_path)
                             .replace("@DIR@", self.dir))
         with open(self.config_path, "w") as f:
@@ -232,8 +260,9 @@ class Yoke:
 
     def start(self):
         with open(self.stdout_path, "wb") as out, open(self.stderr_path, "wb") as err:
-            self.process = subprocess.Popen([self.binary, "-c", self.config_path], stdout=out,
-                                            stderr=err, stdin=subprocess.DEVNULL, cwd=self.dir)
+            self.process = subprocess.Popen(self.wrapper + [self.binary, "-c", self.config_path],
+                                            stdout=out, stderr=err, stdin=subprocess.DEVNULL,
+                                            cwd=self.dir)
         if not wait_for_port(self.port, T(self.start_timeout), self.process):
             code = self.process.poll()
             self._force_stop()
@@ -241,7 +270,22 @@ class Yoke:
                             "stderr:\n%s\nerror log:\n%s" %
                             (self.port, code, self.config_text, _tail(self.stderr),
                              _tail(self.error_log)))
+        self._check_forced_event_method()
         return self
+
+    def _check_forced_event_method(self):
+        """Under YOKE_EVENTS_USE, a Yoke that quietly fell back to another method would make the
+        run meaningless: fail instead. Visible only with the log at notice level or below; a
+        wrapper may deny the method on purpose."""
+        method = forced_event_method()
+        if not method or self.wrapper or "use %s;" % method not in self.config_text:
+            return
+        if not re.search(r"error_log\s+\S+\s+(debug|info|notice)\s*;", self.config_text):
+            return
+        if event_method_notice(method) not in self.error_log:
+            self._force_stop()
+            raise YokeError("yoke did not report the %s event method\nerror log:\n%s" %
+                            (method, _tail(self.error_log)))
 
     def running(self):
         return self.process is not None and self.process.poll() is None

@@ -2,7 +2,7 @@
 """Runs Yoke's integration tests: real yoke and backend processes on loopback.
 
     python3 tests/integration/run.py --yoke build/yoke --backend build/yoke-demo-backend \
-        [--sanitized] [-k PATTERN] [-v] [--keep]
+        [--sanitized] [--events-use epoll|io_uring] [-k PATTERN] [-v] [--keep]
 
 Discovers tests/integration/test_*.py, prints one line per test and a summary, and exits
 non-zero if any test failed or errored.
@@ -23,6 +23,8 @@ def parse_args():
     parser.add_argument("--backend", required=True, help="path to yoke-demo-backend")
     parser.add_argument("--sanitized", action="store_true",
                         help="binaries are ASan/UBSan builds: triple every timeout")
+    parser.add_argument("--events-use", choices=("epoll", "io_uring"), default="",
+                        help="run every Yoke on this event method (events { use ...; })")
     parser.add_argument("-k", dest="patterns", action="append", default=[],
                         help="only tests whose name contains PATTERN (unittest -k rules)")
     parser.add_argument("-v", "--verbose", action="store_true", help="unittest verbosity 2")
@@ -41,6 +43,8 @@ def main():
     os.environ["YOKE_SANITIZED"] = "1" if args.sanitized else "0"
     if args.keep:
         os.environ["YOKE_IT_KEEP"] = "1"
+    if args.events_use:
+        os.environ["YOKE_EVENTS_USE"] = args.events_use
     sys.path.insert(0, HERE)
 
     loader = unittest.TestLoader()
@@ -53,9 +57,9 @@ def main():
     elapsed = time.monotonic() - started
 
     failed = [test.id() for test, _ in result.failures + result.errors]
-    print("\nintegration: %d run, %d failed, %d errors, %d skipped in %.1fs" %
-          (result.testsRun, len(result.failures), len(result.errors), len(result.skipped),
-           elapsed))
+    print("\nintegration%s: %d run, %d failed, %d errors, %d skipped in %.1fs" %
+          (" (events use %s)" % args.events_use if args.events_use else "", result.testsRun,
+           len(result.failures), len(result.errors), len(result.skipped), elapsed))
     for name in failed:
         print("  FAILED " + name)
     return 0 if result.wasSuccessful() and result.testsRun > 0 else 1
