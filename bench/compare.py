@@ -24,7 +24,7 @@ from machine import machine_facts  # noqa: E402
 from measure import (Bench, LOAD_CPU, WARMUP_SECONDS, run_idle, run_open_loop,  # noqa: E402
                      run_wrk_scenarios)
 from procs import Processes, raise_fd_limit  # noqa: E402
-from proxies import PROXIES, ROOT, start_backends  # noqa: E402
+from proxies import PROXIES, ROOT, VARIANTS, start_backends  # noqa: E402
 from scenarios import BY_KEY, IDLE_CONNECTIONS, SCENARIOS, parse_selection  # noqa: E402
 
 
@@ -44,7 +44,7 @@ def parse_args():
     if args.quick:
         args.rounds, args.duration = 1, 3
     args.proxies = [p for p in args.proxies.split(",") if p]
-    unknown = set(args.proxies) - set(PROXIES)
+    unknown = set(args.proxies) - set(PROXIES) - set(VARIANTS)
     args.scenarios = parse_selection(args.scenarios)
     if unknown or not args.proxies or args.scenarios is None:
         parser.error(f"bad --proxies or --scenarios ({', '.join(sorted(unknown))})")

@@ -8,7 +8,11 @@ from procs import free_port, proxy_pids
 ROOT = Path(__file__).resolve().parent.parent
 CONFIGS = ROOT / "bench" / "configs"
 PROXIES = ("yoke", "nginx", "haproxy")
-NAMES = {"yoke": "Yoke", "nginx": "nginx", "haproxy": "HAProxy", "direct": "direct to backend"}
+# Not run by default: Yoke with `events { use io_uring; }` (yoke.conf.in plus that line), to
+# compare its event methods in one run: bench/compare --proxies yoke,yoke-io_uring.
+VARIANTS = ("yoke-io_uring",)
+NAMES = {"yoke": "Yoke", "yoke-io_uring": "Yoke (io_uring)", "nginx": "nginx",
+         "haproxy": "HAProxy", "direct": "direct to backend"}
 
 
 def start_backends(procs, backend, cpu, work_dir, count=3, wrap=(), seconds=10):
@@ -29,8 +33,13 @@ def start_backends(procs, backend, cpu, work_dir, count=3, wrap=(), seconds=10):
 
 
 def write_config(proxy, run_dir, port, backend_ports, workers=1):
-    name = "haproxy.cfg.in" if proxy == "haproxy" else f"{proxy}.conf.in"
+    io_uring = proxy == "yoke-io_uring"
+    name = "haproxy.cfg.in" if proxy == "haproxy" else "yoke.conf.in" if io_uring \
+        else f"{proxy}.conf.in"
     text = (CONFIGS / name).read_text()
+    if io_uring:
+        assert "events {\n" in text, "yoke.conf.in lost its events block"
+        text = text.replace("events {\n", "events {\n    use io_uring;\n", 1)
     values = {"DIR": str(run_dir), "PORT": str(port), "WORKERS": str(workers)}
     values.update({f"BACKEND{i + 1}": str(p) for i, p in enumerate(backend_ports)})
     for key, value in values.items():
@@ -41,7 +50,7 @@ def write_config(proxy, run_dir, port, backend_ports, workers=1):
 
 
 def proxy_argv(proxy, yoke, config, run_dir, nginx_globals="daemon off;"):
-    if proxy == "yoke":
+    if proxy.startswith("yoke"):
         return [yoke, "-c", str(config)]
     if proxy == "nginx":
         return ["nginx", "-p", str(run_dir), "-e", str(run_dir / "error.log"), "-c", str(config),
