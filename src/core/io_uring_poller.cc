@@ -2,7 +2,6 @@
 
 #include <poll.h>
 #include <sys/epoll.h>
-#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -26,19 +25,16 @@ constexpr unsigned kSubmissionEntries = 512;
 constexpr unsigned kCompletionEntries = 8192;
 
 // user_data of cancel requests: their completions (only failures, IOSQE_CQE_SKIP_SUCCESS) mean
-// the request had already ended, and are dropped. No slot has index 0x7fffffff.
+// the poll had already ended, and are dropped. No slot has index 0xffffffff.
 constexpr std::uint64_t kIgnored = ~std::uint64_t{0};
-// Marks accept requests in user_data: their results are file descriptors.
-constexpr std::uint32_t kAcceptBit = 1U << 31;
 
 constexpr std::uint32_t kSocketEvents = EPOLLIN | EPOLLOUT | EPOLLRDHUP;
 
-std::uint64_t key_of(std::uint32_t index, std::uint32_t generation, bool accept) {
-  return (std::uint64_t{generation} << 32) | index | (accept ? kAcceptBit : 0);
+std::uint64_t key_of(std::uint32_t index, std::uint32_t generation) {
+  return (std::uint64_t{generation} << 32) | index;
 }
-std::uint32_t index_of(std::uint64_t key) { return static_cast<std::uint32_t>(key) & ~kAcceptBit; }
+std::uint32_t index_of(std::uint64_t key) { return static_cast<std::uint32_t>(key); }
 std::uint32_t generation_of(std::uint64_t key) { return static_cast<std::uint32_t>(key >> 32); }
-bool is_accept(std::uint64_t key) { return (key & kAcceptBit) != 0; }
 
 // io_uring_enable_rings() is declared by liburing 2.3 but missing from its exported symbols
 // (Debian 12's liburing.so.2), so the register call is made directly (io_uring_register(2)).
@@ -69,19 +65,11 @@ IoUringPoller::~IoUringPoller() {
   if (ring_ready_) io_uring_queue_exit(&ring_);
 }
 
-bool IoUringPoller::watch(int fd, IoHandler* handler) {
-  return add(fd, handler, nullptr, Request::kPoll);
-}
+bool IoUringPoller::watch(int fd, IoHandler* handler) { return add(fd, handler, false); }
 
-bool IoUringPoller::watch_readable(int fd, IoHandler* handler) {
-  return add(fd, handler, nullptr, Request::kLevelPoll);
-}
+bool IoUringPoller::watch_readable(int fd, IoHandler* handler) { return add(fd, handler, true); }
 
-bool IoUringPoller::accept_multishot(int listen_fd, AcceptHandler* handler) {
-  return add(listen_fd, nullptr, handler, Request::kAccept);
-}
-
-bool IoUringPoller::add(int fd, IoHandler* handler, AcceptHandler* acceptor, Request request) {
+bool IoUringPoller::add(int fd, IoHandler* handler, bool level) {
   if (fd < 0) {
     errno = EBADF;
     return false;
@@ -103,11 +91,10 @@ bool IoUringPoller::add(int fd, IoHandler* handler, AcceptHandler* acceptor, Req
   }
   Slot& slot = slots_[index];
   slot.handler = handler;
-  slot.acceptor = acceptor;
   slot.fd = fd;
-  slot.request = request;
+  slot.level = level;
   slot_of_fd_[position] = static_cast<std::int32_t>(index);
-  to_arm_.push_back(key_of(index, slot.generation, request == Request::kAccept));
+  to_arm_.push_back(key_of(index, slot.generation));
   return true;
 }
 
@@ -119,10 +106,8 @@ void IoUringPoller::unwatch(int fd) {
   Slot& slot = slots_[index];
   // The kernel holds the file until the poll is cancelled: close(fd) alone would leave the
   // socket open.
-  if (slot.in_kernel) {
-    to_cancel_.push_back(key_of(index, slot.generation, slot.request == Request::kAccept));
-  }
-  slot = Slot{nullptr, nullptr, -1, slot.generation + 1, Request::kPoll, false};
+  if (slot.in_kernel) to_cancel_.push_back(key_of(index, slot.generation));
+  slot = Slot{nullptr, -1, slot.generation + 1, false, false};
   free_slots_.push_back(index);
 }
 
@@ -160,20 +145,13 @@ void IoUringPoller::queue_submissions() {
 
 bool IoUringPoller::queue_arm(std::uint64_t key) {
   Slot& slot = slots_[index_of(key)];
-  if (!slot.live() || slot.generation != generation_of(key)) return true;
+  if (slot.handler == nullptr || slot.generation != generation_of(key)) return true;
   io_uring_sqe* sqe = next_sqe();
   if (sqe == nullptr) return false;
-  switch (slot.request) {
-    case Request::kPoll:
-      io_uring_prep_poll_multishot(sqe, slot.fd, kSocketEvents);
-      break;
-    case Request::kLevelPoll:
-      io_uring_prep_poll_add(sqe, slot.fd, EPOLLIN);
-      break;
-    case Request::kAccept:
-      // No address: one buffer would serve every connection (io_uring_prep_multishot_accept(3)).
-      io_uring_prep_multishot_accept(sqe, slot.fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
-      break;
+  if (slot.level) {
+    io_uring_prep_poll_add(sqe, slot.fd, EPOLLIN);
+  } else {
+    io_uring_prep_poll_multishot(sqe, slot.fd, kSocketEvents);
   }
   io_uring_sqe_set_data64(sqe, key);
   slot.in_kernel = true;
@@ -218,19 +196,10 @@ void IoUringPoller::dispatch() {
 void IoUringPoller::complete(const Completion& completion) {
   if (completion.user_data == kIgnored) return;
   std::uint32_t index = index_of(completion.user_data);
+  if (index >= slots_.size()) return;
+  Slot& slot = slots_[index];
   // Unwatched since (maybe earlier in this very batch): the handler may be gone.
-  bool current = index < slots_.size() && slots_[index].live() &&
-                 slots_[index].generation == generation_of(completion.user_data);
-  if (is_accept(completion.user_data)) {
-    if (current) return complete_accept(slots_[index], completion);
-    // A connection accepted after its listener was unwatched: nobody will take it.
-    if (completion.result >= 0) close(completion.result);
-    return;
-  }
-  if (current) complete_poll(slots_[index], completion);
-}
-
-void IoUringPoller::complete_poll(Slot& slot, const Completion& completion) {
+  if (slot.handler == nullptr || slot.generation != generation_of(completion.user_data)) return;
   IoHandler* handler = slot.handler;
   bool ended = (completion.flags & IORING_CQE_F_MORE) == 0;
   if (completion.result < 0 && completion.result != -ECANCELED) {
@@ -246,17 +215,6 @@ void IoUringPoller::complete_poll(Slot& slot, const Completion& completion) {
     to_arm_.push_back(completion.user_data);
   }
   if (completion.result > 0) handler->on_io(static_cast<std::uint32_t>(completion.result));
-}
-
-// A multishot accept ends with its first error (io_uring/net.c, io_accept), or when the kernel
-// cancels it: it is re-armed unless the handler unwatches (e.g. to pause on EMFILE).
-void IoUringPoller::complete_accept(Slot& slot, const Completion& completion) {
-  AcceptHandler* handler = slot.acceptor;
-  if ((completion.flags & IORING_CQE_F_MORE) == 0) {
-    slot.in_kernel = false;
-    to_arm_.push_back(completion.user_data);
-  }
-  if (completion.result != -ECANCELED) handler->on_accept(completion.result);
 }
 
 }  // namespace yoke

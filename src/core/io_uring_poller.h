@@ -11,10 +11,7 @@
 //   is reported again next iteration: level-triggered, as epoll gives it.
 // - Registrations are only remembered; wait() writes them to the submission queue and then
 //   submits and waits in one io_uring_enter (io_uring_submit_and_wait_timeout).
-// - accept_multishot(): one multishot accept request (IORING_OP_ACCEPT with
-//   IORING_ACCEPT_MULTISHOT, Linux 5.19) posts each new connection's fd, so no poll, no
-//   accept4 and no final accept4 that returns EAGAIN.
-// - A multishot request may end on its own (completion without IORING_CQE_F_MORE: the completion
+// - A multishot poll may end on its own (completion without IORING_CQE_F_MORE: the completion
 //   queue overflowed, or -ECANCELED): it is re-armed while its fd is still watched
 //   (io_uring_prep_poll_multishot(3)).
 // - The ring is created with IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN (Linux
@@ -26,10 +23,9 @@
 // Late completions: unwatch() cancels the poll (IORING_OP_ASYNC_CANCEL), but its last
 // completion (-ECANCELED, or readiness posted before the cancel ran) arrives in a later
 // iteration, when the handler may be gone and the fd number reused. Every watch therefore takes
-// a slot in a table and its user_data is (slot generation << 32 | accept bit << 31 | slot
-// index); unwatch() bumps the slot's generation at once, so any completion of an old
-// registration no longer matches its slot and is dropped before it could reach a handler (a
-// connection accepted for it is closed: the accept bit says that the result is an fd).
+// a slot in a table and its user_data is (slot generation << 32 | slot index); unwatch()
+// bumps the slot's generation at once, so any completion of an old registration no longer
+// matches its slot and is dropped before it could reach a handler.
 #include <liburing.h>
 
 #include <array>
@@ -52,7 +48,6 @@ class IoUringPoller final : public Poller {
 
   bool watch(int fd, IoHandler* handler) override;
   bool watch_readable(int fd, IoHandler* handler) override;
-  bool accept_multishot(int listen_fd, AcceptHandler* handler) override;
   void unwatch(int fd) override;
   void wait(int timeout_ms) override;
   void dispatch() override;
@@ -62,19 +57,12 @@ class IoUringPoller final : public Poller {
   // Completions handled per iteration at most, as epoll's maxevents; the rest wait in the ring.
   static constexpr unsigned kMaxCompletions = 512;
 
-  enum class Request : std::uint8_t {
-    kPoll,       // watch: multishot poll, edge-triggered
-    kLevelPoll,  // watch_readable: one-shot poll re-armed after each completion
-    kAccept,     // accept_multishot
-  };
   struct Slot {
-    IoHandler* handler = nullptr;       // kPoll, kLevelPoll
-    AcceptHandler* acceptor = nullptr;  // kAccept
+    IoHandler* handler = nullptr;  // null: free
     int fd = -1;
     std::uint32_t generation = 0;
-    Request request = Request::kPoll;
-    bool in_kernel = false;  // a request of this generation is live in the kernel
-    bool live() const { return handler != nullptr || acceptor != nullptr; }
+    bool level = false;      // watch_readable: one-shot poll re-armed after each completion
+    bool in_kernel = false;  // a poll request of this generation is live in the kernel
   };
   struct Completion {
     std::uint64_t user_data;
@@ -83,15 +71,13 @@ class IoUringPoller final : public Poller {
   };
 
   IoUringPoller() = default;
-  bool add(int fd, IoHandler* handler, AcceptHandler* acceptor, Request request);
+  bool add(int fd, IoHandler* handler, bool level);
   void queue_submissions();
   bool queue_arm(std::uint64_t key);
   bool queue_cancel(std::uint64_t key);
   io_uring_sqe* next_sqe();
   void fetch();
   void complete(const Completion& completion);
-  void complete_poll(Slot& slot, const Completion& completion);
-  void complete_accept(Slot& slot, const Completion& completion);
 
   io_uring ring_{};
   bool ring_ready_ = false;  // io_uring_queue_init_params succeeded

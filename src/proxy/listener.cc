@@ -30,10 +30,6 @@ void Listener::close() {
   fd_ = -1;
 }
 
-bool Listener::start() {
-  return worker_.loop().accept_multishot(fd_, this) || worker_.loop().watch_readable(fd_, this);
-}
-
 void Listener::on_io(std::uint32_t /*events*/) {
   for (int i = 0; i < kAcceptBatch && fd_ >= 0; ++i) {
     SocketAddress peer;
@@ -43,33 +39,11 @@ void Listener::on_io(std::uint32_t /*events*/) {
       if (errno == EMFILE || errno == ENFILE) pause_accepting();
       return;
     }
-    peer.set_length(length);
-    take(fd, peer);
+    if (refuse_over_limit(fd)) continue;
+    peer.set_length(length);  // TCP_NODELAY comes later: ClientConnection::before_write()
+    auto* connection = new ClientConnection(worker_, fd, static_cast<std::uint32_t>(index_), peer);
+    connection->start();
   }
-}
-
-// A connection the kernel accepted (io_uring multishot accept), or -errno. The peer address is
-// asked for separately: a multishot accept has one address buffer for every connection.
-void Listener::on_accept(int fd) {
-  if (fd < 0) {
-    if (fd == -EMFILE || fd == -ENFILE) pause_accepting();
-    return;
-  }
-  SocketAddress peer;
-  socklen_t length = sizeof(sockaddr_storage);
-  if (getpeername(fd, peer.get_mutable(), &length) != 0) {
-    close_fd(fd);  // the client is already gone
-    return;
-  }
-  peer.set_length(length);
-  take(fd, peer);
-}
-
-void Listener::take(int fd, const SocketAddress& peer) {
-  if (refuse_over_limit(fd)) return;
-  // TCP_NODELAY comes later: ClientConnection::before_write()
-  auto* connection = new ClientConnection(worker_, fd, static_cast<std::uint32_t>(index_), peer);
-  connection->start();
 }
 
 void Listener::pause_accepting() {
@@ -83,7 +57,7 @@ void Listener::pause_accepting() {
 void Listener::on_timer(Timer& /*timer*/) {
   if (fd_ < 0 || !paused_) return;
   paused_ = false;
-  start();
+  worker_.loop().watch_readable(fd_, this);
 }
 
 // worker_connections bounds the client connections of one worker (nginx counts upstream

@@ -1,8 +1,7 @@
 #pragma once
 // One worker's listening socket for one `listen` address. With SO_REUSEPORT every worker has
 // its own socket and the kernel spreads new connections, so accepting needs no lock and no
-// thundering herd (as nginx's "listen … reuseport"). On io_uring the kernel accepts (multishot
-// accept) and hands over each connection; on epoll the listener accepts on readiness.
+// thundering herd (as nginx's "listen … reuseport").
 #include <cstddef>
 #include <string>
 
@@ -14,7 +13,7 @@ namespace yoke::proxy {
 
 class Worker;
 
-class Listener final : public IoHandler, public AcceptHandler, public TimerHandler {
+class Listener final : public IoHandler, public TimerHandler {
  public:
   Listener(Worker& worker, std::size_t index, int fd, const SocketAddress& address)
       : worker_(worker), index_(index), fd_(fd), address_(address) {
@@ -24,10 +23,7 @@ class Listener final : public IoHandler, public AcceptHandler, public TimerHandl
   Listener(const Listener&) = delete;
   Listener& operator=(const Listener&) = delete;
 
-  // Starts accepting; false with errno set if the event loop refuses the socket.
-  bool start();
   void on_io(std::uint32_t events) override;
-  void on_accept(int fd) override;
   // Resumes accepting after a pause for lack of file descriptors.
   void on_timer(Timer& timer) override;
   // Stops accepting: closes the socket (the kernel refuses new connections once every
@@ -43,7 +39,6 @@ class Listener final : public IoHandler, public AcceptHandler, public TimerHandl
   bool paused_ = false;
   TimePoint last_refusal_log_{};
 
-  void take(int fd, const SocketAddress& peer);
   void pause_accepting();
   bool refuse_over_limit(int fd);
 };

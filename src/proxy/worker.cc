@@ -83,7 +83,7 @@ bool Worker::open_listeners(std::string& error) {
     int fd = open_listener(listen.address, true, listen.backlog, error);
     if (fd < 0) return false;
     auto listener = std::make_unique<Listener>(*this, i, fd, listen.address);
-    if (!listener->start()) {
+    if (!loop_.watch_readable(fd, listener.get())) {
       error = "cannot watch listener " + listen.address.to_string();
       return false;
     }

@@ -39,10 +39,6 @@ class EventLoop {
   bool watch(int fd, IoHandler* handler) { return poller_->watch(fd, handler); }
   // Registers fd for level-triggered readability only (listening sockets, eventfd).
   bool watch_readable(int fd, IoHandler* handler) { return poller_->watch_readable(fd, handler); }
-  // See Poller::accept_multishot: false when the caller must watch and accept4 itself.
-  bool accept_multishot(int fd, AcceptHandler* handler) {
-    return poller_->accept_multishot(fd, handler);
-  }
   // Must come before close(fd): see Poller::unwatch.
   void unwatch(int fd) { poller_->unwatch(fd); }
   PollerKind poller_kind() const { return poller_->kind(); }

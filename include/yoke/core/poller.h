@@ -22,19 +22,6 @@ class IoHandler {
   ~IoHandler() = default;
 };
 
-// The owner of a listening socket whose connections the backend accepts itself (see
-// Poller::accept_multishot).
-class AcceptHandler {
- public:
-  // fd: a new connection, non-blocking and close-on-exec, now owned by the handler; or -errno
-  // when an accept failed (EMFILE, ECONNABORTED …). Accepting goes on unless the handler
-  // unwatches the listening socket.
-  virtual void on_accept(int fd) = 0;
-
- protected:
-  ~AcceptHandler() = default;
-};
-
 class Poller {
  public:
   virtual ~Poller() = default;
@@ -47,10 +34,6 @@ class Poller {
   // Registers fd for level-triggered readability (listening sockets, eventfd): on_io(EPOLLIN)
   // is called every iteration while fd stays readable.
   virtual bool watch_readable(int fd, IoHandler* handler) = 0;
-  // Accepts connections on the listening socket listen_fd in the kernel and hands each to
-  // handler, until unwatch(listen_fd); connections accepted after that are closed. Returns
-  // false when the backend cannot (epoll): the caller then uses watch_readable and accept4.
-  virtual bool accept_multishot(int /*listen_fd*/, AcceptHandler* /*handler*/) { return false; }
   // Forgets fd; must come before close(fd). Readiness already fetched in this iteration may
   // still be delivered (EventLoop defers deletions to the end of the iteration for that), never
   // later. Unknown fds are ignored.
