@@ -33,6 +33,13 @@ bool EpollPoller::watch_readable(int fd, IoHandler* handler) { return add(fd, ha
 
 void EpollPoller::unwatch(int fd) { epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr); }
 
+// Nothing to do: closing a file removes it from every epoll interest list (epoll(7), Q6), so
+// EPOLL_CTL_DEL would be one system call per connection for nothing (nginx skips it too:
+// NGX_CLOSE_EVENT). This holds because no other descriptor refers to Yoke's sockets: they are
+// never dup()ed, all are SOCK_CLOEXEC, and Yoke never forks while workers run (a child would
+// share the open files until its exec). docs/architecture.md records that rule.
+void EpollPoller::unwatch_closing(int /*fd*/) {}
+
 void EpollPoller::wait(int timeout_ms) {
   count_ = epoll_wait(epoll_fd_, events_.data(), kMaxEvents, timeout_ms);
   if (count_ < 0) count_ = 0;  // EINTR: the loop simply goes round again

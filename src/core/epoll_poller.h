@@ -22,6 +22,7 @@ class EpollPoller final : public Poller {
   bool watch(int fd, IoHandler* handler) override;
   bool watch_readable(int fd, IoHandler* handler) override;
   void unwatch(int fd) override;
+  void unwatch_closing(int fd) override;
   void wait(int timeout_ms) override;
   void dispatch() override;
   PollerKind kind() const override { return PollerKind::kEpoll; }

@@ -88,6 +88,8 @@ class EventLoopTest : public ::testing::TestWithParam<PollerKind> {
     if (poller == nullptr) GTEST_SKIP() << "backend unavailable here: " << error;
     loop_ = std::make_unique<EventLoop>(std::move(poller));
   }
+
+ public:  // for helpers shared by several tests
   EventLoop& loop() { return *loop_; }
   void run() {
     Guard guard(loop());

@@ -62,7 +62,7 @@ void ClientConnection::close() {
   if (fd_ < 0) return;
   session_ = nullptr;
   client_timer_.cancel();
-  worker_.loop().unwatch(fd_);
+  worker_.loop().unwatch_closing(fd_);
   close_fd(fd_);
   fd_ = -1;
   worker_.remove_connection(this);

@@ -51,7 +51,7 @@ void UpstreamConnection::close() {
   if (closed_) return;
   closed_ = true;
   idle_timer.cancel();
-  worker_.loop().unwatch(fd_);
+  worker_.loop().unwatch_closing(fd_);
   close_fd(fd_);
   fd_ = -1;
   worker_.loop().retire(this);

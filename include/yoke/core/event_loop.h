@@ -41,6 +41,8 @@ class EventLoop {
   bool watch_readable(int fd, IoHandler* handler) { return poller_->watch_readable(fd, handler); }
   // Must come before close(fd): see Poller::unwatch.
   void unwatch(int fd) { poller_->unwatch(fd); }
+  // unwatch() when fd is closed right after (epoll needs no system call then).
+  void unwatch_closing(int fd) { poller_->unwatch_closing(fd); }
   PollerKind poller_kind() const { return poller_->kind(); }
 
   // Runs until stop(). Each iteration: wait, refresh now(), dispatch events, run posted tasks,

@@ -38,6 +38,9 @@ class Poller {
   // still be delivered (EventLoop defers deletions to the end of the iteration for that), never
   // later. Unknown fds are ignored.
   virtual void unwatch(int fd) = 0;
+  // unwatch() for an fd that is closed right after: a backend whose registrations die with
+  // the file may skip the work. Same guarantees as unwatch().
+  virtual void unwatch_closing(int fd) { unwatch(fd); }
 
   // Blocks up to timeout_ms (-1: no bound, 0: do not block) until something is ready, and
   // fetches it. Also pushes out registrations made since the last call.
