@@ -5,6 +5,7 @@
 
 #include "config/build.h"
 #include "config/directive_checks.h"
+#include "config/value_template_parse.h"
 #include "yoke/balancing/policy.h"
 
 namespace yoke::config {
@@ -76,6 +77,39 @@ void read_upstream_directive(const Directive& directive, const BuildOptions& opt
   }
 }
 
+// A server parameter the upstream's policy declared it does not support (PolicyFactory's
+// supports_backup / uses_weight), reported at the parameter.
+void check_server_parameters(const Upstream& upstream, const balancing::PolicyFactory& factory) {
+  for (const UpstreamServer& server : upstream.servers) {
+    for (const Argument& parameter : server.parameters) {
+      const bool backup = parameter.text == "backup";
+      const bool weight = parameter.text.rfind("weight=", 0) == 0;
+      if ((backup && !factory.supports_backup) || (weight && !factory.uses_weight)) {
+        fail(parameter.where, "parameter " + quote(parameter.text) +
+                                  " is not supported by balancing policy " +
+                                  quote(upstream.policy) + " set at " +
+                                  upstream.policy_where.to_string() +
+                                  (backup ? ", which has no backup servers"
+                                          : ", which ignores weights"));
+      }
+    }
+  }
+}
+
+// What the upstream's policy needs, once every directive of the block is read (the policy may
+// follow its servers): the request key it hashes, and servers without unsupported parameters.
+void apply_policy_needs(Upstream& upstream) {
+  const balancing::PolicyFactory* factory = balancing::find_policy(upstream.policy);
+  if (factory == nullptr) return;  // the routing table reports an unknown default policy
+  check_server_parameters(upstream, *factory);
+  if (factory->hash_key == nullptr) return;
+  const balancing::HashKeyNeed need = factory->hash_key(upstream.policy_args);
+  upstream.hash_key = need.kind;
+  if (need.kind == balancing::HashKeyKind::kExpression && need.expression != nullptr) {
+    upstream.hash_key_expression = parse_value_template(*need.expression);
+  }
+}
+
 }  // namespace
 
 Upstream build_upstream(const Directive& directive, const BuildOptions& options) {
@@ -89,6 +123,7 @@ Upstream build_upstream(const Directive& directive, const BuildOptions& options)
   if (upstream.servers.empty()) {
     fail(directive.where, "no servers are inside upstream " + quote(upstream.name));
   }
+  apply_policy_needs(upstream);
   upstream.keepalive = once.keepalive.value_or(upstream.keepalive);
   upstream.keepalive_timeout = once.keepalive_timeout.value_or(upstream.keepalive_timeout);
   upstream.keepalive_requests = once.keepalive_requests.value_or(upstream.keepalive_requests);

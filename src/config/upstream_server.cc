@@ -86,6 +86,7 @@ UpstreamServer build_upstream_server(const Directive& directive, const BuildOpti
       fail(argument.where, "duplicate parameter " + quote(argument.text));
     }
     read_parameter(directive, argument, server);
+    server.parameters.push_back(argument);
   }
   server.addresses = server_addresses(directive.args[0], options);
   return server;

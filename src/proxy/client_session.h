@@ -101,6 +101,9 @@ class ClientSession final : public IoHandler,
   bool may_retry(AttemptFailure failure) const;
   void finish_attempt(bool failed);
   void release_upstream(bool reusable);
+  // session_hash_key.cc
+  void compute_hash_key(const router::UpstreamEntry& entry);
+  std::string_view client_network() const;
 
   // session_request.cc
   bool write_request_head();
@@ -181,6 +184,9 @@ class ClientSession final : public IoHandler,
   int attempts_ = 0;
   TimePoint exchange_start_{};
   TimePoint attempt_start_{};
+  Microseconds header_latency_{-1};  // attempt start to response head; -1 until one arrived
+  std::uint64_t hash_key_ = 0;       // LbContext::hash_key, when the policy hashes one
+  bool has_hash_key_ = false;
   bool response_head_sent_ = false;
   bool response_head_parsed_ = false;
   bool upstream_keep_alive_ = false;

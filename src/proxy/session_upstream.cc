@@ -24,6 +24,7 @@ void ClientSession::begin_proxy(const http1::RequestHead& head) {
   take_buffer(upstream_out_);
   send_continue_if_expected();
   current_head_ = &head;
+  compute_hash_key(worker_.routes().upstreams()[route_->upstream]);
   start_attempt();
 }
 
@@ -43,6 +44,8 @@ void ClientSession::start_attempt() {
   balancing::LbContext context;
   context.now = worker_.loop().now();
   context.attempt = attempts_;
+  context.hash_key = hash_key_;
+  context.has_hash_key = has_hash_key_;
   const balancing::Host* host = runtime.balancer->choose(context, tried_);
   if (host == nullptr) {
     observe::log_line(observe::LogLevel::kError,
@@ -54,7 +57,7 @@ void ClientSession::start_attempt() {
   tried_.mark(host->index);
   ++attempts_;
   if (!connect_attempt(*host)) return fail_to_connect(*host);
-  runtime.balancer->on_request_start(*host);
+  runtime.balancer->on_request_start(*host, attempt_start_);
   if (!write_request_head()) {
     current_head_ = nullptr;
     return respond_local(500, {}, true);
@@ -67,6 +70,7 @@ void ClientSession::start_attempt() {
 bool ClientSession::connect_attempt(const balancing::Host& host) {
   UpstreamRuntime& runtime = worker_.upstream(route_->upstream);
   attempt_start_ = worker_.loop().now();
+  header_latency_ = Microseconds(-1);
   UpstreamConnection* connection = runtime.pool->take(host.index);
   if (connection != nullptr) {
     connection->reused = true;
@@ -102,7 +106,7 @@ void ClientSession::fail_to_connect(const balancing::Host& host) {
                         ") while connecting to upstream \"" + host.name + "\" (" +
                         host.address.to_string() + "), client: " + remote_addr());
   auto& balancer = *worker_.upstream(route_->upstream).balancer;
-  balancer.on_request_start(host);
+  balancer.on_request_start(host, worker_.loop().now());
   balancer.on_request_end(host, true, Microseconds(0), worker_.loop().now());
   if (may_retry(AttemptFailure::kError)) {
     reparse_head();
@@ -145,7 +149,7 @@ void ClientSession::fail_attempt(AttemptFailure failure, std::string_view reason
   release_upstream(false);
   if (stale) {
     if (!connect_attempt(host)) return fail_to_connect(host);
-    worker_.upstream(route_->upstream).balancer->on_request_start(host);
+    worker_.upstream(route_->upstream).balancer->on_request_start(host, attempt_start_);
     reparse_head();
     if (!write_request_head()) return respond_local(500, {}, true);
     current_head_ = nullptr;
@@ -159,11 +163,20 @@ void ClientSession::fail_attempt(AttemptFailure failure, std::string_view reason
   respond_local(failure == AttemptFailure::kTimeout ? 504 : 502, {}, !request_body_.done());
 }
 
+// Feedback for the balancer: latency to the last byte and to the response head, which
+// least_time header|last_byte and ewma learn from.
 void ClientSession::finish_attempt(bool failed) {
   if (upstream_ == nullptr) return;
-  auto latency = std::chrono::duration_cast<Microseconds>(worker_.loop().now() - attempt_start_);
-  worker_.upstream(route_->upstream)
-      .balancer->on_request_end(upstream_->host(), failed, latency, worker_.loop().now());
+  balancing::AttemptOutcome outcome;
+  outcome.failed = failed;
+  outcome.now = worker_.loop().now();
+  outcome.header_latency = header_latency_;
+  // A tunnel's (101) lifetime says nothing about the server's speed: its exchange, as far as
+  // balancing is concerned, ends with the head.
+  outcome.latency = response_status_ == 101 && header_latency_.count() >= 0
+                        ? header_latency_
+                        : std::chrono::duration_cast<Microseconds>(outcome.now - attempt_start_);
+  worker_.upstream(route_->upstream).balancer->on_request_end(upstream_->host(), outcome);
 }
 
 void ClientSession::release_upstream(bool reusable) {

@@ -61,8 +61,8 @@ Worker::Worker(int id, std::shared_ptr<const router::RouteTable> routes)
   grace_handler_->flush_timer.bind(grace_handler_.get());
   for (const auto& entry : routes_->upstreams()) {
     UpstreamRuntime runtime;
-    runtime.balancer = std::make_unique<upstream::UpstreamBalancer>(entry.hosts, *entry.policy,
-                                                                    entry.config->policy_args);
+    runtime.balancer = std::make_unique<upstream::UpstreamBalancer>(
+        entry.hosts, *entry.policy, entry.config->policy_args, entry.shared);
     runtime.pool = std::make_unique<UpstreamPool>(
         entry.hosts->hosts.size(), entry.config->keepalive, entry.config->keepalive_timeout);
     upstreams_.push_back(std::move(runtime));

@@ -33,6 +33,7 @@ struct Scratch {
   http1::RequestHead request;
   http1::ResponseHead response;
   std::string text;  // for building URIs and log lines
+  std::string key;   // a hashing policy's key, expanded (variables may use `text`)
 };
 
 class Worker {

@@ -4,7 +4,9 @@
 // health as in ngx_http_upstream_free_round_robin_peer (fails / accessed / checked).
 #include "yoke/upstream/upstream_balancer.h"
 
+#include <memory>
 #include <utility>
+#include <vector>
 
 namespace yoke::upstream {
 
@@ -41,21 +43,61 @@ class UpstreamBalancer::GroupEligibility final : public balancing::Eligibility {
   TimePoint now_;
 };
 
-UpstreamBalancer::UpstreamBalancer(balancing::HostSetPtr hosts,
-                                   const balancing::PolicyFactory& policy,
-                                   const std::vector<config::Argument>& args)
-    : hosts_(std::move(hosts)), states_(hosts_->hosts.size()) {
+namespace {
+
+struct Groups {
   std::vector<const Host*> primaries;
   std::vector<const Host*> backups;
-  for (const Host& host : hosts_->hosts) (host.backup ? backups : primaries).push_back(&host);
+};
+
+// The one place hosts are split into groups, so share() and the constructor agree on every
+// host's position in its group (shared policy state refers to hosts by that position).
+Groups split_groups(const balancing::HostSet& hosts) {
+  Groups groups;
+  for (const Host& host : hosts.hosts) {
+    (host.backup ? groups.backups : groups.primaries).push_back(&host);
+  }
+  return groups;
+}
+
+std::unique_ptr<balancing::Policy> create_policy(const balancing::PolicyFactory& policy,
+                                                 const std::vector<config::Argument>& args,
+                                                 const std::vector<const Host*>& group,
+                                                 const balancing::SharedPolicyStatePtr& shared) {
+  if (group.empty()) return nullptr;
+  if (shared != nullptr && policy.create_shared != nullptr) {
+    return policy.create_shared(args, group, shared);
+  }
+  return policy.create(args, group);
+}
+
+}  // namespace
+
+SharedPolicyGroups UpstreamBalancer::share(const balancing::HostSet& hosts,
+                                           const balancing::PolicyFactory& policy,
+                                           const std::vector<config::Argument>& args) {
+  SharedPolicyGroups shared;
+  if (policy.share == nullptr || policy.create_shared == nullptr) return shared;
+  const Groups groups = split_groups(hosts);
+  if (!groups.primaries.empty()) shared.primaries = policy.share(args, groups.primaries);
+  if (!groups.backups.empty()) shared.backups = policy.share(args, groups.backups);
+  return shared;
+}
+
+UpstreamBalancer::UpstreamBalancer(balancing::HostSetPtr hosts,
+                                   const balancing::PolicyFactory& policy,
+                                   const std::vector<config::Argument>& args,
+                                   const SharedPolicyGroups& shared)
+    : hosts_(std::move(hosts)), states_(hosts_->hosts.size()) {
+  const Groups groups = split_groups(*hosts_);
 
   // ngx_http_upstream_init_round_robin: `peers->single = (n == 1)`, reset to 0 when backup
   // servers exist.
-  if (primaries.size() == 1 && backups.empty())
-    states_[primaries[0]->index].counts_failures = false;
+  if (groups.primaries.size() == 1 && groups.backups.empty())
+    states_[groups.primaries[0]->index].counts_failures = false;
 
-  if (!primaries.empty()) primary_ = policy.create(args, primaries);
-  if (!backups.empty()) backup_ = policy.create(args, backups);
+  primary_ = create_policy(policy, args, groups.primaries, shared.primaries);
+  backup_ = create_policy(policy, args, groups.backups, shared.backups);
 }
 
 UpstreamBalancer::~UpstreamBalancer() = default;
@@ -79,22 +121,31 @@ const Host* UpstreamBalancer::choose(const balancing::LbContext& context, const 
   return host;
 }
 
-void UpstreamBalancer::on_request_start(const Host& host) {
+void UpstreamBalancer::on_request_start(const Host& host, TimePoint now) {
   ++states_[host.index].active;
   balancing::Policy* policy = host.backup ? backup_.get() : primary_.get();
-  if (policy != nullptr) policy->on_request_start(host);
+  if (policy != nullptr) policy->on_request_start(host, now);
 }
 
 void UpstreamBalancer::on_request_end(const Host& host, bool failed, Microseconds latency,
                                       TimePoint now) {
+  balancing::AttemptOutcome outcome;
+  outcome.failed = failed;
+  outcome.latency = latency;
+  outcome.header_latency = failed ? Microseconds(-1) : latency;
+  outcome.now = now;
+  on_request_end(host, outcome);
+}
+
+void UpstreamBalancer::on_request_end(const Host& host, const balancing::AttemptOutcome& outcome) {
   HostState& state = states_[host.index];
   if (state.active > 0) --state.active;
 
   if (state.counts_failures) {
-    if (failed) {
+    if (outcome.failed) {
       ++state.fails;
-      state.accessed = now;
-      state.checked = now;
+      state.accessed = outcome.now;
+      state.checked = outcome.now;
     } else if (state.accessed < state.checked) {
       // "mark peer live if check passed": the host succeeded after being re-probed.
       state.fails = 0;
@@ -102,7 +153,7 @@ void UpstreamBalancer::on_request_end(const Host& host, bool failed, Microsecond
   }
 
   balancing::Policy* policy = host.backup ? backup_.get() : primary_.get();
-  if (policy != nullptr) policy->on_request_end(host, failed, latency);
+  if (policy != nullptr) policy->on_request_end(host, outcome);
 }
 
 bool UpstreamBalancer::is_failed(const Host& host, TimePoint now) const {

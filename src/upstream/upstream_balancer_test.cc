@@ -83,7 +83,7 @@ class UpstreamBalancerTest : public ::testing::Test {
 
   // One request on host index, from start to its outcome at now_.
   void finish(std::size_t index, bool failed) {
-    balancer_->on_request_start(host(index));
+    balancer_->on_request_start(host(index), now_);
     balancer_->on_request_end(host(index), failed, Microseconds{100}, now_);
   }
   void fail(std::size_t index) { finish(index, true); }
@@ -204,8 +204,8 @@ TEST_F(UpstreamBalancerTest, RetryAfterTryingEveryPrimaryGoesToBackup) {
 
 TEST_F(UpstreamBalancerTest, MaxConnsLimitsConcurrentRequests) {
   build({{"a", 1, false, false, 1, 2}, {"b"}});
-  balancer_->on_request_start(host(0));
-  balancer_->on_request_start(host(0));
+  balancer_->on_request_start(host(0), now_);
+  balancer_->on_request_start(host(0), now_);
   EXPECT_EQ(balancer_->active_requests(host(0)), 2);
   EXPECT_EQ(picks(3), "bbb");
   balancer_->on_request_end(host(0), false, Microseconds{100}, now_);

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "yoke/balancing/hash_key.h"
 #include "yoke/balancing/host_set.h"
 #include "yoke/config/ast.h"
 #include "yoke/core/clock.h"
@@ -23,6 +24,18 @@ struct LbContext {
   bool has_hash_key = false;
   TimePoint now{};
   int attempt = 0;  // 0 for the first try, 1 for the first retry, …
+};
+
+// How one attempt on a host ended, as the proxy reports it to on_request_end.
+struct AttemptOutcome {
+  // It met a proxy_next_upstream condition (nginx counts those toward max_fails).
+  bool failed = false;
+  // From the attempt's start (connect or pooled-connection reuse) to the response's last byte,
+  // or to the failure. For an upgraded (101) exchange, to the response head.
+  Microseconds latency{0};
+  // From the attempt's start to the complete response head; negative when no head arrived.
+  Microseconds header_latency{-1};
+  TimePoint now{};  // the loop's cached time when the attempt ended
 };
 
 // Whether a host may be picked now; maintained by UpstreamBalancer (down, passive failures,
@@ -39,12 +52,30 @@ class Policy {
   // Picks one of the group's hosts for which eligibility.eligible() is true, or nullptr when
   // none is. Called on the worker thread only.
   virtual const Host* choose(const LbContext& context, const Eligibility& eligibility) = 0;
-  // Feedback hooks: a request was sent to host / finished on host.
-  virtual void on_request_start(const Host& /*host*/) {}
-  virtual void on_request_end(const Host& /*host*/, bool /*failed*/, Microseconds /*latency*/) {}
+  // Feedback hooks: a request was sent to host at now / its attempt on host ended. Every start
+  // is followed by exactly one end for the same host.
+  virtual void on_request_start(const Host& /*host*/, TimePoint /*now*/) {}
+  virtual void on_request_end(const Host& /*host*/, const AttemptOutcome& /*outcome*/) {}
+};
+
+// Read-only state a policy builds once per HostSet group on the main thread and shares with
+// every worker's instance (a Maglev table, a ketama ring). Immutable once built, so workers read
+// it without locks; it refers to hosts by their position in the group, never by pointer.
+class SharedPolicyState {
+ public:
+  virtual ~SharedPolicyState() = default;
+};
+using SharedPolicyStatePtr = std::shared_ptr<const SharedPolicyState>;
+
+// What a policy hashes per request (hash_key.h).
+struct HashKeyNeed {
+  HashKeyKind kind = HashKeyKind::kNone;
+  const config::Argument* expression = nullptr;  // for kExpression: one of the arguments
 };
 
 // A registered policy: what the `upstream` block directive is called and how to make one.
+// Only directive, validate and create are required; the other members declare what the policy
+// needs and supports, so the config loader can reject combinations that make no sense.
 struct PolicyFactory {
   std::string_view directive;  // e.g. "round_robin", "least_conn", "hash"
   // Checks the directive's arguments at config load; returns an error message (mentioning
@@ -53,6 +84,20 @@ struct PolicyFactory {
   // Creates a per-worker instance over `group` (pointers into a HostSet that outlives it).
   std::unique_ptr<Policy> (*create)(const std::vector<config::Argument>& args,
                                     const std::vector<const Host*>& group);
+  // The request key the policy hashes, for validated args; nullptr: none.
+  HashKeyNeed (*hash_key)(const std::vector<config::Argument>& args) = nullptr;
+  // Server parameters that change what the policy does; the loader rejects `backup` servers
+  // and `weight=` where these are false (nginx rejects `backup` with ip_hash, hash and random).
+  bool supports_backup = true;
+  bool uses_weight = true;
+  // Optional pair for policies with state worth building once per snapshot: share() builds it
+  // on the main thread, create_shared() makes a worker's instance that reads it. create() must
+  // still work alone (it may call both).
+  SharedPolicyStatePtr (*share)(const std::vector<config::Argument>& args,
+                                const std::vector<const Host*>& group) = nullptr;
+  std::unique_ptr<Policy> (*create_shared)(const std::vector<config::Argument>& args,
+                                           const std::vector<const Host*>& group,
+                                           SharedPolicyStatePtr shared) = nullptr;
 };
 
 // Registers a policy; call from a static initialiser in the policy's own folder:

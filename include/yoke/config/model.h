@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "yoke/balancing/hash_key.h"
 #include "yoke/config/ast.h"
 #include "yoke/config/source_location.h"
 #include "yoke/config/value_template.h"
@@ -28,6 +29,9 @@ struct UpstreamServer {
   bool backup = false;
   bool down = false;
   int max_conns = 0;  // 0 = unlimited
+  // The parameters as written after the address, for checks that depend on the upstream's
+  // balancing policy (which may come after the server).
+  std::vector<Argument> parameters;
   SourceLocation where;
 };
 
@@ -37,6 +41,9 @@ struct Upstream {
   std::string policy = "round_robin";  // a registered balancing policy's directive name
   std::vector<Argument> policy_args;
   SourceLocation policy_where;
+  // What the policy hashes per request (its registration declares it), checked at load.
+  balancing::HashKeyKind hash_key = balancing::HashKeyKind::kNone;
+  ValueTemplate hash_key_expression;  // for kExpression
   std::vector<UpstreamServer> servers;
   int keepalive = 0;  // idle connections kept per worker; 0 = no keep-alive pool
   Duration keepalive_timeout{60000};

@@ -12,6 +12,7 @@
 #include "yoke/balancing/policy.h"
 #include "yoke/config/model.h"
 #include "yoke/router/variables.h"
+#include "yoke/upstream/upstream_balancer.h"
 
 namespace re2 {
 class RE2;
@@ -29,6 +30,12 @@ struct UpstreamEntry {
   const config::Upstream* config = nullptr;
   balancing::HostSetPtr hosts;
   const balancing::PolicyFactory* policy = nullptr;
+  // State the policy shares between every worker's balancer (a Maglev table, a ketama ring),
+  // built once with the snapshot.
+  upstream::SharedPolicyGroups shared;
+  // The request key the policy hashes (config->hash_key), compiled once.
+  balancing::HashKeyKind hash_key = balancing::HashKeyKind::kNone;
+  CompiledTemplate hash_key_expression;
 };
 
 struct Route {

@@ -36,11 +36,26 @@ class TriedHosts {
   std::size_t count_ = 0;
 };
 
+// What a policy shares between the workers' balancers of one HostSet (PolicyFactory::share),
+// per group. Built once on the main thread; either pointer may be null.
+struct SharedPolicyGroups {
+  balancing::SharedPolicyStatePtr primaries;
+  balancing::SharedPolicyStatePtr backups;
+};
+
 class UpstreamBalancer {
  public:
-  // policy: the registered policy's factory; args: its directive arguments.
+  // Builds the state policy shares between workers for hosts, split into the same groups every
+  // UpstreamBalancer uses. Main thread; empty when the policy shares nothing.
+  static SharedPolicyGroups share(const balancing::HostSet& hosts,
+                                  const balancing::PolicyFactory& policy,
+                                  const std::vector<config::Argument>& args);
+
+  // policy: the registered policy's factory; args: its directive arguments; shared: from
+  // share() over the same hosts, or empty (each group then builds its own, e.g. in tests).
   UpstreamBalancer(balancing::HostSetPtr hosts, const balancing::PolicyFactory& policy,
-                   const std::vector<config::Argument>& args);
+                   const std::vector<config::Argument>& args,
+                   const SharedPolicyGroups& shared = {});
   // Defined in the .cc, where HostState is complete (it is private to the implementation).
   ~UpstreamBalancer();
   UpstreamBalancer(UpstreamBalancer&&) noexcept;
@@ -50,10 +65,14 @@ class UpstreamBalancer {
   // Returns nullptr when nothing is eligible (the caller answers 502/503).
   const balancing::Host* choose(const balancing::LbContext& context, const TriedHosts& tried);
 
-  // The request was sent to host (counts toward max_conns and policy feedback).
-  void on_request_start(const balancing::Host& host);
-  // The attempt on host ended. failed: it met a proxy_next_upstream condition (nginx counts
-  // those toward max_fails). now: the loop's cached time.
+  // The request was sent to host at now, the loop's cached time (counts toward max_conns and
+  // policy feedback).
+  void on_request_start(const balancing::Host& host, TimePoint now);
+  // The attempt on host ended (outcome.failed counts toward max_fails, as nginx's
+  // proxy_next_upstream conditions do).
+  void on_request_end(const balancing::Host& host, const balancing::AttemptOutcome& outcome);
+  // The same for callers that see a response as one event (the simulator): the head arrived
+  // with the last byte, unless the attempt failed.
   void on_request_end(const balancing::Host& host, bool failed, Microseconds latency,
                       TimePoint now);
 

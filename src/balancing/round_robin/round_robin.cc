@@ -51,8 +51,8 @@ class RoundRobinPolicy final : public Policy {
     return best->host;
   }
 
-  void on_request_end(const Host& host, bool failed, Microseconds /*latency*/) override {
-    if (!failed || host.max_fails <= 0) return;
+  void on_request_end(const Host& host, const AttemptOutcome& outcome) override {
+    if (!outcome.failed || host.max_fails <= 0) return;
     Peer* peer = find(host);
     if (peer == nullptr) return;
     // ngx_http_upstream_free_round_robin_peer: `effective_weight -= weight / max_fails`,

@@ -18,6 +18,12 @@ class SetEligibility final : public Eligibility {
   std::set<std::size_t> ineligible;
 };
 
+AttemptOutcome failed() {
+  AttemptOutcome outcome;
+  outcome.failed = true;
+  return outcome;
+}
+
 struct Fixture {
   explicit Fixture(const std::vector<int>& weights) {
     for (std::size_t i = 0; i < weights.size(); ++i) {
@@ -105,7 +111,7 @@ TEST(RoundRobinPolicy, NothingEligibleReturnsNull) {
 TEST(RoundRobinPolicy, ZeroEffectiveWeightHostIsStillPickedWhenAlone) {
   Fixture fixture({2});
   fixture.hosts[0].max_fails = 1;
-  fixture.policy->on_request_end(fixture.hosts[0], true, Microseconds{0});
+  fixture.policy->on_request_end(fixture.hosts[0], failed());
   EXPECT_EQ(fixture.picks(3), "aaa");
 }
 
@@ -114,15 +120,15 @@ TEST(RoundRobinPolicy, ZeroEffectiveWeightHostIsStillPickedWhenAlone) {
 TEST(RoundRobinPolicy, FailureLowersEffectiveWeightWhichRecoversOnePerPick) {
   Fixture fixture({2, 2});
   EXPECT_EQ(fixture.picks(2), "ab");
-  fixture.policy->on_request_end(fixture.hosts[0], true, Microseconds{0});
+  fixture.policy->on_request_end(fixture.hosts[0], failed());
   EXPECT_EQ(fixture.picks(6), "bbabab");
 }
 
 TEST(RoundRobinPolicy, SuccessAndMaxFailsZeroLeaveWeightsAlone) {
   Fixture fixture({2, 2});
   fixture.hosts[0].max_fails = 0;
-  fixture.policy->on_request_end(fixture.hosts[0], true, Microseconds{0});
-  fixture.policy->on_request_end(fixture.hosts[1], false, Microseconds{0});
+  fixture.policy->on_request_end(fixture.hosts[0], failed());
+  fixture.policy->on_request_end(fixture.hosts[1], AttemptOutcome{});
   EXPECT_EQ(fixture.picks(4), "abab");
 }
 
