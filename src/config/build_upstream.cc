@@ -85,12 +85,10 @@ void check_server_parameters(const Upstream& upstream, const balancing::PolicyFa
       const bool backup = parameter.text == "backup";
       const bool weight = parameter.text.rfind("weight=", 0) == 0;
       if ((backup && !factory.supports_backup) || (weight && !factory.uses_weight)) {
-        fail(parameter.where, "parameter " + quote(parameter.text) +
-                                  " is not supported by balancing policy " +
-                                  quote(upstream.policy) + " set at " +
-                                  upstream.policy_where.to_string() +
-                                  (backup ? ", which has no backup servers"
-                                          : ", which ignores weights"));
+        fail(parameter.where,
+             "parameter " + quote(parameter.text) + " is not supported by balancing policy " +
+                 quote(upstream.policy) + " set at " + upstream.policy_where.to_string() +
+                 (backup ? ", which has no backup servers" : ", which ignores weights"));
       }
     }
   }

@@ -42,8 +42,8 @@ std::vector<UpstreamEntry> build_upstreams(const config::Config& config) {
       throw config::ConfigError(upstream.where, "unknown balancing policy \"" + upstream.policy +
                                                     "\" in upstream \"" + upstream.name + "\"");
     }
-    entry.shared = upstream::UpstreamBalancer::share(*entry.hosts, *entry.policy,
-                                                     upstream.policy_args);
+    entry.shared =
+        upstream::UpstreamBalancer::share(*entry.hosts, *entry.policy, upstream.policy_args);
     entry.hash_key = upstream.hash_key;
     entry.hash_key_expression = compile_template(upstream.hash_key_expression);
     entries.push_back(std::move(entry));
