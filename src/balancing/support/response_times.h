@@ -1,0 +1,84 @@
+#pragma once
+// Per-host response times and requests in flight for nginx Plus's least_time (and `random two
+// least_time=…`): "the server with the least average response time and least number of active
+// connections, taking into account weights" (ngx_http_upstream_module, least_time). The
+// average is a time-decayed EWMA (decaying_average.h, τ = 2 s: the last couple of seconds
+// whatever the rate) of the time to the response head or to its last byte; a host's load is
+// that average × (requests in flight + 1), so a slow host and a busy host both look expensive.
+//
+// With `inflight` (nginx Plus: "incomplete requests are also taken into account") the average
+// is at least the age of the host's oldest request in flight (in_flight.h), so a host that stops
+// answering looks slower every moment instead of keeping its last good average.
+//
+// A host without a sample yet is taken to answer in the mean time of the hosts that have one,
+// so a newcomer is neither flooded (as a zero estimate would) nor starved. Only answered
+// attempts are samples: failures are passive health's business (max_fails), as in nginx.
+#include <cstddef>
+#include <vector>
+
+#include "balancing/support/decaying_average.h"
+#include "balancing/support/in_flight.h"
+#include "yoke/balancing/policy.h"
+
+namespace yoke::balancing {
+
+enum class TimedPhase { kHeader, kLastByte };
+
+class ResponseTimes {
+ public:
+  static constexpr Milliseconds kDecay{2000};
+
+  ResponseTimes(std::size_t hosts, TimedPhase phase, bool count_in_flight)
+      : phase_(phase),
+        count_in_flight_(count_in_flight),
+        hosts_(hosts, PerHost{InFlight{}, DecayingAverage(kDecay)}) {}
+
+  void start(std::size_t position, TimePoint now) { hosts_[position].in_flight.start(now); }
+
+  void end(std::size_t position, const AttemptOutcome& outcome) {
+    PerHost& host = hosts_[position];
+    host.in_flight.end(outcome.now);
+    const Microseconds sample =
+        phase_ == TimedPhase::kHeader ? outcome.header_latency : outcome.latency;
+    const bool answered =
+        outcome.header_latency.count() >= 0 && (phase_ == TimedPhase::kHeader || !outcome.failed);
+    if (!answered || sample.count() < 0) return;
+    if (host.average.empty()) ++sampled_;
+    sum_ -= host.average.value();
+    host.average.add(static_cast<double>(sample.count()), outcome.now, false);
+    sum_ += host.average.value();
+  }
+
+  // The expected response time (µs) of a request sent to position now.
+  double estimate(std::size_t position, TimePoint now) const {
+    const PerHost& host = hosts_[position];
+    double value =
+        host.average.empty() ? (sampled_ > 0 ? sum_ / sampled_ : 0.0) : host.average.value();
+    if (count_in_flight_) {
+      value = std::max(value, static_cast<double>(host.in_flight.stalled_for(now).count()));
+    }
+    return value;
+  }
+
+  int active(std::size_t position) const { return hosts_[position].in_flight.active; }
+
+  // estimate × (in flight + 1); callers divide by weight. Never zero, so that requests in
+  // flight still count while every estimate is zero (before the first answers).
+  double load(std::size_t position, TimePoint now) const {
+    return (estimate(position, now) + 1.0) * (active(position) + 1);
+  }
+
+ private:
+  struct PerHost {
+    InFlight in_flight;
+    DecayingAverage average;
+  };
+
+  TimedPhase phase_;
+  bool count_in_flight_;
+  std::vector<PerHost> hosts_;
+  double sum_ = 0;  // of the averages of sampled hosts
+  std::size_t sampled_ = 0;
+};
+
+}  // namespace yoke::balancing
