@@ -30,6 +30,11 @@ class TestHosts {
     }
     for (const Host& host : hosts_) group_.push_back(&host);
   }
+  // group() points into hosts_: not copyable.
+  TestHosts(const TestHosts&) = delete;
+  TestHosts& operator=(const TestHosts&) = delete;
+  TestHosts(TestHosts&&) = default;  // a moved vector keeps its elements where they are
+
   static TestHosts equal(std::size_t count) { return TestHosts(std::vector<int>(count, 1)); }
 
   Host& operator[](std::size_t i) { return hosts_[i]; }
