@@ -106,3 +106,33 @@ TEST(ConsistentHash, NothingEligibleGivesNull) {
 
 }  // namespace
 }  // namespace yoke::balancing
+
+namespace yoke::balancing {
+namespace {
+
+// The bucket index gives the same answer as a binary search over the sorted points.
+TEST(KetamaRing, PointForMatchesABinarySearch) {
+  for (std::size_t count : {1u, 2u, 7u, 100u}) {
+    testing::TestHosts hosts = testing::TestHosts::equal(count);
+    auto ring = KetamaRing::build(hosts.group());
+    std::vector<std::uint64_t> hashes;
+    for (std::size_t point = 0; point < ring->size(); ++point) hashes.push_back(ring->hash(point));
+    ASSERT_TRUE(std::is_sorted(hashes.begin(), hashes.end()));
+    auto expected = [&](std::uint64_t key) {
+      const auto found = std::lower_bound(hashes.begin(), hashes.end(), key);
+      return found == hashes.end() ? std::size_t{0}
+                                   : static_cast<std::size_t>(found - hashes.begin());
+    };
+    for (std::uint64_t probe = 0; probe < 20000; ++probe) {
+      const std::uint64_t key = probe * 0x9e3779b97f4a7c15ULL;
+      ASSERT_EQ(ring->point_for(key), expected(key)) << count << " hosts, key " << key;
+    }
+    for (std::uint64_t key :
+         {std::uint64_t{0}, ~std::uint64_t{0}, hashes.front(), hashes.back(), hashes.back() + 1}) {
+      EXPECT_EQ(ring->point_for(key), expected(key)) << count << " hosts, key " << key;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace yoke::balancing

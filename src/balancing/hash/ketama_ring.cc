@@ -51,12 +51,21 @@ std::shared_ptr<const KetamaRing> KetamaRing::build(const std::vector<const Host
     ring->hashes_.push_back(hash);
     ring->owners_.push_back(owner);
   }
+  ring->index_buckets();
   return ring;
 }
 
-std::size_t KetamaRing::point_for(std::uint64_t key_hash) const {
-  const auto found = std::lower_bound(hashes_.begin(), hashes_.end(), key_hash);
-  return found == hashes_.end() ? 0 : static_cast<std::size_t>(found - hashes_.begin());
+void KetamaRing::index_buckets() {
+  unsigned bits = 1;
+  while (bits < 32 && (std::size_t{1} << (bits + 1)) <= hashes_.size()) ++bits;
+  bucket_shift_ = 64 - bits;
+  const std::size_t buckets = std::size_t{1} << bits;
+  bucket_starts_.assign(buckets + 1, static_cast<std::uint32_t>(hashes_.size()));
+  std::size_t point = 0;
+  for (std::size_t bucket = 0; bucket < buckets; ++bucket) {
+    while (point < hashes_.size() && (hashes_[point] >> bucket_shift_) < bucket) ++point;
+    bucket_starts_[bucket] = static_cast<std::uint32_t>(point);
+  }
 }
 
 }  // namespace yoke::balancing
