@@ -172,14 +172,14 @@ void DemoConnection::begin_request(const RequestHead& head) {
   chunked_.reset();
   echo_body_.clear();
   streaming_echo_ = false;
-  if (route_.route != Route::kStats) ++backend_.requests;
+  if (!is_admin_route()) ++backend_.requests;
   if (head.expect_continue && framing_ != BodyFraming::kNone && minor_version_ == 1) {
     out_.append("HTTP/1.1 100 Continue\r\n\r\n");  // RFC 9110 §10.1.1
   }
   phase_ = Phase::kBody;
   // An echo of known length streams: its head goes out now and each body byte as it arrives.
   if (route_.route == Route::kEcho && framing_ == BodyFraming::kLength && !head_only_ &&
-      backend_.delay_ms == 0) {
+      backend_.delay_ms == 0 && !backend_.failing) {
     streaming_echo_ = true;
     append_response_head({.status = 200,
                           .backend_name = backend_.name,
@@ -192,8 +192,14 @@ void DemoConnection::begin_request(const RequestHead& head) {
   if (framing_ == BodyFraming::kNone) finish_body();
 }
 
+// /__stats and /__control are never delayed nor failed: a test must be able to read and undo
+// what it set.
+bool DemoConnection::is_admin_route() const {
+  return route_.route == Route::kStats || route_.route == Route::kControl;
+}
+
 void DemoConnection::finish_body() {
-  if (backend_.delay_ms > 0 && route_.route != Route::kStats) {
+  if (backend_.delay_ms > 0 && !is_admin_route() && !backend_.failing) {
     phase_ = Phase::kDelay;
     delay_requested_ = true;
     return;
@@ -203,6 +209,8 @@ void DemoConnection::finish_body() {
 
 void DemoConnection::start_response() {
   if (streaming_echo_) return finish_response();
+  if (route_.route == Route::kControl) return answer_control();
+  if (backend_.failing && !is_admin_route()) return answer_failure();
   ResponseHead head{.status = 200,
                     .backend_name = backend_.name,
                     .content_type = "text/plain",
@@ -226,6 +234,8 @@ void DemoConnection::start_response() {
       if (!head_only_) out_.append(echo_body_);
       std::string().swap(echo_body_);  // a large chunked upload should not pin its memory
       break;
+    case Route::kControl:  // answered by answer_control()
+      break;
     case Route::kStats: {
       char json[96];
       int length = std::snprintf(json, sizeof(json), "{\"connections\":%llu,\"requests\":%llu}",
@@ -247,6 +257,44 @@ void DemoConnection::start_response() {
       }
       break;
   }
+  finish_response();
+}
+
+// A fast failure: 500 at once, keep-alive kept (a server whose application fails, not one that
+// drops connections).
+void DemoConnection::answer_failure() {
+  const std::string body = backend_.name + " failing\n";
+  append_response_head({.status = 500,
+                        .backend_name = backend_.name,
+                        .content_type = "text/plain",
+                        .content_length = head_only_ ? 0 : body.size(),
+                        .keep_alive = keep_alive_,
+                        .minor_version = minor_version_},
+                       out_);
+  if (!head_only_) out_.append(body);
+  finish_response();
+}
+
+// /__control?delay_ms=N&fail=0|1 sets this backend's delay and failure mode and answers with
+// the settings now in force; 400 when a parameter is not understood (nothing changes then).
+void DemoConnection::answer_control() {
+  if (route_.bad_control) {
+    answer_error(400);
+    return;
+  }
+  if (route_.delay_ms >= 0) backend_.delay_ms = route_.delay_ms;
+  if (route_.fail >= 0) backend_.failing = route_.fail == 1;
+  char json[64];
+  const int length = std::snprintf(json, sizeof(json), "{\"delay_ms\":%d,\"fail\":%d}",
+                                   backend_.delay_ms, backend_.failing ? 1 : 0);
+  append_response_head({.status = 200,
+                        .backend_name = backend_.name,
+                        .content_type = "application/json",
+                        .content_length = static_cast<std::uint64_t>(length),
+                        .keep_alive = keep_alive_,
+                        .minor_version = minor_version_},
+                       out_);
+  if (!head_only_) out_.append(json, static_cast<size_t>(length));
   finish_response();
 }
 

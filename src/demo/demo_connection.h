@@ -49,6 +49,9 @@ class DemoConnection {
   void start_response();
   void finish_response();
   void answer_error(int status);
+  void answer_failure();
+  void answer_control();
+  bool is_admin_route() const;
   bool flush();
   size_t out_pending() const { return out_.size() - out_offset_; }
 

@@ -35,7 +35,11 @@ const char* demo_usage() {
   return "usage: yoke-demo-backend [--delay-ms N] --listen HOST:PORT --name NAME [--delay-ms N]\n"
          "                         [--listen HOST:PORT --name NAME ...]\n"
          "Endpoints: any path -> NAME; /echo -> request body; /bytes/N -> N bytes of 'x';\n"
-         "/__stats -> {\"connections\":C,\"requests\":R}.\n";
+         "/__stats -> {\"connections\":C,\"requests\":R};\n"
+         "/__control?delay_ms=N&fail=0|1 -> changes this backend at run time (either or both):\n"
+         "  delay_ms=N  every answer waits N ms (as --delay-ms); fail=1  every request is\n"
+         "  answered 500 at once; answers {\"delay_ms\":N,\"fail\":0|1}. /__stats and\n"
+         "  /__control are never delayed or failed, and not counted as requests.\n";
 }
 
 std::optional<std::vector<BackendSpec>> parse_demo_flags(int argc, char** argv,

@@ -10,12 +10,16 @@ enum class Route {
   kName,   // any path: "NAME\n"
   kEcho,   // /echo: the request body
   kBytes,  // /bytes/N: N bytes of 'x'
-  kStats,  // /__stats: {"connections":C,"requests":R}
+  kStats,    // /__stats: {"connections":C,"requests":R}
+  kControl,  // /__control?delay_ms=N&fail=0|1: change this backend at run time
 };
 
 struct RouteMatch {
   Route route = Route::kName;
   std::uint64_t byte_count = 0;  // for kBytes
+  int delay_ms = -1;             // for kControl: the new delay, or -1 to keep it
+  int fail = -1;                 // for kControl: 1 fail, 0 answer normally, -1 keep
+  bool bad_control = false;      // for kControl: a parameter was not understood
 };
 
 // Matches the path of `target`, ignoring any query string. A /bytes/ path without a valid

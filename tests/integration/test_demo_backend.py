@@ -148,6 +148,43 @@ class DemoBackendProcessTest(YokeTestCase):
         self.assertEqual(results, [200] * 8)
         self.assertLess(time.monotonic() - started, 2.0 * (3 if T(1) > 1 else 1))
 
+    def test_control_sets_delay_and_failure_at_run_time(self):
+        demo = self.start_demo("a", "b")
+        port = demo.port("a")
+        status, _, body = http_request(port, "/__control?delay_ms=300")
+        self.assertEqual((status, json.loads(body)), (200, {"delay_ms": 300, "fail": 0}))
+        started = time.monotonic()
+        self.assertEqual(http_request(port, "/x")[2], b"a\n")
+        self.assertGreaterEqual(time.monotonic() - started, 0.29)
+        # Only the backend asked is changed.
+        started = time.monotonic()
+        self.assertEqual(http_request(demo.port("b"), "/x")[2], b"b\n")
+        self.assertLess(time.monotonic() - started, 0.25)
+
+        status, headers, body = http_request(port, "/__control?fail=1")
+        self.assertEqual((status, json.loads(body)), (200, {"delay_ms": 300, "fail": 1}))
+        started = time.monotonic()
+        with HttpSession(port) as session:
+            for _ in range(3):  # failing answers keep the connection alive, without the delay
+                status, headers, body = session.request("/x")
+                self.assertEqual((status, body), (500, b"a failing\n"))
+                self.assertEqual(headers["X-Backend"], "a")
+        self.assertLess(time.monotonic() - started, 0.25)
+
+        self.assertEqual(json.loads(http_request(port, "/__control?fail=0&delay_ms=0")[2]),
+                         {"delay_ms": 0, "fail": 0})
+        self.assertEqual(http_request(port, "/x")[:3:2], (200, b"a\n"))
+        # /__control requests are not counted: 1 delayed + 3 failed + 1 normal.
+        self.assertEqual(demo.requests("a"), 5)
+
+    def test_control_rejects_what_it_does_not_understand(self):
+        demo = self.start_demo("a")
+        for query in ("delay_ms=x", "fail=2", "colour=red", "delay_ms=-1"):
+            with self.subTest(query=query):
+                self.assertEqual(http_request(demo.port("a"), "/__control?" + query)[0], 400)
+        self.assertEqual(json.loads(http_request(demo.port("a"), "/__control")[2]),
+                         {"delay_ms": 0, "fail": 0})
+
     def test_bad_flags_exit_nonzero(self):
         for args in ([], ["--listen", "127.0.0.1:0"], ["--name", "x"], ["--bogus", "1"]):
             with self.subTest(args=args):
