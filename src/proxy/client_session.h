@@ -185,6 +185,7 @@ class ClientSession final : public IoHandler,
   TimePoint exchange_start_{};
   TimePoint attempt_start_{};
   Microseconds header_latency_{-1};  // attempt start to response head; -1 until one arrived
+  int attempt_status_ = 0;           // the attempt's response status; 0 until a head arrived
   std::uint64_t hash_key_ = 0;       // LbContext::hash_key, when the policy hashes one
   bool has_hash_key_ = false;
   bool response_head_sent_ = false;

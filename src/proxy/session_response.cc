@@ -66,6 +66,7 @@ bool ClientSession::parse_response_head() {
     break;
   }
   header_latency_ = std::chrono::duration_cast<Microseconds>(worker_.loop().now() - attempt_start_);
+  attempt_status_ = head.status;
   if (head.status == 101 && !upgrade_) {
     fail_attempt(AttemptFailure::kInvalidHeader, "upstream sent 101 without an upgrade request");
     return true;

@@ -71,6 +71,7 @@ bool ClientSession::connect_attempt(const balancing::Host& host) {
   UpstreamRuntime& runtime = worker_.upstream(route_->upstream);
   attempt_start_ = worker_.loop().now();
   header_latency_ = Microseconds(-1);
+  attempt_status_ = 0;
   UpstreamConnection* connection = runtime.pool->take(host.index);
   if (connection != nullptr) {
     connection->reused = true;
@@ -171,6 +172,7 @@ void ClientSession::finish_attempt(bool failed) {
   outcome.failed = failed;
   outcome.now = worker_.loop().now();
   outcome.header_latency = header_latency_;
+  outcome.status = attempt_status_;
   // A tunnel's (101) lifetime says nothing about the server's speed: its exchange, as far as
   // balancing is concerned, ends with the head.
   outcome.latency = response_status_ == 101 && header_latency_.count() >= 0

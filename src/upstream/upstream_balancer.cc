@@ -133,6 +133,7 @@ void UpstreamBalancer::on_request_end(const Host& host, bool failed, Microsecond
   outcome.failed = failed;
   outcome.latency = latency;
   outcome.header_latency = failed ? Microseconds(-1) : latency;
+  outcome.status = failed ? 0 : 200;
   outcome.now = now;
   on_request_end(host, outcome);
 }

@@ -35,6 +35,10 @@ struct AttemptOutcome {
   Microseconds latency{0};
   // From the attempt's start to the complete response head; negative when no head arrived.
   Microseconds header_latency{-1};
+  // The response's status code; 0 when no head arrived. A 5xx that proxy_next_upstream does
+  // not list is passed to the client and is not `failed`, but latency policies treat it as an
+  // error (a server that answers 500 at once is not fast).
+  int status = 0;
   TimePoint now{};  // the loop's cached time when the attempt ended
 };
 

@@ -71,8 +71,8 @@ class UpstreamBalancer {
   // The attempt on host ended (outcome.failed counts toward max_fails, as nginx's
   // proxy_next_upstream conditions do).
   void on_request_end(const balancing::Host& host, const balancing::AttemptOutcome& outcome);
-  // The same for callers that see a response as one event (the simulator): the head arrived
-  // with the last byte, unless the attempt failed.
+  // The same for callers that see a response as one event (the simulator): the head (status
+  // 200) arrived with the last byte, unless the attempt failed.
   void on_request_end(const balancing::Host& host, bool failed, Microseconds latency,
                       TimePoint now);
 

@@ -11,7 +11,7 @@
 //    cheaper: the estimate is at least the age of its oldest request in flight (in_flight.h),
 //    which grows one second per second while nothing comes back;
 //  - a backend that fails fast answers quickly, so it looks fast and draws more traffic: an
-//    error is charged at least `penalty` as its latency.
+//    error (a failed attempt or a 5xx answer) is charged at least `penalty` as its latency.
 // A host without a sample yet is taken at the mean estimate of those with one.
 #include <algorithm>
 #include <cstddef>
@@ -29,6 +29,10 @@
 
 namespace yoke::balancing {
 namespace {
+
+// A failed attempt, or a 5xx answer (linkerd2-proxy's default response classifier counts 5xx
+// as failures too; nginx's proxy_next_upstream passes them on as answers unless told otherwise).
+bool is_error(const AttemptOutcome& outcome) { return outcome.failed || outcome.status >= 500; }
 
 class EwmaPolicy final : public Policy {
  public:
@@ -58,7 +62,7 @@ class EwmaPolicy final : public Policy {
     PerHost& state = hosts_[position];
     state.in_flight.end(outcome.now);
     double sample = static_cast<double>(outcome.latency.count());
-    if (outcome.failed) sample = std::max(sample, penalty_us_);
+    if (is_error(outcome)) sample = std::max(sample, penalty_us_);
     if (state.latency.empty()) ++sampled_;
     sum_ -= state.latency.value();
     state.latency.add(sample, outcome.now, true);

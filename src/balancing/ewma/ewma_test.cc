@@ -60,18 +60,23 @@ TEST(EwmaPolicy, AStalledHostDoesNotLookCheap) {
   EXPECT_GT(testing::share(picks, 1, seconds(50), seconds(60)), 0.2);
 }
 
-// Host 0 answers every request with an error after 0.5 ms; the others succeed in 10 ms.
+// Host 0 answers every request with an error after 0.5 ms (a failed attempt, or a 500 passed to
+// the client); the others succeed in 10 ms.
 TEST(EwmaPolicy, AFastFailingHostDoesNotLookFast) {
-  for (const char* words : {"", "penalty=100ms"}) {
-    seed_policy_random(13);
-    TestHosts hosts = TestHosts::equal(4);
-    auto policy = testing::make_policy("ewma", words, hosts);
-    ClosedLoop loop(
-        *policy, hosts,
-        [](std::size_t host, Microseconds) -> std::int64_t { return host == 0 ? 500 : 10000; },
-        [](std::size_t host, Microseconds) { return host == 0; });
-    const auto picks = loop.run(8, seconds(30));
-    EXPECT_LT(testing::share(picks, 0, seconds(1), seconds(30)), 0.05) << words;
+  for (const auto end : {ClosedLoop::End::kFailed, ClosedLoop::End::kServerError}) {
+    for (const char* words : {"", "penalty=100ms"}) {
+      seed_policy_random(13);
+      TestHosts hosts = TestHosts::equal(4);
+      auto policy = testing::make_policy("ewma", words, hosts);
+      ClosedLoop loop(
+          *policy, hosts,
+          [](std::size_t host, Microseconds) -> std::int64_t { return host == 0 ? 500 : 10000; },
+          [end](std::size_t host, Microseconds) {
+            return host == 0 ? end : ClosedLoop::End::kAnswered;
+          });
+      const auto picks = loop.run(8, seconds(30));
+      EXPECT_LT(testing::share(picks, 0, seconds(1), seconds(30)), 0.05) << words;
+    }
   }
 }
 

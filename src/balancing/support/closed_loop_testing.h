@@ -1,8 +1,9 @@
 #pragma once
 // A tiny closed-loop simulation on a fake clock for the latency policies' tests: `clients`
 // clients each send a request, wait for its answer, and send the next. A host answers after
-// service(host index, start time) microseconds (negative: never), failing when fails(host
-// index, start time). Deterministic: events at equal times run in the order they were made.
+// service(host index, start time) microseconds (negative: never), ending as ends(host index,
+// start time) says (by default: answered 200). Deterministic: events at equal times run in the
+// order they were made.
 #include <cstdint>
 #include <functional>
 #include <queue>
@@ -20,10 +21,11 @@ struct Pick {
 class ClosedLoop {
  public:
   using Service = std::function<std::int64_t(std::size_t host, Microseconds at)>;
-  using Fails = std::function<bool(std::size_t host, Microseconds at)>;
+  enum class End { kAnswered, kFailed, kServerError };  // 200, a failed attempt, a 500 answer
+  using Ends = std::function<End(std::size_t host, Microseconds at)>;
 
-  ClosedLoop(Policy& policy, const TestHosts& hosts, Service service, Fails fails = nullptr)
-      : policy_(policy), hosts_(hosts), service_(std::move(service)), fails_(std::move(fails)) {}
+  ClosedLoop(Policy& policy, const TestHosts& hosts, Service service, Ends ends = nullptr)
+      : policy_(policy), hosts_(hosts), service_(std::move(service)), ends_(std::move(ends)) {}
 
   // Runs until `until` with `clients` clients; returns every pick.
   std::vector<Pick> run(int clients, Microseconds until) {
@@ -32,8 +34,9 @@ class ClosedLoop {
       const Event event = events_.top();
       events_.pop();
       const TimePoint now = origin() + event.at;
-      policy_.on_request_end(*hosts_.group()[event.host],
-                             outcome(now, event.at - event.started, event.failed));
+      AttemptOutcome result = outcome(now, event.at - event.started, event.end == End::kFailed);
+      if (event.end == End::kServerError) result.status = 500;
+      policy_.on_request_end(*hosts_.group()[event.host], result);
       send(event.at);
     }
     return picks_;
@@ -47,7 +50,7 @@ class ClosedLoop {
     std::uint64_t order;
     std::size_t host;
     Microseconds started;
-    bool failed;
+    End end;
     bool operator>(const Event& other) const {
       return at != other.at ? at > other.at : order > other.order;
     }
@@ -62,14 +65,14 @@ class ClosedLoop {
     picks_.push_back({at, host->index});
     const std::int64_t service = service_(host->index, at);
     if (service < 0) return;  // never answers: the client is stuck, as behind a stalled server
-    const bool failed = fails_ != nullptr && fails_(host->index, at);
-    events_.push({at + Microseconds(service), order_++, host->index, at, failed});
+    const End end = ends_ != nullptr ? ends_(host->index, at) : End::kAnswered;
+    events_.push({at + Microseconds(service), order_++, host->index, at, end});
   }
 
   Policy& policy_;
   const TestHosts& hosts_;
   Service service_;
-  Fails fails_;
+  Ends ends_;
   AllEligible all_;
   std::priority_queue<Event, std::vector<Event>, std::greater<Event>> events_;
   std::vector<Pick> picks_;

@@ -91,6 +91,7 @@ inline AttemptOutcome outcome(TimePoint now, Microseconds latency, bool failed =
   result.failed = failed;
   result.latency = latency;
   result.header_latency = failed ? Microseconds(-1) : latency;
+  result.status = failed ? 0 : 200;
   result.now = now;
   return result;
 }

@@ -10,6 +10,12 @@
 // is at least the age of the host's oldest request in flight (in_flight.h), so a host that stops
 // answering looks slower every moment instead of keeping its last good average.
 //
+// Between samples the average decays toward zero as in Finagle's PeakEwma (its get() observes
+// 0): a greedy "lowest wins" rule would otherwise starve a host after one unlucky answer (say,
+// the first one, which paid for the connection), since a host that gets no requests gets no
+// samples to prove it fast again. Decay makes an unused host look cheaper until it is probed;
+// the probe's answer then counts almost alone. A host that is busy answering keeps its average.
+//
 // A host without a sample yet is taken to answer in the mean time of the hosts that have one,
 // so a newcomer is neither flooded (as a zero estimate would) nor starved. Only answered
 // attempts are samples: failures are passive health's business (max_fails), as in nginx.
@@ -53,7 +59,7 @@ class ResponseTimes {
   double estimate(std::size_t position, TimePoint now) const {
     const PerHost& host = hosts_[position];
     double value =
-        host.average.empty() ? (sampled_ > 0 ? sum_ / sampled_ : 0.0) : host.average.value();
+        host.average.empty() ? (sampled_ > 0 ? sum_ / sampled_ : 0.0) : host.average.decayed(now);
     if (count_in_flight_) {
       value = std::max(value, static_cast<double>(host.in_flight.stalled_for(now).count()));
     }
