@@ -25,7 +25,7 @@ class LeastConnPolicy final : public Policy {
  public:
   explicit LeastConnPolicy(const std::vector<const Host*>& group) : positions_(group) {
     peers_.reserve(group.size());
-    for (const Host* host : group) peers_.push_back(Peer{host, 0, 0, host->weight});
+    for (const Host* host : group) peers_.push_back(Peer{host, 0, 0, host->weight, host->weight});
   }
 
   const Host* choose(const LbContext& /*context*/, const Eligibility& eligibility) override {
@@ -69,13 +69,14 @@ class LeastConnPolicy final : public Policy {
     std::int64_t active;
     std::int64_t current_weight;
     int effective_weight;
+    int weight;  // host->weight, kept here so a pick reads one array
   };
 
   static bool fewer(const Peer& a, const Peer& b) {
-    return a.active * b.host->weight < b.active * a.host->weight;
+    return a.active * b.weight < b.active * a.weight;
   }
   static bool same(const Peer& a, const Peer& b) {
-    return a.active * b.host->weight == b.active * a.host->weight;
+    return a.active * b.weight == b.active * a.weight;
   }
 
   // nginx's second loop: from the first tied peer on, smooth weighted round robin over the
@@ -88,7 +89,7 @@ class LeastConnPolicy final : public Policy {
       if (!same(peer, peers_[best]) || !eligibility.eligible(*peer.host)) continue;
       peer.current_weight += peer.effective_weight;
       total += peer.effective_weight;
-      if (peer.effective_weight < peer.host->weight) ++peer.effective_weight;
+      if (peer.effective_weight < peer.weight) ++peer.effective_weight;
       if (peer.current_weight > peers_[best].current_weight) best = i;
     }
     peers_[best].current_weight -= total;

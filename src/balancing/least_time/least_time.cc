@@ -47,10 +47,15 @@ class LeastTimePolicy final : public Policy {
         times_(group.size(), arguments.phase, arguments.in_flight),
         loads_(group.size(), 0),
         rotation_(group.size()) {
-    for (std::size_t i = 0; i < group.size(); ++i) rotation_[i].effective_weight = group[i]->weight;
+    weights_.reserve(group.size());
+    for (std::size_t i = 0; i < group.size(); ++i) {
+      rotation_[i].effective_weight = group[i]->weight;
+      weights_.push_back(group[i]->weight);
+    }
   }
 
   const Host* choose(const LbContext& context, const Eligibility& eligibility) override {
+    const ResponseTimes::Clock clock = times_.clock(context.now);
     std::size_t best = kNone;
     bool many = false;
     for (std::size_t i = 0; i < loads_.size(); ++i) {
@@ -58,7 +63,7 @@ class LeastTimePolicy final : public Policy {
         loads_[i] = -1;  // marks "not eligible" for the tie pass
         continue;
       }
-      loads_[i] = times_.load(i, context.now);
+      loads_[i] = times_.load(i, clock);
       if (best == kNone || lower(i, best)) {
         best = i;
         many = false;
@@ -97,7 +102,7 @@ class LeastTimePolicy final : public Policy {
 
   // load_a / weight_a < load_b / weight_b, without dividing.
   bool lower(std::size_t a, std::size_t b) const {
-    return loads_[a] * positions_.host(b).weight < loads_[b] * positions_.host(a).weight;
+    return loads_[a] * weights_[b] < loads_[b] * weights_[a];
   }
 
   std::size_t round_robin_among_ties(std::size_t first) {
@@ -117,7 +122,8 @@ class LeastTimePolicy final : public Policy {
 
   GroupPositions positions_;
   ResponseTimes times_;
-  std::vector<double> loads_;  // this pick's loads; -1: not eligible
+  std::vector<double> loads_;    // this pick's loads; -1: not eligible
+  std::vector<double> weights_;  // copied from the hosts: one cache line holds eight
   std::vector<Rotation> rotation_;
 };
 

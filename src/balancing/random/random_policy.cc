@@ -86,8 +86,9 @@ class RandomPolicy final : public Policy {
     double first_load = in_flight_[first].active;
     double second_load = in_flight_[second].active;
     if (compare_ != Compare::kLeastConn) {
-      first_load = times_.load(first, now);
-      second_load = times_.load(second, now);
+      const ResponseTimes::Clock clock = times_.clock(now);
+      first_load = times_.load(first, clock);
+      second_load = times_.load(second, clock);
     }
     return second_load * first_weight > first_load * second_weight ? first : second;
   }

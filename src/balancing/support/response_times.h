@@ -19,6 +19,8 @@
 // A host without a sample yet is taken to answer in the mean time of the hosts that have one,
 // so a newcomer is neither flooded (as a zero estimate would) nor starved. Only answered
 // attempts are samples: failures are passive health's business (max_fails), as in nginx.
+#include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <vector>
 
@@ -34,10 +36,17 @@ class ResponseTimes {
  public:
   static constexpr Milliseconds kDecay{2000};
 
+  // What one pick needs to read decayed averages: a single exp() for every host.
+  struct Clock {
+    TimePoint now;
+    double decay;  // e^(−(now − reference)/τ)
+  };
+
   ResponseTimes(std::size_t hosts, TimedPhase phase, bool count_in_flight)
       : phase_(phase),
         count_in_flight_(count_in_flight),
-        hosts_(hosts, PerHost{InFlight{}, DecayingAverage(kDecay)}) {}
+        hosts_(hosts, PerHost{InFlight{}, DecayingAverage(kDecay)}),
+        forward_(hosts, -1.0) {}
 
   void start(std::size_t position, TimePoint now) { hosts_[position].in_flight.start(now); }
 
@@ -53,15 +62,18 @@ class ResponseTimes {
     sum_ -= host.average.value();
     host.average.add(static_cast<double>(sample.count()), outcome.now, false);
     sum_ += host.average.value();
+    set_forward(position, outcome.now);
   }
 
+  Clock clock(TimePoint now) const { return {now, std::exp(-taus_since_reference(now))}; }
+
   // The expected response time (µs) of a request sent to position now.
-  double estimate(std::size_t position, TimePoint now) const {
-    const PerHost& host = hosts_[position];
-    double value =
-        host.average.empty() ? (sampled_ > 0 ? sum_ / sampled_ : 0.0) : host.average.decayed(now);
+  double estimate(std::size_t position, const Clock& clock) const {
+    const double forward = forward_[position];
+    double value = forward < 0 ? (sampled_ > 0 ? sum_ / sampled_ : 0.0) : forward * clock.decay;
     if (count_in_flight_) {
-      value = std::max(value, static_cast<double>(host.in_flight.stalled_for(now).count()));
+      const Microseconds stalled = hosts_[position].in_flight.stalled_for(clock.now);
+      value = std::max(value, static_cast<double>(stalled.count()));
     }
     return value;
   }
@@ -70,8 +82,8 @@ class ResponseTimes {
 
   // estimate × (in flight + 1); callers divide by weight. Never zero, so that requests in
   // flight still count while every estimate is zero (before the first answers).
-  double load(std::size_t position, TimePoint now) const {
-    return (estimate(position, now) + 1.0) * (active(position) + 1);
+  double load(std::size_t position, const Clock& clock) const {
+    return (estimate(position, clock) + 1.0) * (active(position) + 1);
   }
 
  private:
@@ -80,11 +92,44 @@ class ResponseTimes {
     DecayingAverage average;
   };
 
+  // Forward decay (Cormode, Shkapenyuk, Srivastava and Xu, "Forward Decay: A Practical Time
+  // Decay Model for Streaming Systems", ICDE 2009): each host keeps its average scaled to a
+  // common reference time, average × e^((stamp − reference)/τ), so its decayed value at any
+  // later time is that × e^(−(now − reference)/τ) — one exp() per pick instead of one per host.
+  // The reference moves forward (and every host is rescaled) after 30 τ (a minute), long before
+  // the scale could lose precision.
+  static constexpr double kRebaseAfter = 30.0;  // in units of τ
+
+  double taus_since_reference(TimePoint now) const {
+    const auto elapsed = std::chrono::duration_cast<Microseconds>(now - reference_).count();
+    return static_cast<double>(elapsed) / static_cast<double>(Microseconds(kDecay).count());
+  }
+
+  void set_forward(std::size_t position, TimePoint now) {
+    if (!has_reference_) {
+      reference_ = now;
+      has_reference_ = true;
+    }
+    if (taus_since_reference(now) > kRebaseAfter) {
+      const double scale = std::exp(-taus_since_reference(now));
+      for (double& forward : forward_) {
+        if (forward >= 0) forward *= scale;
+      }
+      reference_ = now;
+    }
+    forward_[position] = hosts_[position].average.value() * std::exp(taus_since_reference(now));
+  }
+
   TimedPhase phase_;
   bool count_in_flight_;
   std::vector<PerHost> hosts_;
+  // average.value() × e^((last sample − reference_)/τ) per host, −1 before the first sample;
+  // apart from hosts_ so that a pick over every host reads 8 bytes each.
+  std::vector<double> forward_;
   double sum_ = 0;  // of the averages of sampled hosts
   std::size_t sampled_ = 0;
+  TimePoint reference_{};
+  bool has_reference_ = false;
 };
 
 }  // namespace yoke::balancing
