@@ -5,8 +5,8 @@ clients by /24, and the config check rejects what nginx rejects."""
 
 import collections
 import http.client
-import json
 import os
+import shutil
 import tempfile
 import threading
 import time
@@ -279,7 +279,7 @@ class PoliciesTest(YokeTestCase):
 
     def test_config_check_rejects_what_the_policy_cannot_do(self):
         directory = tempfile.mkdtemp(prefix="yoke-it-")
-        self.addCleanup(lambda: __import__("shutil").rmtree(directory, ignore_errors=True))
+        self.addCleanup(shutil.rmtree, directory, True)
         cases = (
             ("ip_hash;", "server 127.0.0.1:9 backup;",
              "yoke.conf:6:24: parameter \"backup\" is not supported by balancing policy "

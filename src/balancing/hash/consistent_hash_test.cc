@@ -36,8 +36,8 @@ TEST(ConsistentHash, RingHas160PointsPerUnitOfWeight) {
 
 // Ketama is minimal: removing a host moves exactly the keys it owned, nothing else. How many
 // that is depends on the host's share of the ring, which varies with 160 points per host
-// (measured over 100,000 keys: the worst single removal moves 1.07 to 1.21 x K/N for N = 3 to
-// 50); averaged over which host is removed it is K/N.
+// (measured over 100,000 keys, one removal moves 0.84 to 1.21 x K/N for N = 3 to 50, the worst
+// 1.07 at N = 3 and 1.18 at 10); averaged over which host is removed it is exactly K/N.
 TEST(ConsistentHash, RemovingAHostMovesOnlyItsOwnKeys) {
   for (int count : {3, 5, 10}) {
     const auto names = server_names(count);
@@ -67,6 +67,7 @@ TEST(ConsistentHash, AnIneligibleHostLosesOnlyItsKeysToTheNextOnTheRing) {
   auto policy = testing::make_policy("hash", "$k consistent", hosts);
   testing::SetEligibility eligibility;
   std::vector<const Host*> before;
+  before.reserve(20000);
   for (int key = 0; key < 20000; ++key) {
     before.push_back(policy->choose(keyed(testing::user_key(key)), eligibility));
   }

@@ -24,6 +24,7 @@ inline std::uint64_t user_key(int n) { return hash_bytes("user-" + std::to_strin
 // Hosts with the given names (their identities), weight 1.
 inline std::vector<Host> named_hosts(const std::vector<std::string>& names) {
   std::vector<Host> hosts;
+  hosts.reserve(names.size());
   for (std::size_t i = 0; i < names.size(); ++i) {
     Host host;
     host.index = i;
@@ -35,6 +36,7 @@ inline std::vector<Host> named_hosts(const std::vector<std::string>& names) {
 
 inline std::vector<std::string> server_names(int count) {
   std::vector<std::string> names;
+  names.reserve(static_cast<std::size_t>(count));
   for (int i = 0; i < count; ++i) names.push_back("10.1.0." + std::to_string(i + 1) + ":8080");
   return names;
 }
@@ -45,6 +47,7 @@ inline std::vector<std::string> owners(const std::string& words,
                                        const std::vector<std::string>& names, int keys) {
   std::vector<Host> hosts = named_hosts(names);
   std::vector<const Host*> group;
+  group.reserve(hosts.size());
   for (const Host& host : hosts) group.push_back(&host);
   auto policy = find_policy("hash")->create(arguments(words), group);
   AllEligible all;

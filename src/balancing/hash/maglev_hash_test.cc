@@ -46,6 +46,7 @@ TEST(MaglevHash, AnIneligibleHostLosesOnlyItsKeysAlongAFixedSequence) {
   auto policy = testing::make_policy("hash", "$k maglev", hosts);
   testing::SetEligibility eligibility;
   std::vector<const Host*> before;
+  before.reserve(20000);
   for (int key = 0; key < 20000; ++key) {
     before.push_back(policy->choose(keyed(testing::user_key(key)), eligibility));
   }

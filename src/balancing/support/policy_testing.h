@@ -28,6 +28,7 @@ class TestHosts {
       host.weight = weights[i];
       hosts_.push_back(host);
     }
+    group_.reserve(hosts_.size());
     for (const Host& host : hosts_) group_.push_back(&host);
   }
   // group() points into hosts_: not copyable.
