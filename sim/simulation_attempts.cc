@@ -22,7 +22,7 @@ void SimulationEngine::start_attempt(RequestId id) {
   ++request.attempts;
   request.host = host;
   request.attempt_start = now_;
-  generation.balancer.on_request_start(*host);
+  generation.balancer.on_request_start(*host, context.now);
   const std::size_t server = generation.server_of_host[host->index];
   request.server = server;
   if (request.measured) measurements_.attempt(server, request.attempts > 1);
@@ -65,7 +65,15 @@ void SimulationEngine::end_attempt(RequestId id, Outcome outcome) {
       // the balancer sees an attempt that did not fail.
       const bool retry = scenario_.retry.on_http_5xx && may_retry(request) &&
                          request.tried.count() < balancer.host_set().hosts.size();
-      balancer.on_request_end(host, retry, latency, now);
+      // As the proxy reports it (ClientSession::finish_attempt): the 503 head arrived with the
+      // answer, whether or not it counts as failed.
+      balancing::AttemptOutcome reported;
+      reported.failed = retry;
+      reported.latency = latency;
+      reported.header_latency = latency;
+      reported.status = 503;
+      reported.now = now;
+      balancer.on_request_end(host, reported);
       if (retry) return start_attempt(id);
       return complete(id, false);
     }

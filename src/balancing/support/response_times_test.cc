@@ -53,6 +53,32 @@ TEST(ResponseTimes, HeaderOrLastByteAndOnlyAnsweredAttempts) {
   EXPECT_DOUBLE_EQ(last_byte.estimate(0, last_byte.clock(kStart)), 90000);
 }
 
+TEST(ResponseTimes, Fast5xxAnswersRaiseTheAverage) {
+  ResponseTimes times(2, TimedPhase::kLastByte, false);
+  times.start(0, kStart);
+  times.end(0, testing::outcome(kStart, milliseconds(20)));
+  double last = 20000;
+  for (int i = 1; i <= 10; ++i) {
+    const TimePoint now = kStart + milliseconds(500 * i);
+    AttemptOutcome error = testing::outcome(now, milliseconds(1));
+    error.status = 503;
+    times.start(0, now);
+    times.end(0, error);
+    const double estimate = times.estimate(0, times.clock(now));
+    EXPECT_GT(estimate, last) << i;
+    last = estimate;
+  }
+  // A host whose first answer is a fast 503 starts at twice the mean of the others.
+  AttemptOutcome error = testing::outcome(kStart, milliseconds(1));
+  error.status = 500;
+  ResponseTimes fresh(2, TimedPhase::kHeader, false);
+  fresh.start(0, kStart);
+  fresh.end(0, testing::outcome(kStart, milliseconds(20)));
+  fresh.start(1, kStart);
+  fresh.end(1, error);
+  EXPECT_DOUBLE_EQ(fresh.estimate(1, fresh.clock(kStart)), 40000);
+}
+
 TEST(ResponseTimes, InflightCountsTheOldestRequest) {
   for (bool inflight : {false, true}) {
     ResponseTimes times(1, TimedPhase::kHeader, inflight);
