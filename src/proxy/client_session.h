@@ -99,7 +99,8 @@ class ClientSession final : public IoHandler,
   void fail_to_connect(const balancing::Host& host);
   void fail_attempt(AttemptFailure failure, std::string_view reason);
   bool may_retry(AttemptFailure failure) const;
-  void finish_attempt(bool failed);
+  void finish_attempt(bool failed, bool aborted = false);
+  void abandon_attempt();
   void release_upstream(bool reusable);
   // session_hash_key.cc
   void compute_hash_key(const router::UpstreamEntry& entry);

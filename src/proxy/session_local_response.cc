@@ -80,7 +80,10 @@ void ClientSession::respond_local(int status, std::string_view body, bool close_
                                   std::string_view location) {
   client_timer().cancel();
   upstream_timer_.cancel();
-  if (upstream_ != nullptr) release_upstream(false);
+  if (upstream_ != nullptr) {
+    abandon_attempt();
+    release_upstream(false);
+  }
   response_status_ = status;
   if (close_after || !client_keep_alive_ || worker_.stopping()) close_after_ = true;
   std::string generated_body;

@@ -234,6 +234,7 @@ void ClientSession::close() {
   phase_ = Phase::kClosed;
   upstream_timer_.cancel();
   if (upstream_ != nullptr) {
+    abandon_attempt();
     upstream_->close();
     upstream_ = nullptr;
   }

@@ -166,10 +166,11 @@ void ClientSession::fail_attempt(AttemptFailure failure, std::string_view reason
 
 // Feedback for the balancer: latency to the last byte and to the response head, which
 // least_time header|last_byte and ewma learn from.
-void ClientSession::finish_attempt(bool failed) {
+void ClientSession::finish_attempt(bool failed, bool aborted) {
   if (upstream_ == nullptr) return;
   balancing::AttemptOutcome outcome;
   outcome.failed = failed;
+  outcome.aborted = aborted;
   outcome.now = worker_.loop().now();
   outcome.header_latency = header_latency_;
   outcome.status = attempt_status_;
@@ -180,6 +181,12 @@ void ClientSession::finish_attempt(bool failed) {
                         : std::chrono::duration_cast<Microseconds>(outcome.now - attempt_start_);
   worker_.upstream(route_->upstream).balancer->on_request_end(upstream_->host(), outcome);
 }
+
+// The attempt in progress ends without a complete exchange (close(), or a local answer while
+// an upstream connection is attached). The balancer must still hear of it, or its count of
+// requests in flight (max_conns, least_conn, ewma's stall age) would keep the request forever.
+// A tunnel (101) that closes has completed its exchange.
+void ClientSession::abandon_attempt() { finish_attempt(false, response_status_ != 101); }
 
 void ClientSession::release_upstream(bool reusable) {
   upstream_timer_.cancel();

@@ -11,8 +11,8 @@ import tempfile
 import threading
 import time
 
-from harness import (T, HttpSession, YokeTestCase, free_port, http_request, make_config,
-                     run_yoke_cli, upstream_block)
+from harness import (T, ConnectionClosed, HttpSession, YokeTestCase, build_request, free_port,
+                     http_request, make_config, run_yoke_cli, upstream_block)
 
 NAMES = ("a", "b", "c", "d")
 
@@ -119,6 +119,27 @@ class PoliciesTest(YokeTestCase):
                     self.assertGreater(counts["b"], 10 * counts["a"], counts)
                 yoke.stop()
                 demo.stop()
+
+    def test_cut_short_exchanges_leave_no_request_in_flight(self):
+        """A response that breaks off after its head must still end the request for the
+        balancer, or least_conn (and max_conns, ewma's stall age) would count it forever."""
+        backends = [self.start_py_backend(name) for name in ("a", "b")]
+        port = free_port()
+        config = make_config(port, "    location / { proxy_pass http://app; }\n",
+                             upstreams=upstream_block("app", [b.address for b in backends],
+                                                      "least_conn;"))
+        yoke = self.start_yoke(config, port)
+        for _ in range(3):
+            client = self.raw_client(port, timeout=T(5))
+            client.send(build_request("GET", "/close-mid"))
+            try:
+                client.read_response()
+            except ConnectionClosed:
+                pass  # the head and 10 of 1000 bytes, then the cut
+            self.assertTrue(client.wait_closed(T(3)))
+        names = [http_request(port, "/x")[1]["X-Backend"] for _ in range(10)]
+        self.assertEqual(collections.Counter(names), {"a": 5, "b": 5},
+                         "%s%s" % (names, yoke.diagnostics()))
 
     # ---------------------------------------------------------------------------------------
     # least_time / ewma: a backend that becomes slow loses its traffic within seconds

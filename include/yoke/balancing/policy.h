@@ -39,6 +39,9 @@ struct AttemptOutcome {
   // not list is passed to the client and is not `failed`, but latency policies treat it as an
   // error (a server that answers 500 at once is not fast).
   int status = 0;
+  // Cut short before a complete response: the client went away, the response broke off after
+  // its head was passed on, a local error. Counts end; the latencies are no sample.
+  bool aborted = false;
   TimePoint now{};  // the loop's cached time when the attempt ended
 };
 

@@ -61,6 +61,7 @@ class EwmaPolicy final : public Policy {
     if (position == GroupPositions::kNotInGroup) return;
     PerHost& state = hosts_[position];
     state.in_flight.end(outcome.now);
+    if (outcome.aborted && !is_error(outcome)) return;  // nothing learnt about its speed
     double sample = static_cast<double>(outcome.latency.count());
     if (is_error(outcome)) sample = std::max(sample, penalty_us_);
     if (state.latency.empty()) ++sampled_;

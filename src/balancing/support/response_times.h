@@ -59,6 +59,7 @@ class ResponseTimes {
   void end(std::size_t position, const AttemptOutcome& outcome) {
     PerHost& host = hosts_[position];
     host.in_flight.end(outcome.now);
+    if (outcome.aborted) return;
     const Microseconds sample =
         phase_ == TimedPhase::kHeader ? outcome.header_latency : outcome.latency;
     const bool answered =

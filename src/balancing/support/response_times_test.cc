@@ -79,6 +79,19 @@ TEST(ResponseTimes, Fast5xxAnswersRaiseTheAverage) {
   EXPECT_DOUBLE_EQ(fresh.estimate(1, fresh.clock(kStart)), 40000);
 }
 
+TEST(ResponseTimes, AnAbortedAttemptEndsButIsNoSample) {
+  ResponseTimes times(1, TimedPhase::kHeader, true);
+  times.start(0, kStart);
+  times.end(0, testing::outcome(kStart, milliseconds(20)));
+  times.start(0, kStart);
+  AttemptOutcome cut = testing::outcome(kStart + milliseconds(1), milliseconds(1));
+  cut.aborted = true;
+  times.end(0, cut);
+  EXPECT_EQ(times.active(0), 0);
+  const TimePoint later = kStart + milliseconds(1);
+  EXPECT_NEAR(times.estimate(0, times.clock(later)), 20000, 20);  // decayed by 1 ms only
+}
+
 TEST(ResponseTimes, InflightCountsTheOldestRequest) {
   for (bool inflight : {false, true}) {
     ResponseTimes times(1, TimedPhase::kHeader, inflight);
