@@ -7,8 +7,8 @@ namespace yoke::demo {
 
 struct DemoBackend {
   std::string name;
-  int delay_ms = 0;       // every answer but /__stats and /__control waits this long
-  bool failing = false;   // answer 500 at once instead (set through /__control?fail=1)
+  int delay_ms = 0;      // every answer but /__stats and /__control waits this long
+  bool failing = false;  // answer 500 at once instead (set through /__control?fail=1)
   int listen_fd = -1;
   std::uint64_t connections = 0;  // accepted, including the one that asks /__stats
   std::uint64_t requests = 0;     // every request except /__stats

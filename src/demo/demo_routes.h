@@ -7,9 +7,9 @@
 namespace yoke::demo {
 
 enum class Route {
-  kName,   // any path: "NAME\n"
-  kEcho,   // /echo: the request body
-  kBytes,  // /bytes/N: N bytes of 'x'
+  kName,     // any path: "NAME\n"
+  kEcho,     // /echo: the request body
+  kBytes,    // /bytes/N: N bytes of 'x'
   kStats,    // /__stats: {"connections":C,"requests":R}
   kControl,  // /__control?delay_ms=N&fail=0|1: change this backend at run time
 };
