@@ -19,37 +19,24 @@
 namespace yoke::balancing {
 namespace {
 
-class ConsistentHashPolicy final : public Policy {
+class ConsistentHashPolicy final : public KeyWalkPolicy {
  public:
   ConsistentHashPolicy(const std::vector<const Host*>& group,
                        std::shared_ptr<const KetamaRing> ring, double balance_factor)
-      : hosts_(group), ring_(std::move(ring)), load_(group, balance_factor), seen_(group.size()) {}
+      : KeyWalkPolicy(group, balance_factor), ring_(std::move(ring)) {}
 
   const Host* choose(const LbContext& context, const Eligibility& eligibility) override {
     const std::size_t size = ring_->size();
     if (size == 0) return nullptr;
     const std::size_t start = ring_->point_for(context.has_hash_key ? context.hash_key : 0);
-    return walk_key(hosts_, eligibility, load_, seen_, size, [&](std::size_t step) {
+    return walk(eligibility, size, [&](std::size_t step) {
       const std::size_t point = start + step;
       return ring_->owner(point < size ? point : point - size);
     });
   }
 
-  void on_request_start(const Host& host, TimePoint /*now*/) override {
-    const std::size_t position = hosts_.find(host);
-    if (position != GroupPositions::kNotInGroup) load_.start(position);
-  }
-
-  void on_request_end(const Host& host, const AttemptOutcome& /*outcome*/) override {
-    const std::size_t position = hosts_.find(host);
-    if (position != GroupPositions::kNotInGroup) load_.end(position);
-  }
-
  private:
-  GroupPositions hosts_;
   std::shared_ptr<const KetamaRing> ring_;
-  BoundedLoad load_;
-  SeenPositions seen_;
 };
 
 }  // namespace

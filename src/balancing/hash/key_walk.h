@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "balancing/hash/bounded_load.h"
@@ -58,5 +59,35 @@ const Host* walk_key(const GroupPositions& hosts, const Eligibility& eligibility
   }
   return first_eligible == kNone ? nullptr : &hosts.host(first_eligible);
 }
+
+// What the key-walking policies (consistent, maglev) share: the group's positions, the load
+// bound fed by the feedback hooks, and the per-pick visit marks.
+class KeyWalkPolicy : public Policy {
+ public:
+  KeyWalkPolicy(const std::vector<const Host*>& group, double balance_factor)
+      : hosts_(group), load_(group, balance_factor), seen_(group.size()) {}
+
+  void on_request_start(const Host& host, TimePoint /*now*/) override {
+    const std::size_t position = hosts_.find(host);
+    if (position != GroupPositions::kNotInGroup) load_.start(position);
+  }
+
+  void on_request_end(const Host& host, const AttemptOutcome& /*outcome*/) override {
+    const std::size_t position = hosts_.find(host);
+    if (position != GroupPositions::kNotInGroup) load_.end(position);
+  }
+
+ protected:
+  template <typename Candidate>
+  const Host* walk(const Eligibility& eligibility, std::size_t max_steps, Candidate&& candidate) {
+    return walk_key(hosts_, eligibility, load_, seen_, max_steps,
+                    std::forward<Candidate>(candidate));
+  }
+
+ private:
+  GroupPositions hosts_;
+  BoundedLoad load_;
+  SeenPositions seen_;
+};
 
 }  // namespace yoke::balancing

@@ -32,16 +32,13 @@ struct MaglevState final : SharedPolicyState {
   MaglevTable table;
 };
 
-class MaglevHashPolicy final : public Policy {
+class MaglevHashPolicy final : public KeyWalkPolicy {
  public:
   static constexpr std::size_t kRehashes = 20;
 
   MaglevHashPolicy(const std::vector<const Host*>& group, std::shared_ptr<const MaglevState> state,
                    double balance_factor)
-      : hosts_(group),
-        state_(std::move(state)),
-        load_(group, balance_factor),
-        seen_(group.size()) {}
+      : KeyWalkPolicy(group, balance_factor), state_(std::move(state)) {}
 
   const Host* choose(const LbContext& context, const Eligibility& eligibility) override {
     const std::uint64_t key = context.has_hash_key ? context.hash_key : 0;
@@ -49,29 +46,15 @@ class MaglevHashPolicy final : public Policy {
     if (table.empty()) return nullptr;
     const std::size_t size = table.size();
     const std::size_t scan_start = rehash(key, kRehashes + 1) % size;
-    return walk_key(hosts_, eligibility, load_, seen_, kRehashes + 1 + size,
-                    [&](std::size_t step) -> std::size_t {
-                      if (step == 0) return table.lookup(key);
-                      if (step <= kRehashes) return table.lookup(rehash(key, step));
-                      return table.owner((scan_start + step - kRehashes - 1) % size);
-                    });
-  }
-
-  void on_request_start(const Host& host, TimePoint /*now*/) override {
-    const std::size_t position = hosts_.find(host);
-    if (position != GroupPositions::kNotInGroup) load_.start(position);
-  }
-
-  void on_request_end(const Host& host, const AttemptOutcome& /*outcome*/) override {
-    const std::size_t position = hosts_.find(host);
-    if (position != GroupPositions::kNotInGroup) load_.end(position);
+    return walk(eligibility, kRehashes + 1 + size, [&](std::size_t step) -> std::size_t {
+      if (step == 0) return table.lookup(key);
+      if (step <= kRehashes) return table.lookup(rehash(key, step));
+      return table.owner((scan_start + step - kRehashes - 1) % size);
+    });
   }
 
  private:
-  GroupPositions hosts_;
   std::shared_ptr<const MaglevState> state_;
-  BoundedLoad load_;
-  SeenPositions seen_;
 };
 
 }  // namespace
