@@ -33,6 +33,7 @@ class LoadLatencyModel {
     latency_sum_ = latency_sum_ * keep + latency_us;
     product_sum_ = product_sum_ * keep + load * latency_us;
     stamp_ = now;
+    fit();
     // weight·e^(−Δt/τ) >= kMinEvidence  ⇔  Δt <= τ·ln(weight / kMinEvidence): one logarithm
     // per sample here spares choose() an exponential per candidate.
     known_until_ =
@@ -47,30 +48,32 @@ class LoadLatencyModel {
   // worth.
   bool known(TimePoint now) const { return weight_ > 0 && now <= known_until_; }
 
-  // The expected latency (µs) of a request sent now at `load`; only meaningful when known(). Never
-  // below a tenth of the mean sample, so a steep fitted line cannot promise an impossible zero.
-  double predict(double load) const {
-    if (weight_ <= 0) return 0;
-    const double mean_load = load_sum_ / weight_;
-    const double mean_latency = latency_sum_ / weight_;
-    const double variance = std::max(load_square_sum_ / weight_ - mean_load * mean_load, 0.0);
-    const double covariance = product_sum_ / weight_ - mean_load * mean_latency;
-    const double prior_slope = mean_latency / (mean_load + 1.0);
-    const double shrink = kPriorWeight / weight_;
-    const double slope = std::max((covariance + prior_slope * shrink) / (variance + shrink), 0.0);
-    const double predicted = mean_latency + slope * (load - mean_load);
-    return std::max(predicted, mean_latency * 0.1);
-  }
+  // The expected latency (µs) of a request sent now at `load`; only meaningful when known().
+  // Never below a tenth of the mean sample, so a steep fitted line cannot promise an impossible
+  // zero.
+  double predict(double load) const { return std::max(intercept_ + slope_ * load, floor_); }
 
   // Latency per unit of load at the mean (the single-queue service time estimate), used to
   // guess for hosts without evidence.
-  double unit_latency() const {
-    return weight_ > 0 ? (latency_sum_ / weight_) / (load_sum_ / weight_ + 1.0) : 0.0;
-  }
+  double unit_latency() const { return unit_latency_; }
 
  private:
   static constexpr double kPriorWeight = 2.0;
   static constexpr double kMinEvidence = 0.5;
+
+  // Solves the line once per sample, so that predict() — called for every candidate of every
+  // pick — is one multiply-add.
+  void fit() {
+    const double mean_load = load_sum_ / weight_;
+    const double mean_latency = latency_sum_ / weight_;
+    const double variance = std::max(load_square_sum_ / weight_ - mean_load * mean_load, 0.0);
+    const double covariance = product_sum_ / weight_ - mean_load * mean_latency;
+    unit_latency_ = mean_latency / (mean_load + 1.0);  // the single-queue slope: the prior
+    const double shrink = kPriorWeight / weight_;
+    slope_ = std::max((covariance + unit_latency_ * shrink) / (variance + shrink), 0.0);
+    intercept_ = mean_latency - slope_ * mean_load;
+    floor_ = mean_latency * 0.1;
+  }
 
   double retained(TimePoint now) const {
     if (now <= stamp_) return 1.0;
@@ -87,6 +90,11 @@ class LoadLatencyModel {
   double product_sum_ = 0;
   TimePoint stamp_{};
   TimePoint known_until_{};
+  // The fitted line, as of the last sample.
+  double intercept_ = 0;
+  double slope_ = 0;
+  double floor_ = 0;
+  double unit_latency_ = 0;
 };
 
 }  // namespace yoke::balancing
