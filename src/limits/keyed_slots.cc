@@ -1,4 +1,4 @@
-#include "limits/keyed_slots.h"
+#include "yoke/limits/keyed_slots.h"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "limits/rate_zone.h"
+#include "yoke/limits/rate_zone.h"
 
 #include <utility>
 

@@ -1,6 +1,6 @@
 // The leaky bucket as nginx's limit_req computes it, shared by threads without losing counts,
 // and the table's least-recently-used eviction.
-#include "limits/rate_zone.h"
+#include "yoke/limits/rate_zone.h"
 
 #include <gtest/gtest.h>
 
@@ -66,6 +66,7 @@ TEST(RateZone, ThreadsShareOneLimit) {
   RateZone zone("shared", 1 << 20, 100000, kEpoch);
   std::atomic<int> accepted{0};
   std::vector<std::thread> threads;
+  threads.reserve(2);
   for (int t = 0; t < 2; ++t) {
     threads.emplace_back([&zone, &accepted, t] {
       for (int ms = t; ms < 10000; ms += 2) {

@@ -8,8 +8,8 @@
 #include <string>
 #include <string_view>
 
-#include "limits/keyed_slots.h"
 #include "yoke/core/clock.h"
+#include "yoke/limits/keyed_slots.h"
 
 namespace yoke::limits {
 
