@@ -28,6 +28,7 @@ TEST(ConnZone, CountsUpToTheLimitAndReleases) {
 TEST(ConnZone, OnlyIdleKeysMakeRoom) {
   ConnZone zone("tiny", 1);  // one bucket of eight slots
   std::vector<KeyedSlot*> held;
+  held.reserve(8);
   for (int i = 0; i < 8; ++i) held.push_back(zone.acquire("k" + std::to_string(i), 1));
   for (KeyedSlot* slot : held) ASSERT_NE(slot, nullptr);
   EXPECT_EQ(zone.acquire("new", 1), nullptr);  // every slot busy: refused, nothing evicted
