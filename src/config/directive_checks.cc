@@ -21,7 +21,9 @@ constexpr std::string_view kKnownDirectives[] = {
     "proxy_send_timeout", "proxy_next_upstream", "proxy_next_upstream_tries",
     "proxy_next_upstream_timeout", "client_max_body_size", "client_body_timeout", "send_timeout",
     "keepalive_timeout", "keepalive_requests", "access_log", "client_header_timeout",
-    "large_client_header_buffers"};
+    "large_client_header_buffers",
+    // active health checks (nginx Plus): health_check in upstream, match in http and its tests
+    "health_check", "match", "status", "header", "body"};
 
 bool is_known_directive(std::string_view name) {
   for (auto known : kKnownDirectives) {
