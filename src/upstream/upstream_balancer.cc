@@ -34,14 +34,16 @@ class UpstreamBalancer::GroupEligibility final : public balancing::Eligibility {
 
   bool eligible(const Host& host) const override {
     if (host.down || tried_.contains(host.index)) return false;
-    if (!host.accepts_requests()) return false;
+    // One relaxed load: closed by health or agent, and the agent's "maxconn:N".
+    const balancing::HostRuntime::Gate gate =
+        host.runtime == nullptr ? balancing::HostRuntime::Gate{} : host.runtime->gate();
+    if (gate.closed) return false;
     if (balancer_.is_failed(host, now_)) return false;
     const int active = balancer_.states_[host.index].active;
     if (host.max_conns > 0 && active >= host.max_conns) return false;
-    // The agent's "maxconn:N" caps this worker's requests in flight as max_conns does (nginx
-    // counts max_conns per worker unless a shared zone is configured; so does Yoke).
-    const int agent_maxconn = host.runtime == nullptr ? 0 : host.runtime->agent_maxconn();
-    return agent_maxconn <= 0 || active < agent_maxconn;
+    // The agent's cap limits this worker's requests in flight as max_conns does (nginx counts
+    // max_conns per worker unless a shared zone is configured; so does Yoke).
+    return gate.maxconn <= 0 || active < gate.maxconn;
   }
 
  private:
