@@ -21,11 +21,12 @@ std::string registered_policies() {
 }
 
 [[noreturn]] void reject_upstream_directive(const Directive& directive) {
-  fail(directive.where, "unknown directive " + quote(directive.name) +
-                            " in upstream: neither an upstream directive (server, keepalive, "
-                            "keepalive_timeout, keepalive_requests, health_check) nor a registered balancing "
-                            "policy (" +
-                            registered_policies() + ")");
+  fail(directive.where,
+       "unknown directive " + quote(directive.name) +
+           " in upstream: neither an upstream directive (server, keepalive, "
+           "keepalive_timeout, keepalive_requests, health_check) nor a registered balancing "
+           "policy (" +
+           registered_policies() + ")");
 }
 
 void read_policy(const Directive& directive, const balancing::PolicyFactory& factory,

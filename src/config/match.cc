@@ -59,8 +59,9 @@ MatchTest build_status(const Directive& directive) {
     first = 1;
   }
   if (first >= directive.args.size()) {
-    fail(directive.where, "invalid number of arguments in \"status\" test, expected codes or "
-                          "ranges such as \"status 200-399;\"");
+    fail(directive.where,
+         "invalid number of arguments in \"status\" test, expected codes or "
+         "ranges such as \"status 200-399;\"");
   }
   for (std::size_t i = first; i < directive.args.size(); ++i) {
     test.ranges.push_back(status_range(directive.args[i]));
@@ -104,8 +105,9 @@ MatchTest build_body(const Directive& directive) {
   test.kind = MatchTest::Kind::kBody;
   const auto& args = directive.args;
   if (args.size() != 2 || (args[0].text != "~" && args[0].text != "!~")) {
-    fail(directive.where, "invalid \"body\" test, expected \"body ~ REGEX;\" or \"body !~ "
-                          "REGEX;\"");
+    fail(directive.where,
+         "invalid \"body\" test, expected \"body ~ REGEX;\" or \"body !~ "
+         "REGEX;\"");
   }
   test.op = args[0].text == "~" ? Operator::kMatches : Operator::kNotMatches;
   test.value = args[1].text;

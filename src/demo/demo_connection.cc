@@ -205,8 +205,7 @@ bool DemoConnection::is_exempt_from_delay() const {
 }
 
 void DemoConnection::finish_body() {
-  if (backend_.delay_ms > 0 && !is_exempt_from_delay() && !backend_.failing &&
-      !backend_.hanging) {
+  if (backend_.delay_ms > 0 && !is_exempt_from_delay() && !backend_.failing && !backend_.hanging) {
     phase_ = Phase::kDelay;
     delay_requested_ = true;
     return;
@@ -302,11 +301,11 @@ void DemoConnection::answer_control() {
   if (route_.set_agent) backend_.agent_reply = route_.agent;
   static constexpr const char* kHealthNames[] = {"ok", "fail", "hang"};
   char json[384];
-  const int length = std::snprintf(
-      json, sizeof(json),
-      "{\"delay_ms\":%d,\"fail\":%d,\"hang\":%d,\"health\":\"%s\",\"agent\":\"%s\"}",
-      backend_.delay_ms, backend_.failing ? 1 : 0, backend_.hanging ? 1 : 0,
-      kHealthNames[static_cast<int>(backend_.health)], backend_.agent_reply.c_str());
+  const int length =
+      std::snprintf(json, sizeof(json),
+                    "{\"delay_ms\":%d,\"fail\":%d,\"hang\":%d,\"health\":\"%s\",\"agent\":\"%s\"}",
+                    backend_.delay_ms, backend_.failing ? 1 : 0, backend_.hanging ? 1 : 0,
+                    kHealthNames[static_cast<int>(backend_.health)], backend_.agent_reply.c_str());
   append_response_head({.status = 200,
                         .backend_name = backend_.name,
                         .content_type = "application/json",

@@ -17,9 +17,10 @@ struct BackendSpec {
   int agent_port = -1;
 };
 
-// Parses `--listen HOST:PORT --name NAME [--delay-ms N] [--agent-port N]` groups. A --delay-ms given before the
-// first --listen is the default for every backend; one given after a --listen applies to that
-// backend only. Returns nullopt and fills error on a bad or incomplete command line.
+// Parses `--listen HOST:PORT --name NAME [--delay-ms N] [--agent-port N]` groups. A --delay-ms
+// given before the first --listen is the default for every backend; one given after a --listen
+// applies to that backend only. Returns nullopt and fills error on a bad or incomplete command
+// line.
 std::optional<std::vector<BackendSpec>> parse_demo_flags(int argc, char** argv, std::string& error);
 
 // One-paragraph usage text for --help and for errors.

@@ -37,7 +37,8 @@ TEST(CheckSchedule, JitterSpreadsChecksWithinItsBoundOnAGrain) {
 TEST(CheckSchedule, TheSameSeedGivesTheSameDelays) {
   CheckSchedule a(Milliseconds(1000), Milliseconds(800), 7);
   CheckSchedule b(Milliseconds(1000), Milliseconds(800), 7);
-  for (int i = 0; i < 20; ++i) EXPECT_EQ(a.next_delay(Milliseconds(5)), b.next_delay(Milliseconds(5)));
+  for (int i = 0; i < 20; ++i)
+    EXPECT_EQ(a.next_delay(Milliseconds(5)), b.next_delay(Milliseconds(5)));
   EXPECT_EQ(a.first_delay(), b.first_delay());
 }
 

@@ -53,8 +53,8 @@ void log_transition(const std::string& upstream, const balancing::Host& host, He
   if (from == to) return;
   observe::log_line(to == HealthState::kUp ? observe::LogLevel::kNotice : observe::LogLevel::kWarn,
                     "health check: server " + host.address.to_string() + " (" + host.name +
-                        ") of upstream \"" + upstream + "\" is " + state_name(to) +
-                        " (was " + state_name(from) + ")");
+                        ") of upstream \"" + upstream + "\" is " + state_name(to) + " (was " +
+                        state_name(from) + ")");
 }
 
 }  // namespace
@@ -109,8 +109,8 @@ void Checker::add_agent_probes(const router::UpstreamEntry& upstream) {
       if (!agent->reply().ignored.empty() && observe::log_enabled(observe::LogLevel::kInfo)) {
         observe::log_line(observe::LogLevel::kInfo,
                           "agent of server " + host.address.to_string() + " in upstream \"" +
-                              set.upstream + "\" sent words not understood: " +
-                              agent->reply().ignored);
+                              set.upstream +
+                              "\" sent words not understood: " + agent->reply().ignored);
       }
     };
     SocketAddress address = host.address;

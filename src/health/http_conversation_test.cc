@@ -22,8 +22,9 @@ Verdict judge(const config::Match* match, const std::string& bytes, bool closed 
   return conversation.on_received(bytes, closed);
 }
 
-const char* kOk = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 15\r\n\r\n"
-                  "{\"status\":\"ok\"}";
+constexpr char kOk[] =
+    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 15\r\n\r\n"
+    "{\"status\":\"ok\"}";
 
 TEST(HttpConversation, SendsAGetWithHostAndConnectionClose) {
   HttpConversation conversation("/ready?x=1", "api.example.com:80", ResponseMatch(nullptr));
@@ -59,11 +60,13 @@ TEST(HttpConversation, HeaderTests) {
   const config::Match match =
       load_match("header content-type ~ json; header ! X-Down; header Content-Length != 0;");
   EXPECT_EQ(judge(&match, kOk), Verdict::kPass);
-  EXPECT_EQ(judge(&match, "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 1\r\n"
-                          "\r\nx"),
+  EXPECT_EQ(judge(&match,
+                  "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 1\r\n"
+                  "\r\nx"),
             Verdict::kFail);
-  EXPECT_EQ(judge(&match, "HTTP/1.1 200 OK\r\nContent-Type: x/json\r\nX-Down: 1\r\n"
-                          "Content-Length: 1\r\n\r\nx"),
+  EXPECT_EQ(judge(&match,
+                  "HTTP/1.1 200 OK\r\nContent-Type: x/json\r\nX-Down: 1\r\n"
+                  "Content-Length: 1\r\n\r\nx"),
             Verdict::kFail);
 }
 
@@ -76,8 +79,9 @@ TEST(HttpConversation, BodyTestsWaitForTheWholeBody) {
   EXPECT_EQ(judge(&match, "HTTP/1.1 200 OK\r\nContent-Length: 17\r\n\r\n{\"status\":\"down\"}"),
             Verdict::kFail);
   // Chunked, and a body that ends with the connection.
-  EXPECT_EQ(judge(&match, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
-                          "5\r\n{\"sta\r\na\r\ntus\":\"ok\"}\r\n0\r\n\r\n"),
+  EXPECT_EQ(judge(&match,
+                  "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                  "5\r\n{\"sta\r\na\r\ntus\":\"ok\"}\r\n0\r\n\r\n"),
             Verdict::kPass);
   EXPECT_EQ(judge(&match, "HTTP/1.1 200 OK\r\n\r\n{\"status\":\"ok\"}"), Verdict::kMore);
   EXPECT_EQ(judge(&match, "HTTP/1.1 200 OK\r\n\r\n{\"status\":\"ok\"}", true), Verdict::kPass);

@@ -18,9 +18,8 @@ namespace yoke::health {
 class Probe final : public IoHandler, public TimerHandler {
  public:
   // on_result(passed) is called on the checker thread after every check.
-  Probe(EventLoop& loop, const SocketAddress& target, Milliseconds timeout,
-        CheckSchedule schedule, std::unique_ptr<Conversation> conversation,
-        std::function<void(bool passed)> on_result);
+  Probe(EventLoop& loop, const SocketAddress& target, Milliseconds timeout, CheckSchedule schedule,
+        std::unique_ptr<Conversation> conversation, std::function<void(bool passed)> on_result);
   ~Probe();
   Probe(const Probe&) = delete;
   Probe& operator=(const Probe&) = delete;

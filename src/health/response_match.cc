@@ -49,8 +49,7 @@ bool value_matches(Operator op, const re2::RE2* regex, const std::string& expect
   return re2::RE2::PartialMatch(re2::StringPiece(value.data(), value.size()), *regex);
 }
 
-bool header_passes(const MatchTest& test, const re2::RE2* regex,
-                   const http1::ResponseHead& head) {
+bool header_passes(const MatchTest& test, const re2::RE2* regex, const http1::ResponseHead& head) {
   bool present = false;
   bool some_value_matches = false;
   for (std::size_t i = 0; i < head.header_count; ++i) {
@@ -95,8 +94,8 @@ bool ResponseMatch::body_passes(std::string_view body) const {
   body = body.substr(0, kMaxBody);
   for (const Test& test : tests_) {
     if (test.config->kind != MatchTest::Kind::kBody) continue;
-    const bool found = re2::RE2::PartialMatch(re2::StringPiece(body.data(), body.size()),
-                                              *test.regex);
+    const bool found =
+        re2::RE2::PartialMatch(re2::StringPiece(body.data(), body.size()), *test.regex);
     if (found != (test.config->op == Operator::kMatches)) return false;
   }
   return true;

@@ -37,8 +37,8 @@ struct Host {
   // The weight the agent asks for, in hundredths of the configured weight (weight × percent),
   // so that 50 % of weight 1 stays above zero.
   std::int64_t scaled_weight() const {
-    const std::int64_t percent = runtime == nullptr ? HostRuntime::kFullWeight
-                                                    : runtime->weight_percent();
+    const std::int64_t percent =
+        runtime == nullptr ? HostRuntime::kFullWeight : runtime->weight_percent();
     return static_cast<std::int64_t>(weight) * percent;
   }
 };

@@ -13,8 +13,7 @@ using testing::SetEligibility;
 using testing::TestHosts;
 
 struct Fixture {
-  explicit Fixture(const std::vector<int>& weights)
-      : hosts(weights), runtimes(weights.size()) {
+  explicit Fixture(const std::vector<int>& weights) : hosts(weights), runtimes(weights.size()) {
     for (std::size_t i = 0; i < hosts.size(); ++i) hosts[i].runtime = &runtimes[i];
     policy = testing::make_policy("agent", "", hosts);
   }
