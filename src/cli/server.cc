@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "proxy/worker.h"
+#include "yoke/health/checker.h"
 #include "yoke/observe/error_log.h"
 
 namespace yoke::cli {
@@ -59,6 +60,10 @@ int run_server(const std::shared_ptr<const router::RouteTable>& routes) {
     }
     workers.push_back(std::move(worker));
   }
+  // Active health and agent checks run on their own thread, started before the workers serve:
+  // `mandatory` hosts stay out of rotation until their first check passes.
+  health::Checker checker(routes);
+  checker.start();
   write_pid_file(config.pid_path);
   std::atomic<int> running{static_cast<int>(workers.size())};
   std::vector<std::thread> threads;
@@ -86,6 +91,7 @@ int run_server(const std::shared_ptr<const router::RouteTable>& routes) {
     }
   }
   for (auto& thread : threads) thread.join();
+  checker.stop();
   if (!config.pid_path.empty()) unlink(config.pid_path.c_str());
   observe::log_line(observe::LogLevel::kNotice, "stopped");
   return 0;

@@ -32,6 +32,13 @@ void check_limit_req_zones(const Http& http);
 
 // upstream NAME { }.
 Upstream build_upstream(const Directive& upstream, const BuildOptions& options);
+// `health_check [parameters];` inside an upstream block.
+HealthCheck build_health_check(const Directive& health_check);
+// `match NAME { status …; header …; body …; }` inside http.
+Match build_match(const Directive& match);
+// Every health_check match=NAME names a match block (checked once http is read).
+void check_match_references(const Http& http);
+
 // One `server ADDRESS [parameters];` line of an upstream block.
 UpstreamServer build_upstream_server(const Directive& server, const BuildOptions& options);
 

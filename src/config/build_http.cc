@@ -15,6 +15,16 @@ void add_upstream(Http& http, Upstream upstream, const Argument& name) {
   http.upstreams.push_back(std::move(upstream));
 }
 
+void add_match(Http& http, Match match, const Argument& name) {
+  for (const Match& existing : http.matches) {
+    if (existing.name == match.name) {
+      fail(name.where, "duplicate match " + quote(match.name) + ", first defined at " +
+                           existing.where.to_string());
+    }
+  }
+  http.matches.push_back(std::move(match));
+}
+
 }  // namespace
 
 // Upstreams and settings are read first so that a server may name an upstream defined after
@@ -32,6 +42,8 @@ Http build_http(const Directive& http_directive, const BuildOptions& options) {
       add_limit_req_zone(http, build_limit_req_zone(directive));
     } else if (directive.name == "limit_conn_zone") {
       add_limit_conn_zone(http, build_limit_conn_zone(directive));
+    } else if (directive.name == "match") {
+      add_match(http, build_match(directive), directive.args.at(0));
     } else if (directive.name == "server") {
       servers.push_back(&directive);
     } else if (!read_inherited_directive(directive, Level::kHttp, settings)) {
@@ -42,6 +54,7 @@ Http build_http(const Directive& http_directive, const BuildOptions& options) {
     http.servers.push_back(build_server(*server, settings, http, options));
   }
   check_limit_req_zones(http);
+  check_match_references(http);
   validate_http(http, http_directive.where);
   return http;
 }

@@ -21,11 +21,12 @@ std::string registered_policies() {
 }
 
 [[noreturn]] void reject_upstream_directive(const Directive& directive) {
-  fail(directive.where, "unknown directive " + quote(directive.name) +
-                            " in upstream: neither an upstream directive (server, keepalive, "
-                            "keepalive_timeout, keepalive_requests) nor a registered balancing "
-                            "policy (" +
-                            registered_policies() + ")");
+  fail(directive.where,
+       "unknown directive " + quote(directive.name) +
+           " in upstream: neither an upstream directive (server, keepalive, "
+           "keepalive_timeout, keepalive_requests, health_check) nor a registered balancing "
+           "policy (" +
+           registered_policies() + ")");
 }
 
 void read_policy(const Directive& directive, const balancing::PolicyFactory& factory,
@@ -70,6 +71,9 @@ void read_upstream_directive(const Directive& directive, const BuildOptions& opt
     require_simple(directive, 1);
     set_once(directive, once.keepalive_requests,
              count_value(directive, directive.args[0], 1, INT_MAX));
+  } else if (name == "health_check") {
+    reject_duplicate(directive, upstream.health_check.has_value());
+    upstream.health_check = build_health_check(directive);
   } else if (const auto* factory = balancing::find_policy(name)) {
     read_policy(directive, *factory, once.policy_set, upstream);
   } else {

@@ -24,7 +24,9 @@ constexpr std::string_view kKnownDirectives[] = {
     "large_client_header_buffers", "limit_req", "limit_req_status", "limit_req_dry_run",
     "limit_conn", "limit_conn_status", "limit_conn_dry_run",
     // http only
-    "limit_req_zone", "limit_conn_zone"};
+    "limit_req_zone", "limit_conn_zone",
+    // active health checks (nginx Plus): health_check in upstream, match in http and its tests
+    "health_check", "match", "status", "header", "body"};
 
 bool is_known_directive(std::string_view name) {
   for (auto known : kKnownDirectives) {

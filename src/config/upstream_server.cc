@@ -1,4 +1,5 @@
-// `server ADDRESS [weight=N] [max_fails=N] [fail_timeout=T] [backup] [down] [max_conns=N];`
+// `server ADDRESS [weight=N] [max_fails=N] [fail_timeout=T] [backup] [down] [max_conns=N]
+// [agent_port=N] [agent_interval=T] [agent_send=TEXT];`
 // inside an upstream block (ngx_http_upstream_server). Names are resolved now, once, to every
 // address they have, as nginx does without the `resolve` parameter.
 #include <set>
@@ -49,6 +50,18 @@ bool split_parameter(const std::string& text, std::string& key, Argument& value,
   return true;
 }
 
+// agent_send=TEXT: escapes (\n, \r, \t) are already resolved by the lexer; double quotes
+// around TEXT (agent_send="ping\n", as HAProxy writes it) are not part of the string. To send
+// spaces, quote the whole parameter: "agent_send=status web1\n".
+std::string agent_send_text(const Argument& value) {
+  const std::string& text = value.text;
+  if (text.size() >= 2 && text.front() == '"' && text.back() == '"') {
+    return text.substr(1, text.size() - 2);
+  }
+  if (text.size() > 1024) fail(value.where, "agent_send is longer than 1024 bytes");
+  return text;
+}
+
 void read_parameter(const Directive& directive, const Argument& argument, UpstreamServer& server) {
   std::string key;
   Argument value;
@@ -61,6 +74,12 @@ void read_parameter(const Directive& directive, const Argument& argument, Upstre
     server.fail_timeout = duration_value(directive, value, true);
   } else if (has_value && key == "max_conns") {
     server.max_conns = count_value(directive, value, 0, 1000000000);
+  } else if (has_value && key == "agent_port") {
+    server.agent_port = count_value(directive, value, 1, 65535);
+  } else if (has_value && key == "agent_interval") {
+    server.agent_interval = duration_value(directive, value, false);
+  } else if (has_value && key == "agent_send") {
+    server.agent_send = agent_send_text(value);
   } else if (!has_value && key == "backup") {
     server.backup = true;
   } else if (!has_value && key == "down") {
@@ -74,7 +93,7 @@ void read_parameter(const Directive& directive, const Argument& argument, Upstre
 
 UpstreamServer build_upstream_server(const Directive& directive, const BuildOptions& options) {
   require_no_block(directive);
-  require_args(directive, 1, 7);
+  require_args(directive, 1, 10);
   UpstreamServer server;
   server.name = directive.args[0].text;
   server.where = directive.where;

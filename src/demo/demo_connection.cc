@@ -100,6 +100,7 @@ DemoConnection::Outcome DemoConnection::pump() {
   // The client will send nothing more: once everything answerable is answered, close.
   bool waiting_for_input = phase_ == Phase::kHead || phase_ == Phase::kBody;
   if (peer_closed_ && waiting_for_input && out_pending() == 0) return Outcome::kClose;
+  if (peer_closed_ && phase_ == Phase::kHang) return Outcome::kClose;
   return Outcome::kKeep;
 }
 
@@ -172,14 +173,14 @@ void DemoConnection::begin_request(const RequestHead& head) {
   chunked_.reset();
   echo_body_.clear();
   streaming_echo_ = false;
-  if (!is_admin_route()) ++backend_.requests;
+  if (!is_admin_route() && route_.route != Route::kHealth) ++backend_.requests;
   if (head.expect_continue && framing_ != BodyFraming::kNone && minor_version_ == 1) {
     out_.append("HTTP/1.1 100 Continue\r\n\r\n");  // RFC 9110 §10.1.1
   }
   phase_ = Phase::kBody;
   // An echo of known length streams: its head goes out now and each body byte as it arrives.
   if (route_.route == Route::kEcho && framing_ == BodyFraming::kLength && !head_only_ &&
-      backend_.delay_ms == 0 && !backend_.failing) {
+      backend_.delay_ms == 0 && !backend_.failing && !backend_.hanging) {
     streaming_echo_ = true;
     append_response_head({.status = 200,
                           .backend_name = backend_.name,
@@ -198,8 +199,13 @@ bool DemoConnection::is_admin_route() const {
   return route_.route == Route::kStats || route_.route == Route::kControl;
 }
 
+// /health answers at once too: its state is set only by /__control?health= (and hang=).
+bool DemoConnection::is_exempt_from_delay() const {
+  return is_admin_route() || route_.route == Route::kHealth;
+}
+
 void DemoConnection::finish_body() {
-  if (backend_.delay_ms > 0 && !is_admin_route() && !backend_.failing) {
+  if (backend_.delay_ms > 0 && !is_exempt_from_delay() && !backend_.failing && !backend_.hanging) {
     phase_ = Phase::kDelay;
     delay_requested_ = true;
     return;
@@ -210,6 +216,11 @@ void DemoConnection::finish_body() {
 void DemoConnection::start_response() {
   if (streaming_echo_) return finish_response();
   if (route_.route == Route::kControl) return answer_control();
+  if (backend_.hanging && !is_admin_route()) {
+    phase_ = Phase::kHang;  // read, never answered: a server that accepts and then stalls
+    return;
+  }
+  if (route_.route == Route::kHealth) return answer_health();
   if (backend_.failing && !is_admin_route()) return answer_failure();
   ResponseHead head{.status = 200,
                     .backend_name = backend_.name,
@@ -235,6 +246,7 @@ void DemoConnection::start_response() {
       std::string().swap(echo_body_);  // a large chunked upload should not pin its memory
       break;
     case Route::kControl:  // answered by answer_control()
+    case Route::kHealth:   // answered by answer_health()
       break;
     case Route::kStats: {
       char json[96];
@@ -284,9 +296,16 @@ void DemoConnection::answer_control() {
   }
   if (route_.delay_ms >= 0) backend_.delay_ms = route_.delay_ms;
   if (route_.fail >= 0) backend_.failing = route_.fail == 1;
-  char json[64];
-  const int length = std::snprintf(json, sizeof(json), "{\"delay_ms\":%d,\"fail\":%d}",
-                                   backend_.delay_ms, backend_.failing ? 1 : 0);
+  if (route_.hang >= 0) backend_.hanging = route_.hang == 1;
+  if (route_.health >= 0) backend_.health = static_cast<HealthMode>(route_.health);
+  if (route_.set_agent) backend_.agent_reply = route_.agent;
+  static constexpr const char* kHealthNames[] = {"ok", "fail", "hang"};
+  char json[384];
+  const int length =
+      std::snprintf(json, sizeof(json),
+                    "{\"delay_ms\":%d,\"fail\":%d,\"hang\":%d,\"health\":\"%s\",\"agent\":\"%s\"}",
+                    backend_.delay_ms, backend_.failing ? 1 : 0, backend_.hanging ? 1 : 0,
+                    kHealthNames[static_cast<int>(backend_.health)], backend_.agent_reply.c_str());
   append_response_head({.status = 200,
                         .backend_name = backend_.name,
                         .content_type = "application/json",
@@ -295,6 +314,25 @@ void DemoConnection::answer_control() {
                         .minor_version = minor_version_},
                        out_);
   if (!head_only_) out_.append(json, static_cast<size_t>(length));
+  finish_response();
+}
+
+// /health: 200 "ok", 500 when set to fail, never answered when set to hang.
+void DemoConnection::answer_health() {
+  if (backend_.health == HealthMode::kHang) {
+    phase_ = Phase::kHang;
+    return;
+  }
+  const bool ok = backend_.health == HealthMode::kOk;
+  const std::string_view body = ok ? "ok\n" : "unhealthy\n";
+  append_response_head({.status = ok ? 200 : 500,
+                        .backend_name = backend_.name,
+                        .content_type = "text/plain",
+                        .content_length = head_only_ ? 0 : body.size(),
+                        .keep_alive = keep_alive_,
+                        .minor_version = minor_version_},
+                       out_);
+  if (!head_only_) out_.append(body);
   finish_response();
 }
 

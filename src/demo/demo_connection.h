@@ -36,7 +36,7 @@ class DemoConnection {
   int delay_ms() const { return backend_.delay_ms; }
 
  private:
-  enum class Phase { kHead, kBody, kDelay, kSendingBytes, kClosing };
+  enum class Phase { kHead, kBody, kDelay, kSendingBytes, kHang, kClosing };
 
   Outcome pump();
   bool can_consume() const;
@@ -51,6 +51,8 @@ class DemoConnection {
   void answer_error(int status);
   void answer_failure();
   void answer_control();
+  void answer_health();
+  bool is_exempt_from_delay() const;
   bool is_admin_route() const;
   bool flush();
   size_t out_pending() const { return out_.size() - out_offset_; }

@@ -33,13 +33,19 @@ bool parse_listen(std::string_view text, BackendSpec& spec) {
 
 const char* demo_usage() {
   return "usage: yoke-demo-backend [--delay-ms N] --listen HOST:PORT --name NAME [--delay-ms N]\n"
-         "                         [--listen HOST:PORT --name NAME ...]\n"
+         "                         [--agent-port N] [--listen HOST:PORT --name NAME ...]\n"
          "Endpoints: any path -> NAME; /echo -> request body; /bytes/N -> N bytes of 'x';\n"
-         "/__stats -> {\"connections\":C,\"requests\":R};\n"
-         "/__control?delay_ms=N&fail=0|1 -> changes this backend at run time (either or both):\n"
-         "  delay_ms=N  every answer waits N ms (as --delay-ms); fail=1  every request is\n"
-         "  answered 500 at once; answers {\"delay_ms\":N,\"fail\":0|1}. /__stats and\n"
-         "  /__control are never delayed or failed, and not counted as requests.\n";
+         "/health -> ok (or 500, or no answer: see health=); /__stats ->\n"
+         "{\"connections\":C,\"requests\":R};\n"
+         "/__control?delay_ms=N&fail=0|1&hang=0|1&health=ok|fail|hang&agent=WORDS -> changes\n"
+         "  this backend at run time (any of them): delay_ms=N  every answer waits N ms (as\n"
+         "  --delay-ms); fail=1  every request is answered 500 at once; hang=1  requests are\n"
+         "  read and never answered; health=  how /health answers; agent=  the line the\n"
+         "  agent port sends (HAProxy agent-check words, e.g. drain, 50%25, down; default\n"
+         "  ready). Answers the settings as JSON. /__stats and /__control are never delayed,\n"
+         "  failed or hung, and not counted as requests.\n"
+         "--agent-port N (after a --listen): that backend's agent-check port (0: kernel\n"
+         "  picks), printed as \"agent NAME HOST:PORT\".\n";
 }
 
 std::optional<std::vector<BackendSpec>> parse_demo_flags(int argc, char** argv,
@@ -67,6 +73,14 @@ std::optional<std::vector<BackendSpec>> parse_demo_flags(int argc, char** argv,
         return std::nullopt;
       }
       specs.back().name = std::string(value);
+    } else if (flag == "--agent-port") {
+      long port = 0;
+      if (specs.empty() || !parse_int(value, 65535, port)) {
+        error = specs.empty() ? "--agent-port must follow its own --listen"
+                              : "bad --agent-port: " + std::string(value);
+        return std::nullopt;
+      }
+      specs.back().agent_port = static_cast<int>(port);
     } else if (flag == "--delay-ms") {
       long delay = 0;
       if (!parse_int(value, 3600 * 1000, delay)) {

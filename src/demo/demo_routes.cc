@@ -20,6 +20,8 @@ const char* reason_phrase(int status) {
       return "Request Header Fields Too Large";
     case 500:
       return "Internal Server Error";
+    case 503:
+      return "Service Unavailable";
     default:
       return "Unknown";
   }
@@ -42,7 +44,41 @@ bool parse_number(std::string_view text, int max, int& out) {
   return true;
 }
 
-// "delay_ms=N&fail=0|1", either or both; anything else marks the request bad.
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Percent-decodes a query value ("50%25" is "50%"; a '%' not followed by two hex digits, as in
+// a bare "50%", stays as written; '+' is a space). False for control bytes or over 200 bytes.
+bool parse_agent_words(std::string_view value, std::string& out) {
+  out.clear();
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    char c = value[i];
+    if (c == '+') c = ' ';
+    if (c == '%' && i + 2 < value.size() && hex_digit(value[i + 1]) >= 0 &&
+        hex_digit(value[i + 2]) >= 0) {
+      c = static_cast<char>(hex_digit(value[i + 1]) * 16 + hex_digit(value[i + 2]));
+      i += 2;
+    }
+    // Controls, and what would break the JSON answer of /__control.
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f || c == '"' || c == '\\') return false;
+    out.push_back(c);
+  }
+  return !out.empty() && out.size() <= 200;
+}
+
+bool parse_health_mode(std::string_view value, int& out) {
+  if (value == "ok") out = static_cast<int>(HealthMode::kOk);
+  if (value == "fail") out = static_cast<int>(HealthMode::kFail);
+  if (value == "hang") out = static_cast<int>(HealthMode::kHang);
+  return value == "ok" || value == "fail" || value == "hang";
+}
+
+// "delay_ms=N&fail=0|1&hang=0|1&health=ok|fail|hang&agent=WORDS", any of them; anything else
+// marks the request bad.
 void parse_control(std::string_view query, RouteMatch& match) {
   while (!query.empty()) {
     const std::string_view pair = query.substr(0, query.find('&'));
@@ -54,6 +90,9 @@ void parse_control(std::string_view query, RouteMatch& match) {
     bool ok = false;
     if (key == "delay_ms") ok = parse_number(value, 3600 * 1000, match.delay_ms);
     if (key == "fail") ok = parse_number(value, 1, match.fail);
+    if (key == "hang") ok = parse_number(value, 1, match.hang);
+    if (key == "health") ok = parse_health_mode(value, match.health);
+    if (key == "agent") ok = match.set_agent = parse_agent_words(value, match.agent);
     if (!ok) match.bad_control = true;
   }
 }
@@ -66,6 +105,8 @@ RouteMatch match_route(std::string_view target) {
   constexpr std::string_view kBytesPrefix = "/bytes/";
   if (path == "/echo") {
     match.route = Route::kEcho;
+  } else if (path == "/health") {
+    match.route = Route::kHealth;
   } else if (path == "/__stats") {
     match.route = Route::kStats;
   } else if (path == "/__control") {

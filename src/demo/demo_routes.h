@@ -11,14 +11,22 @@ enum class Route {
   kEcho,     // /echo: the request body
   kBytes,    // /bytes/N: N bytes of 'x'
   kStats,    // /__stats: {"connections":C,"requests":R}
-  kControl,  // /__control?delay_ms=N&fail=0|1: change this backend at run time
+  kControl,  // /__control?delay_ms=N&fail=0|1&…: change this backend at run time
+  kHealth,   // /health: "ok", or what /__control?health= says
 };
+
+// How /health answers (/__control?health=ok|fail|hang).
+enum class HealthMode { kOk, kFail, kHang };
 
 struct RouteMatch {
   Route route = Route::kName;
   std::uint64_t byte_count = 0;  // for kBytes
   int delay_ms = -1;             // for kControl: the new delay, or -1 to keep it
   int fail = -1;                 // for kControl: 1 fail, 0 answer normally, -1 keep
+  int hang = -1;                 // for kControl: 1 never answer, 0 answer, -1 keep
+  int health = -1;               // for kControl: a HealthMode, or -1 to keep
+  bool set_agent = false;        // for kControl: agent= was given
+  std::string agent;             // for kControl: the agent's new answer, percent-decoded
   bool bad_control = false;      // for kControl: a parameter was not understood
 };
 

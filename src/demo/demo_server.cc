@@ -59,7 +59,13 @@ DemoServer::DemoServer()
 
 DemoServer::~DemoServer() {
   connections_.clear();
-  for (const auto& backend : backends_) ::close(backend->listen_fd);
+  for (const auto& backend : backends_) {
+    ::close(backend->listen_fd);
+    if (backend->agent_fd >= 0) ::close(backend->agent_fd);
+  }
+  for (size_t fd = 0; fd < agent_connection_by_fd_.size(); ++fd) {
+    if (agent_connection_by_fd_[fd]) ::close(static_cast<int>(fd));
+  }
   ::close(signal_fd_);
   ::close(epoll_fd_);
 }
@@ -79,9 +85,57 @@ bool DemoServer::listen(const std::vector<BackendSpec>& specs, std::string& erro
     add_to_epoll(epoll_fd_, fd, EPOLLIN);
     std::printf("listening %s %s:%u\n", spec.name.c_str(), spec.host.c_str(), port);
     std::fflush(stdout);
+    if (spec.agent_port >= 0 && !open_agent(*backend, spec, error)) return false;
     backends_.push_back(std::move(backend));
   }
   return true;
+}
+
+// The backend's HAProxy agent-check port: every connection gets the current answer line.
+bool DemoServer::open_agent(DemoBackend& backend, const BackendSpec& spec, std::string& error) {
+  std::uint16_t port = 0;
+  const int fd = open_listener(spec.host, static_cast<std::uint16_t>(spec.agent_port), port, error);
+  if (fd < 0) return false;
+  backend.agent_fd = fd;
+  if (agent_listener_by_fd_.size() <= static_cast<size_t>(fd)) agent_listener_by_fd_.resize(fd + 1);
+  agent_listener_by_fd_[fd] = &backend;
+  add_to_epoll(epoll_fd_, fd, EPOLLIN);
+  std::printf("agent %s %s:%u\n", spec.name.c_str(), spec.host.c_str(), port);
+  std::fflush(stdout);
+  return true;
+}
+
+// Writes the answer line at once (a few bytes always fit the socket buffer), then half-closes
+// and waits for the checker to close: closing first with its request (agent_send) unread
+// would reset the connection and could destroy the answer in flight.
+void DemoServer::accept_agents(DemoBackend& backend) {
+  for (;;) {
+    const int fd = ::accept4(backend.agent_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) {
+      if (errno == EINTR || errno == ECONNABORTED) continue;
+      return;
+    }
+    const std::string line = backend.agent_reply + "\n";
+    [[maybe_unused]] const ssize_t written = ::write(fd, line.data(), line.size());
+    ::shutdown(fd, SHUT_WR);
+    if (agent_connection_by_fd_.size() <= static_cast<size_t>(fd)) {
+      agent_connection_by_fd_.resize(fd + 1);
+    }
+    agent_connection_by_fd_[fd] = true;
+    add_to_epoll(epoll_fd_, fd, EPOLLIN | EPOLLRDHUP);
+  }
+}
+
+void DemoServer::drain_agent_connection(int fd) {
+  for (;;) {
+    const ssize_t n = ::read(fd, scratch_.data(), scratch_.size());
+    if (n > 0) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
+    break;  // EOF or error: the checker is done
+  }
+  ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
+  ::close(fd);
+  agent_connection_by_fd_[fd] = false;
 }
 
 int DemoServer::run() {
@@ -105,6 +159,15 @@ void DemoServer::dispatch(int fd, std::uint32_t events) {
   }
   if (static_cast<size_t>(fd) < listener_by_fd_.size() && listener_by_fd_[fd] != nullptr) {
     accept_all(*listener_by_fd_[fd]);
+    return;
+  }
+  if (static_cast<size_t>(fd) < agent_listener_by_fd_.size() &&
+      agent_listener_by_fd_[fd] != nullptr) {
+    accept_agents(*agent_listener_by_fd_[fd]);
+    return;
+  }
+  if (static_cast<size_t>(fd) < agent_connection_by_fd_.size() && agent_connection_by_fd_[fd]) {
+    drain_agent_connection(fd);
     return;
   }
   if (static_cast<size_t>(fd) >= connections_.size() || !connections_[fd]) return;

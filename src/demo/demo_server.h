@@ -35,6 +35,9 @@ class DemoServer {
   };
 
   void accept_all(DemoBackend& backend);
+  bool open_agent(DemoBackend& backend, const BackendSpec& spec, std::string& error);
+  void accept_agents(DemoBackend& backend);
+  void drain_agent_connection(int fd);
   void dispatch(int fd, std::uint32_t events);
   void settle(int fd, DemoConnection::Outcome outcome);
   void close_connection(int fd);
@@ -47,6 +50,8 @@ class DemoServer {
   std::uint64_t next_serial_ = 1;
   std::vector<std::unique_ptr<DemoBackend>> backends_;
   std::vector<DemoBackend*> listener_by_fd_;
+  std::vector<DemoBackend*> agent_listener_by_fd_;
+  std::vector<bool> agent_connection_by_fd_;  // answered agent checks waiting for the peer's FIN
   std::vector<std::unique_ptr<DemoConnection>> connections_;  // indexed by fd
   std::vector<std::uint32_t> registered_events_;              // indexed by fd
   std::priority_queue<Timer, std::vector<Timer>, std::greater<Timer>> timers_;

@@ -25,7 +25,17 @@ balancing::HostSetPtr make_host_set(const config::Upstream& upstream) {
       host.backup = server.backup;
       host.down = server.down;
       host.max_conns = server.max_conns;
+      host.agent_port = static_cast<std::uint16_t>(server.agent_port);
+      host.agent_interval = server.agent_interval;
+      host.agent_send = server.agent_send;
       set->hosts.push_back(std::move(host));
+    }
+  }
+  // `health_check … mandatory`: not eligible until a first check passes (nginx Plus).
+  const balancing::HostRuntimesPtr& runtime = balancing::attach_runtime(*set);
+  if (upstream.health_check && upstream.health_check->mandatory) {
+    for (std::size_t i = 0; i < runtime->size(); ++i) {
+      (*runtime)[i].set_health(balancing::HealthState::kChecking);
     }
   }
   return set;

@@ -24,7 +24,9 @@ struct UpstreamBalancer::HostState {
 };
 
 // The conditions nginx's ngx_http_upstream_get_peer checks before weighing a peer: not tried,
-// not down, not failed within fail_timeout, below max_conns.
+// not down, not failed within fail_timeout, below max_conns; and what the checker thread
+// reports (active health, the agent's state and maxconn), read with relaxed loads
+// (host_runtime.h). They apply whatever the policy.
 class UpstreamBalancer::GroupEligibility final : public balancing::Eligibility {
  public:
   GroupEligibility(const UpstreamBalancer& balancer, const TriedHosts& tried, TimePoint now)
@@ -32,9 +34,16 @@ class UpstreamBalancer::GroupEligibility final : public balancing::Eligibility {
 
   bool eligible(const Host& host) const override {
     if (host.down || tried_.contains(host.index)) return false;
+    // One relaxed load: closed by health or agent, and the agent's "maxconn:N".
+    const balancing::HostRuntime::Gate gate =
+        host.runtime == nullptr ? balancing::HostRuntime::Gate{} : host.runtime->gate();
+    if (gate.closed) return false;
     if (balancer_.is_failed(host, now_)) return false;
-    const HostState& state = balancer_.states_[host.index];
-    return host.max_conns <= 0 || state.active < host.max_conns;
+    const int active = balancer_.states_[host.index].active;
+    if (host.max_conns > 0 && active >= host.max_conns) return false;
+    // The agent's cap limits this worker's requests in flight as max_conns does (nginx counts
+    // max_conns per worker unless a shared zone is configured; so does Yoke).
+    return gate.maxconn <= 0 || active < gate.maxconn;
   }
 
  private:

@@ -42,12 +42,17 @@ class UpstreamBalancerTest : public ::testing::Test {
       host.fail_timeout = seconds(10);
       set->hosts.push_back(host);
     }
+    balancing::attach_runtime(*set);
     balancer_ = std::make_unique<UpstreamBalancer>(set, *balancing::find_policy("round_robin"),
                                                    std::vector<config::Argument>{});
   }
 
   std::size_t host_count() const { return balancer_->host_set().hosts.size(); }
   const Host& host(std::size_t index) const { return balancer_->host_set().hosts[index]; }
+  // The runtime state the checker thread would write for host index.
+  balancing::HostRuntime& runtime(std::size_t index) {
+    return (*balancer_->host_set().runtime)[index];
+  }
 
   // One first attempt at now_: its name, or "-" when nothing is eligible.
   std::string pick() {
@@ -243,6 +248,60 @@ TEST_F(UpstreamBalancerTest, FailureLowersEffectiveWeightUntilItRecovers) {
 TEST_F(UpstreamBalancerTest, OnlyBackupsStillServe) {
   build({{"y", 1, true}, {"z", 1, true}});
   EXPECT_EQ(picks(4), "yzyz");
+}
+
+}  // namespace
+}  // namespace yoke::upstream
+
+namespace yoke::upstream {
+namespace {
+
+using balancing::AgentAdmin;
+using balancing::HealthState;
+
+// Active health and agent reports (host_runtime.h) apply whatever the policy.
+TEST_F(UpstreamBalancerTest, HostsThatActiveChecksReportDownAreSkipped) {
+  build({{"a"}, {"b"}, {"c"}});
+  runtime(1).set_health(HealthState::kDown);
+  EXPECT_EQ(picks(4), "acac");
+  runtime(1).set_health(HealthState::kChecking);
+  EXPECT_EQ(picks(2), "ac");
+  runtime(1).set_health(HealthState::kUp);
+  EXPECT_EQ(picks(3), "abc");
+}
+
+TEST_F(UpstreamBalancerTest, BackupsServeWhenEveryPrimaryIsDownByHealthChecks) {
+  build({{"a"}, {"b"}, {"z", 1, true}});
+  runtime(0).set_health(HealthState::kDown);
+  runtime(1).set_health(HealthState::kDown);
+  EXPECT_EQ(picks(2), "zz");
+  runtime(1).set_health(HealthState::kUp);
+  EXPECT_EQ(picks(2), "bb");
+}
+
+TEST_F(UpstreamBalancerTest, AgentDrainMaintDownAndZeroWeightTakeNoNewRequests) {
+  build({{"a"}, {"b"}});
+  runtime(0).set_agent_admin(AgentAdmin::kDrain);
+  EXPECT_EQ(picks(2), "bb");
+  runtime(0).set_agent_admin(AgentAdmin::kMaint);
+  EXPECT_EQ(picks(2), "bb");
+  runtime(0).set_agent_admin(AgentAdmin::kReady);
+  runtime(0).set_agent_down(true);
+  EXPECT_EQ(picks(2), "bb");
+  runtime(0).set_agent_down(false);
+  runtime(0).set_weight_percent(0);
+  EXPECT_EQ(picks(2), "bb");
+  runtime(0).set_weight_percent(50);
+  EXPECT_EQ(picks(2), "ab");
+}
+
+TEST_F(UpstreamBalancerTest, AgentMaxconnCapsRequestsInFlight) {
+  build({{"a"}, {"b"}});
+  runtime(0).set_agent_maxconn(1);
+  balancer_->on_request_start(host(0), now_);
+  EXPECT_EQ(picks(2), "bb");
+  balancer_->on_request_end(host(0), false, Microseconds{100}, now_);
+  EXPECT_EQ(picks(2), "ab");
 }
 
 }  // namespace

@@ -377,13 +377,19 @@ def run_yoke_cli(args, timeout=10, binary=None):
 class DemoBackends:
     """One yoke-demo-backend process serving several named backends on kernel-picked ports."""
 
-    def __init__(self, names, delay_ms=0, binary=None):
+    def __init__(self, names, delay_ms=0, binary=None, agent=False, ports=None):
+        """agent: give every backend an agent-check port too (agent_port(name)); ports: fixed
+        ports by name (to restart a backend where it was), the kernel picks the others."""
         self.names = list(names)
+        self.agent = agent
         args = [binary or demo_binary()]
         if delay_ms:
             args += ["--delay-ms", str(delay_ms)]
         for name in self.names:
-            args += ["--listen", "127.0.0.1:0", "--name", name]
+            args += ["--listen", "127.0.0.1:%d" % (ports or {}).get(name, 0), "--name", name]
+            if agent:
+                args += ["--agent-port", "0"]
+        self.agent_ports = {}
         self.stderr_file = tempfile.TemporaryFile()
         self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=self.stderr_file,
                                         stdin=subprocess.DEVNULL)
@@ -399,7 +405,8 @@ class DemoBackends:
         deadline = time.monotonic() + timeout
         pending = b""
         fd = self.process.stdout.fileno()
-        while len(self.ports) < len(self.names):
+        while (len(self.ports) < len(self.names) or
+               (self.agent and len(self.agent_ports) < len(self.names))):
             left = deadline - time.monotonic()
             if left <= 0 or not select.select([fd], [], [], left)[0]:
                 raise RuntimeError("yoke-demo-backend did not print its ports")
@@ -412,6 +419,8 @@ class DemoBackends:
                 words = line.decode().split()
                 if len(words) == 3 and words[0] == "listening":
                     self.ports[words[1]] = int(words[2].rsplit(":", 1)[1])
+                elif len(words) == 3 and words[0] == "agent":
+                    self.agent_ports[words[1]] = int(words[2].rsplit(":", 1)[1])
 
     def port(self, name):
         return self.ports[name]
@@ -429,6 +438,16 @@ class DemoBackends:
         result = json.loads(body)
         result["connections"] -= self._stats_queries[name]
         return result
+
+    def agent_port(self, name):
+        return self.agent_ports[name]
+
+    def control(self, name, query):
+        """/__control?QUERY on one backend, asked directly; returns the settings (JSON)."""
+        status, _, body = http_request(self.ports[name], "/__control?" + query, timeout=T(5))
+        if status != 200:
+            raise RuntimeError("/__control?%s answered %d" % (query, status))
+        return json.loads(body)
 
     def requests(self, name):
         return self.stats(name)["requests"]
@@ -789,8 +808,8 @@ class YokeTestCase(unittest.TestCase):
         self.addCleanup(yoke.stop)
         return yoke
 
-    def start_demo(self, *names, delay_ms=0):
-        backends = DemoBackends(names, delay_ms=delay_ms)
+    def start_demo(self, *names, delay_ms=0, agent=False, ports=None):
+        backends = DemoBackends(names, delay_ms=delay_ms, agent=agent, ports=ports)
         self.addCleanup(backends.stop)
         self._stoppers.append(backends.kill)
         return backends

@@ -4,12 +4,31 @@ these tests also check the harness's clients against a known server."""
 import hashlib
 import json
 import signal
+import socket
 import subprocess
 import threading
 import time
 
 from harness import (T, HttpSession, YokeTestCase, build_request, demo_binary, http_request,
                      pipeline, port_refuses)
+
+
+def settings(delay_ms=0, fail=0, hang=0, health="ok", agent="ready"):
+    """What /__control answers: the backend's settings."""
+    return {"delay_ms": delay_ms, "fail": fail, "hang": hang, "health": health, "agent": agent}
+
+
+def read_agent(port, send=b""):
+    """Connects to an agent-check port, sends `send`, returns what arrives until the close."""
+    with socket.create_connection(("127.0.0.1", port), timeout=T(5)) as sock:
+        if send:
+            sock.sendall(send)
+        data = b""
+        while True:
+            piece = sock.recv(1024)
+            if not piece:
+                return data
+            data += piece
 
 
 class DemoBackendTest(YokeTestCase):
@@ -152,7 +171,7 @@ class DemoBackendProcessTest(YokeTestCase):
         demo = self.start_demo("a", "b")
         port = demo.port("a")
         status, _, body = http_request(port, "/__control?delay_ms=300")
-        self.assertEqual((status, json.loads(body)), (200, {"delay_ms": 300, "fail": 0}))
+        self.assertEqual((status, json.loads(body)), (200, settings(delay_ms=300)))
         started = time.monotonic()
         self.assertEqual(http_request(port, "/x")[2], b"a\n")
         self.assertGreaterEqual(time.monotonic() - started, 0.29)
@@ -162,7 +181,7 @@ class DemoBackendProcessTest(YokeTestCase):
         self.assertLess(time.monotonic() - started, 0.25)
 
         status, headers, body = http_request(port, "/__control?fail=1")
-        self.assertEqual((status, json.loads(body)), (200, {"delay_ms": 300, "fail": 1}))
+        self.assertEqual((status, json.loads(body)), (200, settings(delay_ms=300, fail=1)))
         started = time.monotonic()
         with HttpSession(port) as session:
             for _ in range(3):  # failing answers keep the connection alive, without the delay
@@ -172,18 +191,43 @@ class DemoBackendProcessTest(YokeTestCase):
         self.assertLess(time.monotonic() - started, 0.25)
 
         self.assertEqual(json.loads(http_request(port, "/__control?fail=0&delay_ms=0")[2]),
-                         {"delay_ms": 0, "fail": 0})
+                         settings())
         self.assertEqual(http_request(port, "/x")[:3:2], (200, b"a\n"))
         # /__control requests are not counted: 1 delayed + 3 failed + 1 normal.
         self.assertEqual(demo.requests("a"), 5)
 
     def test_control_rejects_what_it_does_not_understand(self):
         demo = self.start_demo("a")
-        for query in ("delay_ms=x", "fail=2", "colour=red", "delay_ms=-1"):
+        for query in ("delay_ms=x", "fail=2", "colour=red", "delay_ms=-1", "hang=2",
+                      "health=sick", "agent=", "agent=%0a", 'agent="'):
             with self.subTest(query=query):
                 self.assertEqual(http_request(demo.port("a"), "/__control?" + query)[0], 400)
-        self.assertEqual(json.loads(http_request(demo.port("a"), "/__control")[2]),
-                         {"delay_ms": 0, "fail": 0})
+        self.assertEqual(json.loads(http_request(demo.port("a"), "/__control")[2]), settings())
+
+    def test_health_hang_and_agent_answers_change_at_run_time(self):
+        demo = self.start_demo("a", "b", agent=True)
+        port = demo.port("a")
+        self.assertEqual(http_request(port, "/health")[:3:2], (200, b"ok\n"))
+        self.assertEqual(read_agent(demo.agent_port("a")), b"ready\n")
+        self.assertEqual(demo.control("a", "health=fail&agent=drain+50%25"),
+                         settings(health="fail", agent="drain 50%"))
+        self.assertEqual(http_request(port, "/health")[0], 500)
+        self.assertEqual(http_request(port, "/x")[:3:2], (200, b"a\n"))  # other paths work
+        self.assertEqual(read_agent(demo.agent_port("a"), b"hello\n"), b"drain 50%\n")
+        self.assertEqual(read_agent(demo.agent_port("b")), b"ready\n")  # only a changed
+        demo.control("a", "health=hang&agent=50%")
+        with self.assertRaises(socket.timeout):
+            http_request(port, "/health", timeout=0.5)
+        self.assertEqual(http_request(port, "/x")[0], 200)
+        self.assertEqual(read_agent(demo.agent_port("a")), b"50%\n")
+        demo.control("a", "health=ok&hang=1")  # now every path hangs, /health too
+        for path in ("/health", "/x"):
+            with self.assertRaises(socket.timeout):
+                http_request(port, path, timeout=0.5)
+        self.assertEqual(demo.control("a", "hang=0"), settings(agent="50%"))
+        self.assertEqual(http_request(port, "/health")[0], 200)
+        # /health is not counted as a request: /x twice answered, twice hung.
+        self.assertEqual(demo.requests("a"), 3)
 
     def test_bad_flags_exit_nonzero(self):
         for args in ([], ["--listen", "127.0.0.1:0"], ["--name", "x"], ["--bogus", "1"]):

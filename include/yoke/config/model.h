@@ -29,9 +29,67 @@ struct UpstreamServer {
   bool backup = false;
   bool down = false;
   int max_conns = 0;  // 0 = unlimited
+  // HAProxy agent-check (docs/agent-protocol.md): agent_port=N agent_interval=T agent_send=S.
+  int agent_port = 0;  // 0 = no agent
+  Duration agent_interval{2000};
+  std::string agent_send;
   // The parameters as written after the address, for checks that depend on the upstream's
   // balancing policy (which may come after the server).
   std::vector<Argument> parameters;
+  SourceLocation where;
+};
+
+// `health_check [interval=T] [jitter=T] [fails=N] [passes=N] [uri=URI] [port=N] [match=NAME]
+// [type=http|tcp] [timeout=T] [mandatory];` in an upstream (nginx Plus syntax; defaults are
+// Yoke's, docs/configuration.md).
+struct HealthCheck {
+  enum class Type : std::uint8_t { kHttp, kTcp };
+  Type type = Type::kHttp;
+  Duration interval{2000};
+  Duration jitter{0};
+  int fails = 3;
+  int passes = 2;
+  std::string uri = "/health";
+  int port = 0;       // 0 = each server's own port
+  std::string match;  // a `match` block's name; empty = status 200-399
+  SourceLocation match_where;
+  Duration timeout{1000};
+  bool mandatory = false;
+  SourceLocation where;
+};
+
+// One test of a `match` block (nginx Plus ngx_http_upstream_hc_module); a response passes a
+// block when it passes every test.
+struct MatchTest {
+  enum class Kind : std::uint8_t {
+    kStatus,  // status [!] CODE|LOW-HIGH …
+    kHeader,  // header [!] NAME [= | != | ~ | !~ VALUE]
+    kBody,    // body ~|!~ REGEX
+  };
+  enum class Operator : std::uint8_t {
+    kPresent,    // header NAME
+    kAbsent,     // header ! NAME
+    kEquals,     // =
+    kNotEquals,  // !=
+    kMatches,    // ~
+    kNotMatches  // !~
+  };
+  struct StatusRange {
+    int low = 0;
+    int high = 0;
+  };
+  Kind kind = Kind::kStatus;
+  bool negated = false;              // status ! …: passes when the status is in no range
+  std::vector<StatusRange> ranges;   // kStatus
+  std::string name;                  // kHeader
+  Operator op = Operator::kPresent;  // kHeader, kBody (kMatches / kNotMatches)
+  std::string value;                 // the string or regex compared with
+  SourceLocation where;
+};
+
+struct Match {
+  std::string name;
+  std::vector<MatchTest> tests;
   SourceLocation where;
 };
 
@@ -48,6 +106,7 @@ struct Upstream {
   int keepalive = 0;  // idle connections kept per worker; 0 = no keep-alive pool
   Duration keepalive_timeout{60000};
   int keepalive_requests = 1000;
+  std::optional<HealthCheck> health_check;  // active checks; none when absent
   SourceLocation where;
 };
 
@@ -183,6 +242,7 @@ struct Http {
   std::vector<Upstream> upstreams;
   std::vector<RateLimitZone> limit_req_zones;
   std::vector<ConnLimitZone> limit_conn_zones;
+  std::vector<Match> matches;  // `match NAME { }` blocks, for health_check match=NAME
   std::vector<Server> servers;
 };
 

@@ -1,0 +1,48 @@
+#pragma once
+// The checker thread: active health checks (`health_check` in an upstream) and HAProxy agent
+// checks (`server … agent_port=N`) for every upstream of a routing snapshot, on a thread of its
+// own with its own EventLoop and its own connections, never on a worker. Results go to each
+// HostSet's HostRuntimes (yoke/balancing/host_runtime.h), which the workers read; this thread
+// is the one writer of the health and agent fields there.
+#include <cstdint>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "yoke/router/route_table.h"
+
+namespace yoke {
+class EventLoop;
+}
+
+namespace yoke::health {
+
+class Probe;
+
+class Checker {
+ public:
+  // Builds a probe per host for every upstream with health_check, and per host with an
+  // agent_port. routes must outlive the Checker. Main thread.
+  explicit Checker(std::shared_ptr<const router::RouteTable> routes);
+  ~Checker();  // stops the thread if it runs
+  Checker(const Checker&) = delete;
+  Checker& operator=(const Checker&) = delete;
+
+  // Nothing to check: start() would start no thread.
+  bool empty() const { return probes_.empty(); }
+  // Starts the thread (when there is something to check). Main thread.
+  void start();
+  // Stops the thread and waits for it; open check connections are closed. Main thread.
+  void stop();
+
+ private:
+  void add_health_probes(const router::UpstreamEntry& upstream);
+  void add_agent_probes(const router::UpstreamEntry& upstream);
+
+  std::shared_ptr<const router::RouteTable> routes_;
+  std::unique_ptr<EventLoop> loop_;
+  std::vector<std::unique_ptr<Probe>> probes_;  // destroyed before loop_
+  std::thread thread_;
+};
+
+}  // namespace yoke::health
