@@ -200,6 +200,7 @@ void ClientSession::on_timer(Timer& timer) {
 }
 
 void ClientSession::handle_timeout(Timer& timer) {
+  count_client_timeout(timer);
   if (&timer == &upstream_timer_) {
     fail_attempt(AttemptFailure::kTimeout, "upstream timed out");
   } else if (phase_ == Phase::kPrefetchingBody ||
@@ -231,6 +232,8 @@ void ClientSession::abort() {
 // The connection goes; the session itself returns to the pool in settle().
 void ClientSession::close() {
   if (phase_ == Phase::kClosed) return;
+  count_unfinished_request();
+  set_close_reason();
   phase_ = Phase::kClosed;
   upstream_timer_.cancel();
   if (upstream_ != nullptr) {
