@@ -1,6 +1,7 @@
 #include "admin/admin_connection.h"
 
 #include <sys/epoll.h>
+#include <sys/socket.h>
 
 #include "admin/admin_response.h"
 #include "admin/admin_server.h"
@@ -20,6 +21,7 @@ constexpr std::size_t kMaxPendingOutput = 1024 * 1024;
 constexpr Milliseconds kHeadTimeout{10000};   // a head must arrive within this once begun
 constexpr Milliseconds kSendTimeout{10000};   // a client must take our bytes within this
 constexpr Milliseconds kIdleTimeout{60000};   // keep-alive between requests
+constexpr Milliseconds kLingerTimeout{2000};
 constexpr int kMaxRequestsPerConnection = 1000;
 
 std::string_view field(const http1::RequestHead& head, std::string_view name) {
@@ -45,10 +47,12 @@ void AdminConnection::on_io(std::uint32_t events) {
   if (fd_ < 0) return;
   if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) readable_ = true;
   if (events & (EPOLLOUT | EPOLLHUP | EPOLLERR)) writable_ = true;
+  if (lingering_) return linger();
   read_available();
   answer_requests();
   if (!flush()) return close();
-  if (out_.empty() && (closing_ || peer_closed_)) return close();
+  if (out_.empty() && peer_closed_) return close();
+  if (out_.empty() && closing_) return linger();
   // Output drained below the bound: answer what was held back.
   if (!in_.empty() && !closing_) {
     answer_requests();
@@ -58,6 +62,24 @@ void AdminConnection::on_io(std::uint32_t events) {
 }
 
 void AdminConnection::on_timer(Timer& /*timer*/) { close(); }
+
+// Closing with unread bytes in the socket makes the kernel send a reset, which can destroy the
+// response before the client reads it (a 431 answered before the whole head arrived). So the
+// write side is shut and what still comes is read and dropped until the client closes, for at
+// most kLingerTimeout (nginx's lingering close).
+void AdminConnection::linger() {
+  if (!lingering_) {
+    lingering_ = true;
+    ::shutdown(fd_, SHUT_WR);
+    server_.loop().arm(timer_, kLingerTimeout);
+  }
+  char discard[4096];
+  for (;;) {
+    IoResult result = read_some(fd_, discard, sizeof discard);
+    if (result.kind == IoResult::Kind::kWouldBlock) return;
+    if (result.kind != IoResult::Kind::kDone) return close();
+  }
+}
 
 // Edge-triggered: read until EAGAIN, but never hold more than one maximal head.
 void AdminConnection::read_available() {

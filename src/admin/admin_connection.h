@@ -34,6 +34,7 @@ class AdminConnection final : public IoHandler, public TimerHandler, public Defe
   void respond_error(int status, const std::string& message);
   bool flush();
   void arm_timer();
+  void linger();
 
   AdminServer& server_;
   int fd_;
@@ -45,6 +46,7 @@ class AdminConnection final : public IoHandler, public TimerHandler, public Defe
   bool writable_ = true;
   bool peer_closed_ = false;
   bool closing_ = false;  // close once out_ is sent
+  bool lingering_ = false;
   enum class Wait : std::uint8_t { kIdle, kHead, kSend } wait_ = Wait::kIdle;
   int requests_ = 0;
 };
