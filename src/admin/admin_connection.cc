@@ -18,9 +18,9 @@ constexpr std::size_t kMaxRequestLine = 4 * 1024;
 // Answers are produced while less than this is waiting to be sent, so a client that pipelines
 // many scrapes and never reads cannot make the admin thread buffer without bound.
 constexpr std::size_t kMaxPendingOutput = 1024 * 1024;
-constexpr Milliseconds kHeadTimeout{10000};   // a head must arrive within this once begun
-constexpr Milliseconds kSendTimeout{10000};   // a client must take our bytes within this
-constexpr Milliseconds kIdleTimeout{60000};   // keep-alive between requests
+constexpr Milliseconds kHeadTimeout{10000};  // a head must arrive within this once begun
+constexpr Milliseconds kSendTimeout{10000};  // a client must take our bytes within this
+constexpr Milliseconds kIdleTimeout{60000};  // keep-alive between requests
 constexpr Milliseconds kLingerTimeout{2000};
 constexpr int kMaxRequestsPerConnection = 1000;
 
@@ -117,8 +117,7 @@ bool AdminConnection::answer_one() {
     if (in_.size() >= kMaxHead) respond_error(431, "request head too large");
     return false;
   }
-  AdminRequest request{head.method, head.path, field(head, "authorization"),
-                       field(head, "accept")};
+  AdminRequest request{head.method, head.path, field(head, "authorization"), field(head, "accept")};
   AdminResponse response = server_.router().handle(request);
   // Admin requests take no body; one that comes with a body is answered, then the connection
   // closes instead of reading (and trusting) bytes nobody asked for.
@@ -133,8 +132,8 @@ bool AdminConnection::answer_one() {
 void AdminConnection::respond_error(int status, const std::string& message) {
   closing_ = true;
   in_.clear();
-  append_response(out_, text_response(status, std::to_string(status) + " " + message + "\n"),
-                  false, true);
+  append_response(out_, text_response(status, std::to_string(status) + " " + message + "\n"), false,
+                  true);
 }
 
 // Sends what it can; false when the socket failed.
@@ -164,7 +163,7 @@ void AdminConnection::arm_timer() {
   Wait wait = !out_.empty() ? Wait::kSend : !in_.empty() ? Wait::kHead : Wait::kIdle;
   if (wait == wait_ && wait != Wait::kSend && timer_.armed()) return;
   wait_ = wait;
-  Milliseconds timeout = wait == Wait::kSend ? kSendTimeout
+  Milliseconds timeout = wait == Wait::kSend   ? kSendTimeout
                          : wait == Wait::kHead ? kHeadTimeout
                                                : kIdleTimeout;
   server_.loop().arm(timer_, timeout);

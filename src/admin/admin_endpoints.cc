@@ -3,7 +3,7 @@
 namespace yoke::admin {
 
 std::unique_ptr<AdminServer> make_admin_server(
-    const config::Admin& config, std::shared_ptr<const observe::MetricsRegistry> metrics) {
+    const config::Admin& config, const std::shared_ptr<const observe::MetricsRegistry>& metrics) {
   AdminRouter router(config.token);
   router.add_get("/healthz", [](const AdminRequest&) { return text_response(200, "ok\n"); });
   router.add_get("/metrics", [metrics](const AdminRequest& request) {

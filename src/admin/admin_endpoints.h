@@ -11,7 +11,7 @@
 
 namespace yoke::admin {
 
-std::unique_ptr<AdminServer> make_admin_server(const config::Admin& config,
-                                               std::shared_ptr<const observe::MetricsRegistry> metrics);
+std::unique_ptr<AdminServer> make_admin_server(
+    const config::Admin& config, const std::shared_ptr<const observe::MetricsRegistry>& metrics);
 
 }  // namespace yoke::admin

@@ -49,8 +49,7 @@ std::string http_date() {
 
 }  // namespace
 
-void append_response(std::string& out, const AdminResponse& response, bool head_only,
-                     bool close) {
+void append_response(std::string& out, const AdminResponse& response, bool head_only, bool close) {
   out += "HTTP/1.1 " + std::to_string(response.status) + " ";
   out += reason_phrase(response.status);
   out += "\r\nServer: yoke\r\nDate: " + http_date();
@@ -58,7 +57,8 @@ void append_response(std::string& out, const AdminResponse& response, bool head_
   out += "\r\nContent-Length: " + std::to_string(response.body.size());
   // Metrics and health are live values: no cache may answer for Yoke.
   out += "\r\nCache-Control: no-store\r\n";
-  for (const auto& [name, value] : response.headers) out += name + ": " + value + "\r\n";
+  for (const auto& [name, value] : response.headers)
+    out.append(name).append(": ").append(value).append("\r\n");
   if (close) out += "Connection: close\r\n";
   out += "\r\n";
   if (!head_only) out += response.body;

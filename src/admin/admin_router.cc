@@ -51,8 +51,9 @@ AdminResponse AdminRouter::handle(const AdminRequest& request) const {
   if (!authorized(request.authorization)) {
     // RFC 6750 §3: a challenge, and error="invalid_token" when a token was presented.
     AdminResponse response = text_response(
-        401, "401 Unauthorized: send \"Authorization: Bearer TOKEN\" with the token from the "
-             "admin block's token_file\n");
+        401,
+        "401 Unauthorized: send \"Authorization: Bearer TOKEN\" with the token from the "
+        "admin block's token_file\n");
     std::string challenge = "Bearer realm=\"yoke\"";
     if (!request.authorization.empty()) challenge += ", error=\"invalid_token\"";
     response.headers.emplace_back("WWW-Authenticate", challenge);
@@ -61,8 +62,8 @@ AdminResponse AdminRouter::handle(const AdminRequest& request) const {
   for (const Route& route : routes_) {
     if (route.path != request.path) continue;
     if (request.method == "GET" || request.method == "HEAD") return route.handler(request);
-    AdminResponse response = text_response(
-        405, "405 Method Not Allowed: " + route.path + " answers GET and HEAD\n");
+    AdminResponse response =
+        text_response(405, "405 Method Not Allowed: " + route.path + " answers GET and HEAD\n");
     response.headers.emplace_back("Allow", "GET, HEAD");
     return response;
   }

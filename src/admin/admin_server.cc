@@ -26,7 +26,7 @@ class AdminServer::Acceptor final : public IoHandler {
 };
 
 AdminServer::AdminServer(SocketAddress address, AdminRouter router)
-    : address_(std::move(address)),
+    : address_(address),
       router_(std::move(router)),
       acceptor_(std::make_unique<Acceptor>(*this)),
       scratch_head_(std::make_unique<http1::RequestHead>()) {}
@@ -48,8 +48,7 @@ bool AdminServer::open(std::string& error) {
 
 void AdminServer::start() {
   thread_ = std::thread([this] { loop_.run(); });
-  observe::log_line(observe::LogLevel::kNotice,
-                    "admin listener on " + address_.to_string());
+  observe::log_line(observe::LogLevel::kNotice, "admin listener on " + address_.to_string());
 }
 
 void AdminServer::stop() {

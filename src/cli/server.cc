@@ -48,10 +48,11 @@ std::unique_ptr<admin::AdminServer> open_admin(
   const config::Config& config = routes->config();
   if (!config.admin) return nullptr;
   std::vector<std::shared_ptr<const observe::WorkerMetrics>> blocks;
+  blocks.reserve(workers.size());
   for (const auto& worker : workers) blocks.push_back(worker->metrics_handle());
   auto metrics = std::make_shared<observe::MetricsRegistry>(routes, std::move(blocks),
                                                             std::chrono::system_clock::now());
-  auto server = admin::make_admin_server(*config.admin, std::move(metrics));
+  auto server = admin::make_admin_server(*config.admin, metrics);
   if (!server->open(error)) return nullptr;
   return server;
 }

@@ -118,8 +118,8 @@ void validate_admin(const Admin& admin, const Http& http) {
                       is_wildcard(admin.address);
       if (overlaps) {
         fail(admin.where, "the admin listener " + quote(admin.address.to_string()) +
-                              " conflicts with \"listen " + listen.address.to_string() +
-                              "\" at " + listen.where.to_string());
+                              " conflicts with \"listen " + listen.address.to_string() + "\" at " +
+                              listen.where.to_string());
       }
     }
   }

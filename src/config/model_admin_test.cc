@@ -12,14 +12,15 @@ namespace {
 
 using testing::load_error;
 
-constexpr const char* kHttp = "http { server { listen 127.0.0.1:8080; location / { return 204; } } }\n";
+constexpr const char* kHttp =
+    "http { server { listen 127.0.0.1:8080; location / { return 204; } } }\n";
 
 // A temporary folder holding token files, removed at the end of each test.
 class ConfigAdmin : public ::testing::Test {
  protected:
   void SetUp() override {
-    folder_ = std::filesystem::temp_directory_path() /
-              ("yoke-admin-test-" + std::to_string(getpid()));
+    folder_ =
+        std::filesystem::temp_directory_path() / ("yoke-admin-test-" + std::to_string(getpid()));
     std::filesystem::create_directories(folder_);
   }
   void TearDown() override { std::filesystem::remove_all(folder_); }
@@ -66,8 +67,7 @@ TEST_F(ConfigAdmin, RelativeTokenFile) {
 TEST_F(ConfigAdmin, TokenFileErrorsNameTheFile) {
   std::string missing = (folder_ / "missing").string();
   EXPECT_EQ(load_error("admin {\n  token_file " + missing + ";\n}\n" + kHttp),
-            "t.conf:2:14: cannot read token file \"" + missing +
-                "\": No such file or directory");
+            "t.conf:2:14: cannot read token file \"" + missing + "\": No such file or directory");
   std::string empty = write("empty", " \n\n");
   EXPECT_EQ(load_error("admin { token_file " + empty + "; }\n" + kHttp),
             "t.conf:1:20: token file \"" + empty + "\" is empty");

@@ -29,9 +29,9 @@ TEST(Exposition, HelpEscapesPerFormat) {
     ExpositionWriter writer(format, out);
     writer.family("yoke_g", MetricType::kGauge, "back\\slash \"quoted\"\nnext");
     bool open = format == ExpositionFormat::kOpenMetrics;
-    EXPECT_EQ(line_starting(out, "# HELP"), open
-                                                ? "# HELP yoke_g back\\\\slash \\\"quoted\\\"\\nnext"
-                                                : "# HELP yoke_g back\\\\slash \"quoted\"\\nnext");
+    EXPECT_EQ(line_starting(out, "# HELP"),
+              open ? "# HELP yoke_g back\\\\slash \\\"quoted\\\"\\nnext"
+                   : "# HELP yoke_g back\\\\slash \"quoted\"\\nnext");
   }
 }
 
@@ -93,9 +93,9 @@ TEST(Exposition, NamesBreakingTheRulesAreRejected) {
 
 HistogramSnapshot two_observations() {
   LatencyHistogram histogram;
-  histogram.observe(Microseconds(300));      // first bucket (0.0005 s)
-  histogram.observe(Microseconds(1000));     // exactly on the 0.001 s bound: le is inclusive
-  histogram.observe(Microseconds(90000000)); // above every bound: +Inf only
+  histogram.observe(Microseconds(300));       // first bucket (0.0005 s)
+  histogram.observe(Microseconds(1000));      // exactly on the 0.001 s bound: le is inclusive
+  histogram.observe(Microseconds(90000000));  // above every bound: +Inf only
   HistogramSnapshot snapshot;
   snapshot.add(histogram);
   return snapshot;
@@ -106,14 +106,17 @@ TEST(Exposition, HistogramBucketsAreCumulativeWithInfSumAndCount) {
   ExpositionWriter writer(ExpositionFormat::kPrometheusText, out);
   writer.family("yoke_request_duration_seconds", MetricType::kHistogram, "Latency.", "seconds");
   writer.histogram({{"upstream", "app"}}, two_observations());
-  EXPECT_EQ(line_starting(out, "yoke_request_duration_seconds_bucket{upstream=\"app\",le=\"0.0005\"}"),
-            "yoke_request_duration_seconds_bucket{upstream=\"app\",le=\"0.0005\"} 1");
-  EXPECT_EQ(line_starting(out, "yoke_request_duration_seconds_bucket{upstream=\"app\",le=\"0.001\"}"),
-            "yoke_request_duration_seconds_bucket{upstream=\"app\",le=\"0.001\"} 2");
+  EXPECT_EQ(
+      line_starting(out, "yoke_request_duration_seconds_bucket{upstream=\"app\",le=\"0.0005\"}"),
+      "yoke_request_duration_seconds_bucket{upstream=\"app\",le=\"0.0005\"} 1");
+  EXPECT_EQ(
+      line_starting(out, "yoke_request_duration_seconds_bucket{upstream=\"app\",le=\"0.001\"}"),
+      "yoke_request_duration_seconds_bucket{upstream=\"app\",le=\"0.001\"} 2");
   EXPECT_EQ(line_starting(out, "yoke_request_duration_seconds_bucket{upstream=\"app\",le=\"60\"}"),
             "yoke_request_duration_seconds_bucket{upstream=\"app\",le=\"60\"} 2");
-  EXPECT_EQ(line_starting(out, "yoke_request_duration_seconds_bucket{upstream=\"app\",le=\"+Inf\"}"),
-            "yoke_request_duration_seconds_bucket{upstream=\"app\",le=\"+Inf\"} 3");
+  EXPECT_EQ(
+      line_starting(out, "yoke_request_duration_seconds_bucket{upstream=\"app\",le=\"+Inf\"}"),
+      "yoke_request_duration_seconds_bucket{upstream=\"app\",le=\"+Inf\"} 3");
   EXPECT_EQ(line_starting(out, "yoke_request_duration_seconds_sum"),
             "yoke_request_duration_seconds_sum{upstream=\"app\"} 90.0013");
   EXPECT_EQ(line_starting(out, "yoke_request_duration_seconds_count"),

@@ -6,12 +6,11 @@
 
 #include <array>
 
-
 namespace yoke::observe {
 namespace {
 
-constexpr std::array<std::string_view, kCodeClasses> kCodeClassNames = {"1xx", "2xx", "3xx",
-                                                                        "4xx", "5xx"};
+constexpr std::array<std::string_view, kCodeClasses> kCodeClassNames = {"1xx", "2xx", "3xx", "4xx",
+                                                                        "5xx"};
 
 }  // namespace
 
@@ -25,8 +24,7 @@ MetricsRegistry::MetricsRegistry(std::shared_ptr<const router::RouteTable> route
     // to several addresses, and what nginx logs as $upstream_addr.
     for (const auto& host : entry.hosts->hosts) server_labels_.push_back(host.address.to_string());
   }
-  config_loaded_seconds_ =
-      std::chrono::duration<double>(config_loaded.time_since_epoch()).count();
+  config_loaded_seconds_ = std::chrono::duration<double>(config_loaded.time_since_epoch()).count();
 }
 
 std::string MetricsRegistry::render(ExpositionFormat format, TimePoint now) const {
@@ -49,8 +47,7 @@ void MetricsRegistry::write_requests(ExpositionWriter& out) const {
   for (std::size_t c = 0; c < kCodeClasses; ++c) {
     std::uint64_t total = 0;
     for (const auto& worker : workers_) total += worker->unrouted_responses[c].value();
-    out.sample_count({{"upstream", ""}, {"server", ""}, {"code_class", kCodeClassNames[c]}},
-                     total);
+    out.sample_count({{"upstream", ""}, {"server", ""}, {"code_class", kCodeClassNames[c]}}, total);
   }
   for (std::size_t u = 0; u < upstreams.size(); ++u) {
     std::string_view name = upstreams[u].hosts->upstream;
@@ -145,17 +142,20 @@ void MetricsRegistry::write_servers(ExpositionWriter& out, TimePoint now) const 
   out.family("yoke_server_up", MetricType::kGauge,
              "1 when at least one worker may send requests to the server: not marked down and "
              "not failed by passive health (max_fails within fail_timeout) in every worker.");
-  each_server([&](std::size_t u, std::size_t s, const balancing::Host& host, const std::string& label) {
-    bool up = !host.down && workers_.empty();
-    for (const auto& worker : workers_) {
-      if (!host.down && worker->upstream(u).servers[s].failed_until_ns.value() <= now_ns) up = true;
-    }
-    out.sample({{"upstream", upstreams[u].hosts->upstream}, {"server", label}}, up ? 1 : 0);
-  });
+  each_server(
+      [&](std::size_t u, std::size_t s, const balancing::Host& host, const std::string& label) {
+        bool up = !host.down && workers_.empty();
+        for (const auto& worker : workers_) {
+          if (!host.down && worker->upstream(u).servers[s].failed_until_ns.value() <= now_ns)
+            up = true;
+        }
+        out.sample({{"upstream", upstreams[u].hosts->upstream}, {"server", label}}, up ? 1 : 0);
+      });
   out.family("yoke_server_weight", MetricType::kGauge, "The server's configured weight.");
-  each_server([&](std::size_t u, std::size_t, const balancing::Host& host, const std::string& label) {
-    out.sample({{"upstream", upstreams[u].hosts->upstream}, {"server", label}}, host.weight);
-  });
+  each_server(
+      [&](std::size_t u, std::size_t, const balancing::Host& host, const std::string& label) {
+        out.sample({{"upstream", upstreams[u].hosts->upstream}, {"server", label}}, host.weight);
+      });
   out.family("yoke_server_in_flight", MetricType::kGauge,
              "Attempts sent to the server that have not ended, over all workers.");
   each_server([&](std::size_t u, std::size_t s, const balancing::Host&, const std::string& label) {

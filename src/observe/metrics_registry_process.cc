@@ -12,7 +12,8 @@ void MetricsRegistry::write_connections(ExpositionWriter& out) const {
     for (const auto& worker : workers_) total += read(*worker);
     return total;
   };
-  std::uint64_t accepted = sum([](const WorkerMetrics& w) { return w.connections_accepted.value(); });
+  std::uint64_t accepted =
+      sum([](const WorkerMetrics& w) { return w.connections_accepted.value(); });
   std::array<std::uint64_t, static_cast<std::size_t>(ClientCloseReason::kCount)> closed{};
   for (std::size_t r = 0; r < closed.size(); ++r) {
     closed[r] = sum([r](const WorkerMetrics& w) { return w.connections_closed[r].value(); });
@@ -72,13 +73,12 @@ void MetricsRegistry::write_process(ExpositionWriter& out) const {
     out.family("process_resident_memory_bytes", MetricType::kGauge,
                "Resident memory size in bytes.", "bytes");
     out.sample({}, static_cast<double>(stats->resident_bytes));
-    out.family("process_virtual_memory_bytes", MetricType::kGauge,
-               "Virtual memory size in bytes.", "bytes");
+    out.family("process_virtual_memory_bytes", MetricType::kGauge, "Virtual memory size in bytes.",
+               "bytes");
     out.sample({}, static_cast<double>(stats->virtual_bytes));
     out.family("process_open_fds", MetricType::kGauge, "Number of open file descriptors.");
     out.sample({}, static_cast<double>(stats->open_fds));
-    out.family("process_max_fds", MetricType::kGauge,
-               "Maximum number of open file descriptors.");
+    out.family("process_max_fds", MetricType::kGauge, "Maximum number of open file descriptors.");
     out.sample({}, static_cast<double>(stats->max_fds));
     out.family("process_start_time_seconds", MetricType::kGauge,
                "Start time of the process since unix epoch in seconds.", "seconds");
@@ -86,7 +86,8 @@ void MetricsRegistry::write_process(ExpositionWriter& out) const {
   }
   out.family("yoke_workers", MetricType::kGauge, "Worker threads serving requests.");
   out.sample({}, static_cast<double>(workers_.size()));
-  out.family("yoke_build_info", MetricType::kInfo, "Yoke's version and the compiler that built it.");
+  out.family("yoke_build_info", MetricType::kInfo,
+             "Yoke's version and the compiler that built it.");
   out.sample_count({{"version", YOKE_VERSION}, {"compiler", __VERSION__}}, 1);
   // Prometheus' own names for the same facts (prometheus_config_last_reload_*). Reload does not
   // exist yet: the running configuration is the one loaded at start, and that load succeeded

@@ -38,19 +38,25 @@ TEST(MetricsRegistry, SumsWorkersAndWritesEverySeries) {
   second->server(0, 0).in_flight.add(-1);
   MetricsRegistry registry(two_server_routes(), {first, second}, {});
   std::string text = registry.render(ExpositionFormat::kPrometheusText, TimePoint{});
-  EXPECT_TRUE(has_line(text, "yoke_requests_total{upstream=\"app\",server=\"127.0.0.1:8081\","
-                             "code_class=\"2xx\"} 2"));
-  EXPECT_TRUE(has_line(text, "yoke_requests_total{upstream=\"app\",server=\"127.0.0.1:8082\","
-                             "code_class=\"2xx\"} 0"));
-  EXPECT_TRUE(has_line(text, "yoke_requests_total{upstream=\"app\",server=\"\",code_class=\"5xx\"} 1"));
-  EXPECT_TRUE(has_line(text, "yoke_requests_total{upstream=\"\",server=\"\",code_class=\"4xx\"} 1"));
+  EXPECT_TRUE(has_line(text,
+                       "yoke_requests_total{upstream=\"app\",server=\"127.0.0.1:8081\","
+                       "code_class=\"2xx\"} 2"));
+  EXPECT_TRUE(has_line(text,
+                       "yoke_requests_total{upstream=\"app\",server=\"127.0.0.1:8082\","
+                       "code_class=\"2xx\"} 0"));
+  EXPECT_TRUE(
+      has_line(text, "yoke_requests_total{upstream=\"app\",server=\"\",code_class=\"5xx\"} 1"));
+  EXPECT_TRUE(
+      has_line(text, "yoke_requests_total{upstream=\"\",server=\"\",code_class=\"4xx\"} 1"));
   EXPECT_TRUE(has_line(text, "yoke_request_duration_seconds_count{upstream=\"app\"} 3"));
-  EXPECT_TRUE(has_line(text, "yoke_request_duration_seconds_bucket{upstream=\"app\",le=\"0.001\"} 2"));
+  EXPECT_TRUE(
+      has_line(text, "yoke_request_duration_seconds_bucket{upstream=\"app\",le=\"0.001\"} 2"));
   EXPECT_TRUE(has_line(text, "yoke_request_duration_seconds_sum{upstream=\"app\"} 0.0039"));
   EXPECT_TRUE(has_line(text, "yoke_client_connections_accepted_total 5"));
   EXPECT_TRUE(has_line(text, "yoke_client_connections_open 4"));
   EXPECT_TRUE(has_line(text, "yoke_client_connections_closed_total{reason=\"idle_timeout\"} 1"));
-  EXPECT_TRUE(has_line(text, "yoke_server_in_flight{upstream=\"app\",server=\"127.0.0.1:8081\"} 1"));
+  EXPECT_TRUE(
+      has_line(text, "yoke_server_in_flight{upstream=\"app\",server=\"127.0.0.1:8081\"} 1"));
   EXPECT_TRUE(has_line(text, "yoke_server_weight{upstream=\"app\",server=\"127.0.0.1:8081\"} 3"));
   EXPECT_TRUE(has_line(text, "yoke_server_up{upstream=\"app\",server=\"127.0.0.1:8082\"} 0"));
   EXPECT_TRUE(has_line(text, "yoke_workers 2"));

@@ -62,7 +62,8 @@ void ClientConnection::set_nodelay() {
 
 void ClientConnection::close() {
   if (fd_ < 0) return;
-  if (!has_close_reason_ && worker_.stopping()) close_reason_ = observe::ClientCloseReason::kShutdown;
+  if (!has_close_reason_ && worker_.stopping())
+    close_reason_ = observe::ClientCloseReason::kShutdown;
   worker_.metrics().connections_closed[static_cast<std::size_t>(close_reason_)].add();
   session_ = nullptr;
   client_timer_.cancel();

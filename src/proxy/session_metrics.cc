@@ -21,8 +21,9 @@ void ClientSession::count_request() {
   if (route_ != nullptr && route_->config->proxy_pass) upstream = route_->upstream;
   if (upstream_ != nullptr && response_head_sent_) server = upstream_->host().index;
   TimePoint now = worker_.loop().now();
-  worker_.metrics().count_request(upstream, server, response_status_,
-                                  server_ != nullptr ? since(exchange_start_, now) : Microseconds(0));
+  worker_.metrics().count_request(
+      upstream, server, response_status_,
+      server_ != nullptr ? since(exchange_start_, now) : Microseconds(0));
 }
 
 // close() in the middle of an exchange: a tunnel that ended, a response cut off, a client that

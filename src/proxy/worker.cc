@@ -60,7 +60,8 @@ Worker::Worker(int id, std::shared_ptr<const router::RouteTable> routes)
   grace_timer_.bind(grace_handler_.get());
   grace_handler_->flush_timer.bind(grace_handler_.get());
   std::vector<std::size_t> servers_per_upstream;
-  for (const auto& entry : routes_->upstreams()) servers_per_upstream.push_back(entry.hosts->hosts.size());
+  for (const auto& entry : routes_->upstreams())
+    servers_per_upstream.push_back(entry.hosts->hosts.size());
   metrics_ = std::make_shared<observe::WorkerMetrics>(servers_per_upstream);
   for (const auto& entry : routes_->upstreams()) {
     UpstreamRuntime runtime;

@@ -55,8 +55,8 @@ class Gauge {
 // own answers and a keep-alive upstream on a LAN take well under 5 ms, and upwards to 60 s,
 // the default proxy_read_timeout. Fixed for every latency histogram so that series aggregate.
 inline constexpr std::array<std::int64_t, 16> kLatencyBoundsMicros = {
-    500,     1000,    2500,    5000,      10000,     25000,     50000,     100000,
-    250000,  500000,  1000000, 2500000,   5000000,   10000000,  30000000,  60000000};
+    500,    1000,   2500,    5000,    10000,   25000,    50000,    100000,
+    250000, 500000, 1000000, 2500000, 5000000, 10000000, 30000000, 60000000};
 
 // A latency histogram: one counter per bucket (not cumulative: an observation touches one
 // cell), the last one for values above every bound (+Inf), and the sum in microseconds.

@@ -52,10 +52,10 @@ inline std::size_t code_class_index(int status) {
 struct ServerCells {
   std::array<Counter, kCodeClasses> responses;  // requests whose response this server gave
   std::array<Counter, static_cast<std::size_t>(FailureReason::kCount)> failures;
-  Gauge in_flight;               // attempts sent to it and not ended
-  LatencyHistogram connect;      // new connections: connect() to established
-  LatencyHistogram header;       // attempt start to the complete response head
-  LatencyHistogram last_byte;    // attempt start to the response's last byte
+  Gauge in_flight;             // attempts sent to it and not ended
+  LatencyHistogram connect;    // new connections: connect() to established
+  LatencyHistogram header;     // attempt start to the complete response head
+  LatencyHistogram last_byte;  // attempt start to the response's last byte
   // Passive health (max_fails / fail_timeout): until when this worker skips the server, as
   // steady-clock nanoseconds; 0 while it is not failed.
   Gauge failed_until_ns;
