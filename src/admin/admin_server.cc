@@ -14,12 +14,23 @@ namespace {
 // misbehaving client from taking the process's descriptors.
 constexpr std::size_t kMaxConnections = 64;
 constexpr int kBacklog = 64;
+constexpr Milliseconds kAcceptPause{100};
 }  // namespace
 
-class AdminServer::Acceptor final : public IoHandler {
+// Accepts on the (level-triggered) listener. Out of descriptors, accept() would fail at once
+// on every iteration: the acceptor then stops watching for 100 ms, as the workers' listeners do.
+class AdminServer::Acceptor final : public IoHandler, public TimerHandler {
  public:
-  explicit Acceptor(AdminServer& server) : server_(server) {}
+  explicit Acceptor(AdminServer& server) : server_(server) { pause_.bind(this); }
   void on_io(std::uint32_t /*events*/) override { server_.accept_ready(); }
+  void on_timer(Timer& /*timer*/) override {
+    if (server_.listen_fd_ >= 0) server_.loop_.watch_readable(server_.listen_fd_, this);
+  }
+  void pause() {
+    server_.loop_.unwatch(server_.listen_fd_);
+    server_.loop_.arm(pause_, kAcceptPause);
+  }
+  Timer pause_;
 
  private:
   AdminServer& server_;
@@ -59,6 +70,7 @@ void AdminServer::stop() {
   // The thread has ended: its connections can be closed from here.
   for (AdminConnection* connection : connections_) delete connection;
   connections_.clear();
+  acceptor_->pause_.cancel();
   if (listen_fd_ >= 0) {
     loop_.unwatch(listen_fd_);
     close_fd(listen_fd_);
@@ -69,7 +81,10 @@ void AdminServer::stop() {
 void AdminServer::accept_ready() {
   for (int i = 0; i < kBacklog; ++i) {
     int fd = accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
-    if (fd < 0) return;  // EAGAIN, or out of descriptors: the next readiness retries
+    if (fd < 0) {
+      if (errno == EMFILE || errno == ENFILE) acceptor_->pause();
+      return;
+    }
     if (connections_.size() >= kMaxConnections) {
       close_fd(fd);
       continue;
