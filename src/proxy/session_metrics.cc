@@ -67,8 +67,11 @@ void ClientSession::count_attempt_end(const balancing::AttemptOutcome& outcome) 
 // re-probe clears it. The admin thread compares the time with its own clock.
 void ClientSession::publish_health(const balancing::Host& host, bool attempt_failed,
                                    TimePoint now) {
-  const auto& balancer = *worker_.upstream(route_->upstream).balancer;
   observe::ServerCells& cells = worker_.metrics().server(route_->upstream, host.index);
+  // The common case, a success on a healthy server, costs one load: only a failure can make
+  // the balancer see the server as failed, and a failure always leaves a deadline here.
+  if (!attempt_failed && cells.failed_until_ns.value() == 0) return;
+  const auto& balancer = *worker_.upstream(route_->upstream).balancer;
   if (!balancer.is_failed(host, now)) {
     cells.failed_until_ns.set(0);
   } else if (attempt_failed) {
