@@ -144,11 +144,11 @@ void MetricsRegistry::write_servers(ExpositionWriter& out, TimePoint now) const 
              "not failed by passive health (max_fails within fail_timeout) in every worker.");
   each_server(
       [&](std::size_t u, std::size_t s, const balancing::Host& host, const std::string& label) {
-        bool up = !host.down && workers_.empty();
+        bool up = false;
         for (const auto& worker : workers_) {
-          if (!host.down && worker->upstream(u).servers[s].failed_until_ns.value() <= now_ns)
-            up = true;
+          up = up || worker->upstream(u).servers[s].failed_until_ns.value() <= now_ns;
         }
+        up = up && !host.down;
         out.sample({{"upstream", upstreams[u].hosts->upstream}, {"server", label}}, up ? 1 : 0);
       });
   out.family("yoke_server_weight", MetricType::kGauge, "The server's configured weight.");

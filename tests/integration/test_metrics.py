@@ -199,7 +199,9 @@ http {
 
         # Connections: clients, and upstream connections as the backends counted them.
         self.assertEqual(value(samples, "yoke_client_connections_accepted_total"), connections)
-        self.assertEqual(total(samples, "yoke_client_connections_closed_total"), connections)
+        # Every client here (the harness's probe too) closed its connection itself.
+        self.assertEqual(value(samples, "yoke_client_connections_closed_total",
+                               reason="client_closed"), connections)
         # c serves only `bad`: the connections it accepted, but for our /__control call, are
         # the ones Yoke created.
         self.assertEqual(value(samples, "yoke_upstream_connections_created_total",
@@ -298,7 +300,26 @@ http {
         self.assertEqual(value(samples, "yoke_server_up", upstream="half",
                                server=demo.address("a")), 1)
 
-    def test_admin_off_unless_configured_and_bad_token_file(self):
+    def test_client_close_reasons(self):
+        demo = self.start_demo("a", "b", "c")
+        yoke, port, admin = self.start_proxy(
+            demo, 1, free_port(),
+            "    location /short/ { keepalive_timeout 1s; proxy_pass http://app; }\n")
+        status, _, _ = http_request(port, "/app/x", headers={"Connection": "close"})
+        self.assertEqual(status, 200)
+        idle = socket.create_connection(("127.0.0.1", port), timeout=T(5))
+        self.addCleanup(idle.close)
+        idle.sendall(b"GET /short/x HTTP/1.1\r\nHost: a\r\n\r\n")
+        self.assertTrue(idle.recv(65536).startswith(b"HTTP/1.1 200 "))
+        closed = "yoke_client_connections_closed_total"
+        _, samples = self.scrape_until(admin, lambda s: value(s, closed, reason="idle_timeout") == 1,
+                                       timeout=T(5))
+        self.assertEqual(value(samples, closed, reason="idle_timeout"), 1)
+        self.assertEqual(value(samples, closed, reason="server_closed"), 1)
+        self.assertEqual(value(samples, closed, reason="client_closed"), 1)  # the harness's probe
+        self.assertEqual(value(samples, "yoke_client_connections_open"), 0)
+
+    def test_unreadable_token_file_is_a_config_error(self):
         demo = self.start_demo("a", "b", "c")
         os.unlink(os.path.join(self.dir, "token"))
         config_path = os.path.join(self.dir, "yoke.conf")
