@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "admin/admin_endpoints.h"
 #include "proxy/worker.h"
 #include "yoke/health/checker.h"
 #include "yoke/observe/error_log.h"
@@ -41,6 +42,22 @@ void write_pid_file(const std::string& path) {
   if (!out) observe::log_line(observe::LogLevel::kError, "cannot write pid file \"" + path + "\"");
 }
 
+// The admin listener, when configured, over the workers' counters (docs/metrics.md).
+std::unique_ptr<admin::AdminServer> open_admin(
+    const std::shared_ptr<const router::RouteTable>& routes,
+    const std::vector<std::unique_ptr<proxy::Worker>>& workers, std::string& error) {
+  const config::Config& config = routes->config();
+  if (!config.admin) return nullptr;
+  std::vector<std::shared_ptr<const observe::WorkerMetrics>> blocks;
+  blocks.reserve(workers.size());
+  for (const auto& worker : workers) blocks.push_back(worker->metrics_handle());
+  auto metrics = std::make_shared<observe::MetricsRegistry>(routes, std::move(blocks),
+                                                            std::chrono::system_clock::now());
+  auto server = admin::make_admin_server(*config.admin, metrics);
+  if (!server->open(error)) return nullptr;
+  return server;
+}
+
 }  // namespace
 
 int run_server(const std::shared_ptr<const router::RouteTable>& routes) {
@@ -60,6 +77,13 @@ int run_server(const std::shared_ptr<const router::RouteTable>& routes) {
     }
     workers.push_back(std::move(worker));
   }
+  std::string admin_error;
+  std::unique_ptr<admin::AdminServer> admin_server = open_admin(routes, workers, admin_error);
+  if (!admin_error.empty()) {
+    observe::log_line(observe::LogLevel::kEmerg, admin_error);
+    std::fprintf(stderr, "yoke: [emerg] %s\n", admin_error.c_str());
+    return 1;
+  }
   // Active health and agent checks run on their own thread, started before the workers serve:
   // `mandatory` hosts stay out of rotation until their first check passes.
   health::Checker checker(routes);
@@ -74,6 +98,7 @@ int run_server(const std::shared_ptr<const router::RouteTable>& routes) {
       --running;
     });
   }
+  if (admin_server) admin_server->start();
   observe::log_line(observe::LogLevel::kNotice, "yoke " YOKE_VERSION " started with " +
                                                     std::to_string(workers.size()) + " workers");
   timespec poll{0, 200'000'000};
@@ -91,6 +116,7 @@ int run_server(const std::shared_ptr<const router::RouteTable>& routes) {
     }
   }
   for (auto& thread : threads) thread.join();
+  if (admin_server) admin_server->stop();  // after the workers: /healthz answers while they drain
   checker.stop();
   if (!config.pid_path.empty()) unlink(config.pid_path.c_str());
   observe::log_line(observe::LogLevel::kNotice, "stopped");

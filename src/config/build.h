@@ -55,6 +55,11 @@ Location build_location(const Directive& location, const InheritedSettings& serv
 ProxyPass build_proxy_pass(const Directive& proxy_pass, LocationMatch match, Http& http,
                            const BuildOptions& options);
 
+// admin { } in the main context; reads the token file. validate_admin: its address is not one
+// a server listens on.
+Admin build_admin(const Directive& admin);
+void validate_admin(const Admin& admin, const Http& http);
+
 // Checks across servers: at least one, no conflicting server names, one default per address.
 void validate_http(const Http& http, const SourceLocation& http_where);
 

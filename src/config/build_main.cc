@@ -97,6 +97,8 @@ Config build_config(const std::vector<Directive>& directives, const std::string&
       config.shutdown_grace = duration_value(directive, directive.args[0], false);
     } else if (name == "http") {
       http = &directive;
+    } else if (name == "admin") {
+      config.admin = build_admin(directive);
     } else {
       reject_directive(directive);
     }
@@ -106,6 +108,7 @@ Config build_config(const std::vector<Directive>& directives, const std::string&
          "no \"http\" block, expected one with at least one \"server\"");
   }
   config.http = build_http(*http, options);
+  if (config.admin) validate_admin(*config.admin, config.http);
   return config;
 }
 

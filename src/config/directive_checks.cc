@@ -14,6 +14,8 @@ constexpr std::string_view kKnownDirectives[] = {
     // main, events
     "worker_processes", "error_log", "pid", "events", "worker_connections", "use",
     "worker_shutdown_timeout", "http", "include",
+    // admin
+    "admin", "token_file",
     // http, upstream, server, location
     "upstream", "server", "keepalive", "listen", "server_name", "location", "proxy_pass", "return",
     // inherited down http → server → location

@@ -18,6 +18,7 @@ ClientConnection::ClientConnection(Worker& worker, int fd, std::uint32_t listene
 }
 
 void ClientConnection::start() {
+  worker_.metrics().connections_accepted.add();
   worker_.add_connection(this);
   if (!worker_.loop().watch(fd_, this)) return close();
   const auto& server = *worker_.routes().listeners()[listener_].default_server->config;
@@ -38,6 +39,7 @@ void ClientConnection::on_io(std::uint32_t events) {
 
 void ClientConnection::on_timer(Timer& timer) {
   if (session_ != nullptr) return session_->on_timer(timer);
+  set_close_reason(observe::ClientCloseReason::kIdleTimeout);
   close();  // keep-alive timeout, or no request within client_header_timeout
 }
 
@@ -60,6 +62,9 @@ void ClientConnection::set_nodelay() {
 
 void ClientConnection::close() {
   if (fd_ < 0) return;
+  if (!has_close_reason_ && worker_.stopping())
+    close_reason_ = observe::ClientCloseReason::kShutdown;
+  worker_.metrics().connections_closed[static_cast<std::size_t>(close_reason_)].add();
   session_ = nullptr;
   client_timer_.cancel();
   worker_.loop().unwatch_closing(fd_);

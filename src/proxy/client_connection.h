@@ -11,6 +11,7 @@
 #include "peer_address.h"
 #include "yoke/core/event_loop.h"
 #include "yoke/core/timer.h"
+#include "yoke/observe/worker_metrics.h"
 
 namespace yoke::proxy {
 
@@ -55,6 +56,12 @@ class ClientConnection final : public IoHandler, public TimerHandler, public Def
   void detach() { session_ = nullptr; }
   // Closes the socket and leaves the worker; the object is deleted after this loop iteration.
   void close();
+  // Why the next close() happens, for yoke_client_connections_closed_total; the first reason
+  // given wins. Without one, close() counts "shutdown" while the worker stops, else "error".
+  void set_close_reason(observe::ClientCloseReason reason) {
+    if (!has_close_reason_) close_reason_ = reason;
+    has_close_reason_ = true;
+  }
 
   ClientConnection* list_prev = nullptr;
   ClientConnection* list_next = nullptr;
@@ -69,6 +76,8 @@ class ClientConnection final : public IoHandler, public TimerHandler, public Def
   std::uint32_t requests_ = 0;
   bool wrote_ = false;
   bool nodelay_ = false;
+  bool has_close_reason_ = false;
+  observe::ClientCloseReason close_reason_ = observe::ClientCloseReason::kError;
 
   void set_nodelay();
 };

@@ -139,6 +139,18 @@ class ClientSession final : public IoHandler,
   void capture_log_fields(const http1::RequestHead& head);
   void write_access_log();
 
+  // session_metrics.cc: the hooks that feed the worker's counters (docs/metrics.md)
+  void count_request();
+  void count_unfinished_request();
+  void count_attempt_start();
+  void count_connected();
+  void count_attempt_end(const balancing::AttemptOutcome& outcome);
+  void count_attempt_failure(AttemptFailure failure, const balancing::Host& host);
+  void publish_health(const balancing::Host& host, bool attempt_failed, TimePoint now);
+  void count_retry();
+  void set_close_reason();
+  void count_client_timeout(const Timer& timer);
+
   bool flush(int fd, Outgoing& out, bool& writable);
   bool client_may_send_more(bool body_left) const;
   void linger();

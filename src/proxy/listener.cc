@@ -66,6 +66,7 @@ bool Listener::refuse_over_limit(int fd) {
   int limit = worker_.routes().config().worker_connections;
   if (limit <= 0 || worker_.connection_count() < static_cast<std::size_t>(limit)) return false;
   close_fd(fd);
+  worker_.metrics().connections_refused.add();
   TimePoint now = worker_.loop().now();
   if (now - last_refusal_log_ < std::chrono::seconds(1)) return true;  // no log flood
   last_refusal_log_ = now;

@@ -50,6 +50,7 @@ bool ClientSession::pump_request() {
       return true;
     }
     up.connected = true;
+    count_connected();
     progress = true;
   }
   if (!request_body_.done()) {

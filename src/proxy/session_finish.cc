@@ -14,6 +14,7 @@ constexpr Milliseconds kLingeringTimeout{2000};
 void ClientSession::finish_exchange() {
   bool proxied = upstream_ != nullptr;
   bool body_left = body_expected_ && !(proxied && request_body_.done());
+  count_request();
   if (proxied) {
     bool reusable = upstream_keep_alive_ && response_body_.done() && request_body_.done() &&
                     !upstream_eof_ && (upstream_in_ == nullptr || upstream_in_->empty());

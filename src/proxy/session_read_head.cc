@@ -202,6 +202,7 @@ void ClientSession::on_timer(Timer& timer) {
 }
 
 void ClientSession::handle_timeout(Timer& timer) {
+  count_client_timeout(timer);
   if (&timer == &upstream_timer_ && phase_ == Phase::kDelayed) {
     resume_delayed();
   } else if (&timer == &upstream_timer_) {
@@ -235,6 +236,8 @@ void ClientSession::abort() {
 // The connection goes; the session itself returns to the pool in settle().
 void ClientSession::close() {
   if (phase_ == Phase::kClosed) return;
+  count_unfinished_request();
+  set_close_reason();
   phase_ = Phase::kClosed;
   if (conn_slot_count_ != 0) release_conn_limits();
   upstream_timer_.cancel();

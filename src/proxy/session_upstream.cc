@@ -55,7 +55,7 @@ void ClientSession::start_attempt() {
     return respond_local(attempts_ == 0 ? 503 : 502, {}, !request_body_.done());
   }
   tried_.mark(host->index);
-  ++attempts_;
+  if (++attempts_ > 1) count_retry();
   if (!connect_attempt(*host)) return fail_to_connect(*host);
   runtime.balancer->on_request_start(*host, attempt_start_);
   if (!write_request_head()) {
@@ -82,6 +82,7 @@ bool ClientSession::connect_attempt(const balancing::Host& host) {
   }
   connection->attach(this);
   upstream_ = connection;
+  count_attempt_start();
   request_sent_ = false;
   upstream_eof_ = false;
   truncated_ = false;
@@ -109,6 +110,7 @@ void ClientSession::fail_to_connect(const balancing::Host& host) {
   auto& balancer = *worker_.upstream(route_->upstream).balancer;
   balancer.on_request_start(host, worker_.loop().now());
   balancer.on_request_end(host, true, Microseconds(0), worker_.loop().now());
+  count_attempt_failure(AttemptFailure::kError, host);
   if (may_retry(AttemptFailure::kError)) {
     reparse_head();
     return start_attempt();
@@ -146,6 +148,7 @@ void ClientSession::fail_attempt(AttemptFailure failure, std::string_view reason
   bool stale = connection.reused && failure == AttemptFailure::kError && !response_head_parsed_ &&
                !body_consumed_ && (idempotent_ || !request_sent_);
   bool counts = failure != AttemptFailure::kStatus && !stale;
+  if (!stale) count_attempt_failure(failure, host);
   finish_attempt(counts);
   release_upstream(false);
   if (stale) {
@@ -180,6 +183,7 @@ void ClientSession::finish_attempt(bool failed, bool aborted) {
                         ? header_latency_
                         : std::chrono::duration_cast<Microseconds>(outcome.now - attempt_start_);
   worker_.upstream(route_->upstream).balancer->on_request_end(upstream_->host(), outcome);
+  count_attempt_end(outcome);
 }
 
 // The attempt in progress ends without a complete exchange (close(), or a local answer while

@@ -28,6 +28,7 @@ UpstreamConnection* UpstreamConnection::open(Worker& worker, std::size_t upstrea
     errno = saved;
     return nullptr;
   }
+  worker.metrics().upstream(upstream).connections_created.add();
   return connection;
 }
 
@@ -50,6 +51,7 @@ void UpstreamConnection::on_timer(Timer& /*timer*/) {
 void UpstreamConnection::close() {
   if (closed_) return;
   closed_ = true;
+  worker_.metrics().upstream(upstream_).connections_closed.add();
   idle_timer.cancel();
   worker_.loop().unwatch_closing(fd_);
   close_fd(fd_);

@@ -20,6 +20,7 @@ void UpstreamPool::put(UpstreamConnection* connection, EventLoop& loop) {
   if (head != nullptr) head->pool_prev = connection;
   head = connection;
   ++idle_;
+  publish_idle();
   // Readiness seen while busy is stale now; new events will say if the server closes.
   connection->readable = false;
   loop.arm(connection->idle_timer, idle_timeout_);
@@ -38,6 +39,7 @@ void UpstreamPool::remove(UpstreamConnection* connection) {
   connection->pool_prev = connection->pool_next = nullptr;
   connection->idle_timer.cancel();
   --idle_;
+  publish_idle();
 }
 
 void UpstreamPool::close_all() {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "upstream_connection.h"
+#include "yoke/observe/metric_cells.h"
 
 namespace yoke::proxy {
 
@@ -28,12 +29,18 @@ class UpstreamPool {
   void remove(UpstreamConnection* connection);
   void close_all();
   int idle_count() const { return idle_; }
+  // Mirrors the idle count into gauge (yoke_upstream_connections_idle); may be null.
+  void count_idle_in(observe::Gauge* gauge) { idle_gauge_ = gauge; }
 
  private:
   std::vector<UpstreamConnection*> heads_;
   int capacity_;
   Milliseconds idle_timeout_;
   int idle_ = 0;
+  observe::Gauge* idle_gauge_ = nullptr;
+  void publish_idle() {
+    if (idle_gauge_ != nullptr) idle_gauge_->set(idle_);
+  }
 };
 
 }  // namespace yoke::proxy

@@ -59,12 +59,17 @@ Worker::Worker(int id, std::shared_ptr<const router::RouteTable> routes)
   grace_handler_ = std::make_unique<GraceHandler>(*this);
   grace_timer_.bind(grace_handler_.get());
   grace_handler_->flush_timer.bind(grace_handler_.get());
+  std::vector<std::size_t> servers_per_upstream;
+  for (const auto& entry : routes_->upstreams())
+    servers_per_upstream.push_back(entry.hosts->hosts.size());
+  metrics_ = std::make_shared<observe::WorkerMetrics>(servers_per_upstream);
   for (const auto& entry : routes_->upstreams()) {
     UpstreamRuntime runtime;
     runtime.balancer = std::make_unique<upstream::UpstreamBalancer>(
         entry.hosts, *entry.policy, entry.config->policy_args, entry.shared);
     runtime.pool = std::make_unique<UpstreamPool>(
         entry.hosts->hosts.size(), entry.config->keepalive, entry.config->keepalive_timeout);
+    runtime.pool->count_idle_in(&metrics_->upstream(upstreams_.size()).connections_idle);
     upstreams_.push_back(std::move(runtime));
   }
 }

@@ -14,6 +14,7 @@
 #include "yoke/core/buffer.h"
 #include "yoke/core/event_loop.h"
 #include "yoke/http1/message.h"
+#include "yoke/observe/worker_metrics.h"
 #include "yoke/router/route_table.h"
 #include "yoke/upstream/upstream_balancer.h"
 
@@ -58,6 +59,9 @@ class Worker {
   UpstreamRuntime& upstream(std::size_t index) { return upstreams_[index]; }
   AccessLogWriter* access_log(const std::string& path);
   bool logs_access() const { return !access_logs_.empty(); }
+  // This worker's counters (written only here; the admin thread reads them through the handle).
+  observe::WorkerMetrics& metrics() { return *metrics_; }
+  std::shared_ptr<const observe::WorkerMetrics> metrics_handle() const { return metrics_; }
   int id() const { return id_; }
   bool stopping() const { return stopping_; }
 
@@ -77,6 +81,7 @@ class Worker {
   Scratch scratch_;
   SessionPool sessions_{*this};  // after buffers_: spare sessions are deleted first
   std::vector<UpstreamRuntime> upstreams_;
+  std::shared_ptr<observe::WorkerMetrics> metrics_;
   std::vector<std::unique_ptr<Listener>> listeners_;
   std::vector<std::unique_ptr<AccessLogWriter>> access_logs_;
   ClientConnection* connections_ = nullptr;  // intrusive list of open client connections

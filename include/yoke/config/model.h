@@ -246,6 +246,15 @@ struct Http {
   std::vector<Server> servers;
 };
 
+// admin { listen ADDRESS; token_file PATH; }: the admin listener (/healthz, /metrics), served by
+// its own thread. Absent unless configured.
+struct Admin {
+  SocketAddress address;   // listen; 127.0.0.1:9901 when not given
+  std::string token_file;  // as written, resolved against the including file's folder
+  std::string token;       // the file's first line, trimmed; empty = no Authorization needed
+  SourceLocation where;
+};
+
 struct Config {
   std::string file;                       // the main configuration file
   int worker_processes = 0;               // 0 = auto (one per core)
@@ -256,6 +265,7 @@ struct Config {
   PollerKind event_method = PollerKind::kEpoll;  // events { use …; }
   Duration shutdown_grace{10000};  // graceful stop bound (Yoke: worker_shutdown_timeout)
   Http http;
+  std::optional<Admin> admin;
 };
 
 // Loads, expands includes, validates and resolves names. Throws ConfigError naming

@@ -1,0 +1,19 @@
+#include "admin/admin_endpoints.h"
+
+namespace yoke::admin {
+
+std::unique_ptr<AdminServer> make_admin_server(
+    const config::Admin& config, const std::shared_ptr<const observe::MetricsRegistry>& metrics) {
+  AdminRouter router(config.token);
+  router.add_get("/healthz", [](const AdminRequest&) { return text_response(200, "ok\n"); });
+  router.add_get("/metrics", [metrics](const AdminRequest& request) {
+    observe::ExpositionFormat format = observe::negotiate_format(request.accept);
+    AdminResponse response;
+    response.content_type = observe::content_type(format);
+    response.body = metrics->render(format, Clock::now());
+    return response;
+  });
+  return std::make_unique<AdminServer>(config.address, std::move(router));
+}
+
+}  // namespace yoke::admin

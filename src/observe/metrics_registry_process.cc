@@ -1,0 +1,107 @@
+// The /metrics families about connections, the process, the build and the configuration.
+#include <array>
+
+#include "yoke/observe/metrics_registry.h"
+#include "yoke/observe/process_stats.h"
+
+namespace yoke::observe {
+
+void MetricsRegistry::write_connections(ExpositionWriter& out) const {
+  auto sum = [&](auto read) {
+    std::uint64_t total = 0;
+    for (const auto& worker : workers_) total += read(*worker);
+    return total;
+  };
+  std::uint64_t accepted =
+      sum([](const WorkerMetrics& w) { return w.connections_accepted.value(); });
+  std::array<std::uint64_t, static_cast<std::size_t>(ClientCloseReason::kCount)> closed{};
+  for (std::size_t r = 0; r < closed.size(); ++r) {
+    closed[r] = sum([r](const WorkerMetrics& w) { return w.connections_closed[r].value(); });
+  }
+  std::uint64_t closed_total = 0;
+  for (std::uint64_t count : closed) closed_total += count;
+  out.family("yoke_client_connections_open", MetricType::kGauge, "Client connections open now.");
+  // Accepted and closed are read one after the other: a connection closing in between could
+  // make the difference negative for a moment, so it is clamped.
+  out.sample({}, accepted >= closed_total ? static_cast<double>(accepted - closed_total) : 0);
+  out.family("yoke_client_connections_accepted_total", MetricType::kCounter,
+             "Client connections accepted.");
+  out.sample_count({}, accepted);
+  out.family("yoke_client_connections_refused_total", MetricType::kCounter,
+             "Client connections closed at accept because worker_connections were in use.");
+  out.sample_count({}, sum([](const WorkerMetrics& w) { return w.connections_refused.value(); }));
+  out.family("yoke_client_connections_closed_total", MetricType::kCounter,
+             "Client connections closed, by reason.");
+  for (std::size_t r = 0; r < closed.size(); ++r) {
+    out.sample_count({{"reason", client_close_reason_name(static_cast<ClientCloseReason>(r))}},
+                     closed[r]);
+  }
+  write_upstream_connections(out);
+}
+
+void MetricsRegistry::write_upstream_connections(ExpositionWriter& out) const {
+  const auto& upstreams = routes_->upstreams();
+  auto each_upstream = [&](auto read) {
+    for (std::size_t u = 0; u < upstreams.size(); ++u) {
+      std::int64_t total = 0;
+      for (const auto& worker : workers_) total += read(worker->upstream(u));
+      out.sample({{"upstream", upstreams[u].hosts->upstream}}, static_cast<double>(total));
+    }
+  };
+  auto value = [](const Counter& counter) { return static_cast<std::int64_t>(counter.value()); };
+  out.family("yoke_upstream_connections_open", MetricType::kGauge,
+             "Connections to the upstream's servers open now (busy or idle).");
+  each_upstream([&](const UpstreamCells& cells) {
+    return value(cells.connections_created) - value(cells.connections_closed);
+  });
+  out.family("yoke_upstream_connections_idle", MetricType::kGauge,
+             "Connections waiting in the keep-alive pool.");
+  each_upstream([](const UpstreamCells& cells) { return cells.connections_idle.value(); });
+  out.family("yoke_upstream_connections_created_total", MetricType::kCounter,
+             "Connections opened to the upstream's servers.");
+  each_upstream([&](const UpstreamCells& cells) { return value(cells.connections_created); });
+  out.family("yoke_upstream_connections_reused_total", MetricType::kCounter,
+             "Attempts that took a keep-alive connection from the pool.");
+  each_upstream([&](const UpstreamCells& cells) { return value(cells.connections_reused); });
+}
+
+void MetricsRegistry::write_process(ExpositionWriter& out) const {
+  if (std::optional<ProcessStats> stats = read_process_stats()) {
+    out.family("process_cpu_seconds_total", MetricType::kCounter,
+               "Total user and system CPU time spent in seconds.", "seconds");
+    out.sample({}, stats->cpu_seconds);
+    out.family("process_resident_memory_bytes", MetricType::kGauge,
+               "Resident memory size in bytes.", "bytes");
+    out.sample({}, static_cast<double>(stats->resident_bytes));
+    out.family("process_virtual_memory_bytes", MetricType::kGauge, "Virtual memory size in bytes.",
+               "bytes");
+    out.sample({}, static_cast<double>(stats->virtual_bytes));
+    out.family("process_open_fds", MetricType::kGauge, "Number of open file descriptors.");
+    out.sample({}, static_cast<double>(stats->open_fds));
+    out.family("process_max_fds", MetricType::kGauge, "Maximum number of open file descriptors.");
+    out.sample({}, static_cast<double>(stats->max_fds));
+    out.family("process_start_time_seconds", MetricType::kGauge,
+               "Start time of the process since unix epoch in seconds.", "seconds");
+    out.sample({}, stats->start_time_seconds);
+  }
+  out.family("yoke_workers", MetricType::kGauge, "Worker threads serving requests.");
+  out.sample({}, static_cast<double>(workers_.size()));
+  out.family("yoke_build_info", MetricType::kInfo,
+             "Yoke's version and the compiler that built it.");
+  out.sample_count({{"version", YOKE_VERSION}, {"compiler", __VERSION__}}, 1);
+  // Prometheus' own names for the same facts (prometheus_config_last_reload_*). Reload does not
+  // exist yet: the running configuration is the one loaded at start, and that load succeeded
+  // (a failed first load stops Yoke before anything is served).
+  out.family("yoke_config_last_reload_successful", MetricType::kGauge,
+             "Whether the last configuration load succeeded.");
+  out.sample({}, 1);
+  out.family("yoke_config_last_reload_success_timestamp_seconds", MetricType::kGauge,
+             "When the running configuration was loaded, in seconds since the epoch.", "seconds");
+  out.sample({}, config_loaded_seconds_);
+  out.family("yoke_config_reloads_total", MetricType::kCounter,
+             "Configuration reloads after the first load, by result.");
+  out.sample_count({{"result", "success"}}, 0);
+  out.sample_count({{"result", "failure"}}, 0);
+}
+
+}  // namespace yoke::observe
