@@ -23,6 +23,8 @@ Http build_http(const Directive& http, const BuildOptions& options);
 
 // upstream NAME { }.
 Upstream build_upstream(const Directive& upstream, const BuildOptions& options);
+// `sticky cookie NAME [parameters];` in an upstream block.
+StickyCookie build_sticky(const Directive& sticky);
 // One `server ADDRESS [parameters];` line of an upstream block.
 UpstreamServer build_upstream_server(const Directive& server, const BuildOptions& options);
 

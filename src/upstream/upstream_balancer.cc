@@ -104,21 +104,30 @@ UpstreamBalancer::~UpstreamBalancer() = default;
 UpstreamBalancer::UpstreamBalancer(UpstreamBalancer&&) noexcept = default;
 UpstreamBalancer& UpstreamBalancer::operator=(UpstreamBalancer&&) noexcept = default;
 
-const Host* UpstreamBalancer::choose(const balancing::LbContext& context, const TriedHosts& tried) {
+const Host* UpstreamBalancer::choose(const balancing::LbContext& context, const TriedHosts& tried,
+                                     const Host* affinity) {
   const GroupEligibility eligibility(*this, tried, context.now);
+  // The index check keeps a host of another snapshot (never expected) from being used here.
+  if (affinity != nullptr && affinity->index < hosts_->hosts.size() &&
+      &hosts_->hosts[affinity->index] == affinity && eligibility.eligible(*affinity)) {
+    return picked(*affinity, context.now);
+  }
   const Host* host = primary_ ? primary_->choose(context, eligibility) : nullptr;
   // nginx switches to the backup peers only when no primary could be picked for this request
   // (all down, failed, full or already tried).
   if (host == nullptr && backup_) host = backup_->choose(context, eligibility);
   if (host == nullptr) return nullptr;
+  return picked(*host, context.now);
+}
 
+const Host* UpstreamBalancer::picked(const Host& host, TimePoint now) {
   // ngx_http_upstream_get_peer: `if (now - best->checked > best->fail_timeout) best->checked =
   // now;` — the pick that probes a host after fail_timeout moves `checked` past `accessed`, so a
   // success on it resets fails (on_request_end). It also ages out failures of a host that never
   // reached max_fails once fail_timeout has passed without another failure.
-  HostState& state = states_[host->index];
-  if (context.now - state.checked >= host->fail_timeout) state.checked = context.now;
-  return host;
+  HostState& state = states_[host.index];
+  if (now - state.checked >= host.fail_timeout) state.checked = now;
+  return &host;
 }
 
 void UpstreamBalancer::on_request_start(const Host& host, TimePoint now) {

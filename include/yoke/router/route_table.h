@@ -12,6 +12,7 @@
 #include "yoke/balancing/policy.h"
 #include "yoke/config/model.h"
 #include "yoke/router/variables.h"
+#include "yoke/upstream/session_affinity.h"
 #include "yoke/upstream/upstream_balancer.h"
 
 namespace re2 {
@@ -36,6 +37,8 @@ struct UpstreamEntry {
   // The request key the policy hashes (config->hash_key), compiled once.
   balancing::HashKeyKind hash_key = balancing::HashKeyKind::kNone;
   CompiledTemplate hash_key_expression;
+  // `sticky cookie` (config->sticky) over the same hosts; null when the upstream has none.
+  std::shared_ptr<const upstream::SessionAffinity> affinity;
 };
 
 struct Route {
