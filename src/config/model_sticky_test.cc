@@ -67,8 +67,8 @@ TEST(ConfigModelSticky, ExpiresMaxAndSameSiteValues) {
 }
 
 TEST(ConfigModelSticky, StickyMayStandAnywhereInTheBlock) {
-  Config config = load_config_text(
-      with_upstream("sticky cookie a;\nserver 10.0.0.1;\nkeepalive 4;"), "t.conf");
+  Config config =
+      load_config_text(with_upstream("sticky cookie a;\nserver 10.0.0.1;\nkeepalive 4;"), "t.conf");
   ASSERT_TRUE(config.http.upstreams.at(0).sticky.has_value());
   EXPECT_EQ(config.http.upstreams.at(0).sticky->name, "a");
 }

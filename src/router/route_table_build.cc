@@ -47,8 +47,8 @@ std::vector<UpstreamEntry> build_upstreams(const config::Config& config) {
     entry.hash_key = upstream.hash_key;
     entry.hash_key_expression = compile_template(upstream.hash_key_expression);
     if (upstream.sticky) {
-      entry.affinity = std::make_shared<const upstream::SessionAffinity>(*upstream.sticky,
-                                                                         entry.hosts);
+      entry.affinity =
+          std::make_shared<const upstream::SessionAffinity>(*upstream.sticky, entry.hosts);
     }
     entries.push_back(std::move(entry));
   }

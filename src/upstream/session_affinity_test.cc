@@ -117,7 +117,7 @@ TEST_F(SessionAffinityTest, SetCookieOnlyWhenTheClientIsNotBoundToTheHostThatAns
   SessionAffinity session(cookie("s"), hosts_);
   const Host& a = hosts_->hosts[0];
   const Host& b = hosts_->hosts[1];
-  EXPECT_FALSE(session.sets_cookie(a, &a));  // stuck, and it answered
+  EXPECT_FALSE(session.sets_cookie(a, &a));      // stuck, and it answered
   EXPECT_TRUE(session.sets_cookie(a, nullptr));  // no cookie, or an unknown one
   EXPECT_TRUE(session.sets_cookie(b, &a));       // a could not take it: re-stick to b
 

@@ -69,6 +69,7 @@ TEST(StickyTable, SameServersGiveSameValuesInAnyOrderAndAnyTable) {
 
 TEST(StickyTable, FindsEveryHostOfALargeSet) {
   std::vector<std::string> addresses;
+  addresses.reserve(1000);
   for (int i = 0; i < 1000; ++i) {
     addresses.push_back("10.0." + std::to_string(i / 250) + "." + std::to_string(i % 250) +
                         ":8080");

@@ -68,7 +68,7 @@ struct Upstream {
   ValueTemplate hash_key_expression;  // for kExpression
   std::vector<UpstreamServer> servers;
   std::optional<StickyCookie> sticky;  // session affinity, when `sticky cookie` is set
-  int keepalive = 0;  // idle connections kept per worker; 0 = no keep-alive pool
+  int keepalive = 0;                   // idle connections kept per worker; 0 = no keep-alive pool
   Duration keepalive_timeout{60000};
   int keepalive_requests = 1000;
   SourceLocation where;

@@ -55,9 +55,9 @@ class SessionAffinity {
   balancing::HostSetPtr hosts_;
   StickyTable table_;
   std::string name_;
-  std::string prefix_;   // "Set-Cookie: NAME="
-  std::string max_age_;  // "; Max-Age=SECONDS" for expires=TIME, else empty
-  std::string suffix_;   // the attributes after the value (and the date), and CRLF
+  std::string prefix_;        // "Set-Cookie: NAME="
+  std::string max_age_;       // "; Max-Age=SECONDS" for expires=TIME, else empty
+  std::string suffix_;        // the attributes after the value (and the date), and CRLF
   std::time_t lifetime_ = 0;  // expires=TIME in seconds
   bool refreshes_ = false;    // expires=TIME: a new Expires on every response
 };
