@@ -131,7 +131,7 @@ bool ClientSession::write_response_head(const http1::ResponseHead& head) {
     }
     forward_field(field, [&out](std::string_view bytes) { out.append(bytes); });
   }
-  if (!append_affinity_cookie(out)) {
+  if (affinity_ != nullptr && !append_affinity_cookie(out)) {
     out.truncate(start);
     return false;
   }

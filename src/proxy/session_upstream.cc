@@ -26,7 +26,8 @@ void ClientSession::begin_proxy(const http1::RequestHead& head) {
   current_head_ = &head;
   const router::UpstreamEntry& entry = worker_.routes().upstreams()[route_->upstream];
   compute_hash_key(entry);
-  find_affinity_host(entry);
+  affinity_ = entry.affinity.get();
+  affinity_host_ = affinity_ != nullptr ? find_affinity_host() : nullptr;
   start_attempt();
 }
 

@@ -104,20 +104,25 @@ UpstreamBalancer::~UpstreamBalancer() = default;
 UpstreamBalancer::UpstreamBalancer(UpstreamBalancer&&) noexcept = default;
 UpstreamBalancer& UpstreamBalancer::operator=(UpstreamBalancer&&) noexcept = default;
 
-const Host* UpstreamBalancer::choose(const balancing::LbContext& context, const TriedHosts& tried,
-                                     const Host* affinity) {
+const Host* UpstreamBalancer::choose(const balancing::LbContext& context, const TriedHosts& tried) {
   const GroupEligibility eligibility(*this, tried, context.now);
-  // The index check keeps a host of another snapshot (never expected) from being used here.
-  if (affinity != nullptr && affinity->index < hosts_->hosts.size() &&
-      &hosts_->hosts[affinity->index] == affinity && eligibility.eligible(*affinity)) {
-    return picked(*affinity, context.now);
-  }
   const Host* host = primary_ ? primary_->choose(context, eligibility) : nullptr;
   // nginx switches to the backup peers only when no primary could be picked for this request
   // (all down, failed, full or already tried).
   if (host == nullptr && backup_) host = backup_->choose(context, eligibility);
   if (host == nullptr) return nullptr;
   return picked(*host, context.now);
+}
+
+const Host* UpstreamBalancer::choose_bound(const balancing::LbContext& context,
+                                           const TriedHosts& tried, const Host& affinity) {
+  // The identity check keeps a host of another snapshot (never expected) from being used here.
+  const bool member =
+      affinity.index < hosts_->hosts.size() && &hosts_->hosts[affinity.index] == &affinity;
+  if (member && GroupEligibility(*this, tried, context.now).eligible(affinity)) {
+    return picked(affinity, context.now);
+  }
+  return choose(context, tried);
 }
 
 const Host* UpstreamBalancer::picked(const Host& host, TimePoint now) {
