@@ -93,12 +93,18 @@ bool SessionAffinity::append_set_cookie(const balancing::Host& host, std::time_t
   std::size_t expected = prefix_.size() + value.size() + suffix_.size();
   std::size_t written = out.append(prefix_) + out.append(value);
   if (refreshes_) {
-    char date[kCookieDateLength];
-    format_cookie_date(now + lifetime_, date);
+    // The date changes once a second: each worker thread formats it at most that often (per
+    // distinct expires=TIME), as the access log does with its time stamp.
+    thread_local std::time_t cached_time = -1;
+    thread_local char cached_date[kCookieDateLength];
+    if (now + lifetime_ != cached_time) {
+      cached_time = now + lifetime_;
+      format_cookie_date(cached_time, cached_date);
+    }
     static constexpr std::string_view kExpires = "; Expires=";
-    expected += kExpires.size() + sizeof date + max_age_.size();
-    written += out.append(kExpires) + out.append(std::string_view(date, sizeof date)) +
-               out.append(max_age_);
+    expected += kExpires.size() + sizeof cached_date + max_age_.size();
+    written += out.append(kExpires) +
+               out.append(std::string_view(cached_date, sizeof cached_date)) + out.append(max_age_);
   }
   written += out.append(suffix_);
   return written == expected;

@@ -2,6 +2,7 @@
 #include "yoke/upstream/sticky_table.h"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 
 #include "yoke/balancing/hash.h"
@@ -11,15 +12,20 @@ namespace {
 
 constexpr char kHexDigits[] = "0123456789abcdef";
 
-// The value of one hex digit, or -1.
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
+// Hex digit values by byte, 0xff for anything else: one load per character of the value.
+constexpr std::array<std::uint8_t, 256> kHexValues = [] {
+  std::array<std::uint8_t, 256> table{};
+  table.fill(0xff);
+  for (int i = 0; i < 10; ++i) table['0' + i] = static_cast<std::uint8_t>(i);
+  for (int i = 0; i < 6; ++i) {
+    table['a' + i] = static_cast<std::uint8_t>(10 + i);
+    table['A' + i] = static_cast<std::uint8_t>(10 + i);
+  }
+  return table;
+}();
 
-// Exactly kValueLength hex digits → identifier; false for anything else.
+// Exactly kValueLength hex digits (optionally in double quotes) → identifier; false for
+// anything else.
 bool parse_value(std::string_view value, std::uint64_t& identifier) {
   if (value.size() == StickyTable::kValueLength + 2 && value.front() == '"' &&
       value.back() == '"') {
@@ -27,13 +33,14 @@ bool parse_value(std::string_view value, std::uint64_t& identifier) {
   }
   if (value.size() != StickyTable::kValueLength) return false;
   std::uint64_t result = 0;
+  std::uint8_t invalid = 0;
   for (char c : value) {
-    int digit = hex_digit(c);
-    if (digit < 0) return false;
-    result = (result << 4) | static_cast<std::uint64_t>(digit);
+    const std::uint8_t digit = kHexValues[static_cast<unsigned char>(c)];
+    invalid |= digit;
+    result = (result << 4) | (digit & 0xf);
   }
   identifier = result;
-  return true;
+  return (invalid & 0xf0) == 0;  // only a non-digit has high bits set
 }
 
 }  // namespace
