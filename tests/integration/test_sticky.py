@@ -138,6 +138,29 @@ class StickyTest(YokeTestCase):
             self.assertNotEqual(backend, old_backend)
             self.assertEqual(len(cookies), 1, cookies)
 
+    def test_retry_to_another_backend_re_sticks(self):
+        """A bound backend that answers 500 while proxy_next_upstream lists http_500: the
+        request is passed to another backend, and its answer re-binds the client."""
+        backends = self.start_backends()
+        port = free_port()
+        config = make_config(
+            port, "    location / {\n      proxy_pass http://app;\n"
+                  "      proxy_next_upstream error timeout http_500;\n    }\n",
+            upstreams=upstream_block("app", [backends[n].address(n) for n in NAMES],
+                                     "sticky cookie srv;"))
+        self.start_yoke(config, port)
+        old_backend, old_value = self.first_visit(port)
+        status, _, body = http_request(backends[old_backend].port(old_backend),
+                                       "/__control?fail=1")
+        self.assertEqual(status, 200, body)
+        status, new_backend, cookies = self.get(port, "srv=" + old_value)
+        self.assertEqual(status, 200)
+        self.assertNotEqual(new_backend, old_backend)
+        self.assertEqual(len(cookies), 1, cookies)
+        new_value = re.fullmatch(r"srv=([0-9a-f]{16})", cookies[0]).group(1)
+        self.assertNotEqual(new_value, old_value)
+        self.assert_stuck(port, "srv=" + new_value, new_backend, 10)
+
     def test_unknown_or_malformed_cookies_are_ignored(self):
         backends = self.start_backends()
         _, port = self.start_proxy([backends[n].address(n) for n in NAMES])
