@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "simulation.h"
+#include "yoke/balancing/random.h"
 
 namespace yoke::sim {
 
@@ -178,6 +179,10 @@ void SimulationEngine::rebuild_generations() {
     environment.seed =
         derive_seed(seed_, Stream::kPolicies, generation * environments_.size() + node);
     environment.created = 0;
+    // Yoke's own policies seed their generators from this process-wide sequence: restart it
+    // here, or runs with the same --seed would draw differently (and depend on which other
+    // policies ran before).
+    balancing::seed_policy_random(environment.seed);
     generations_[node] = build_generation(scenario_, members_, factory_, policy_.args, environment);
   }
 }

@@ -27,7 +27,8 @@ const char* const kBusyScenario =
     "shared_info_refresh 5ms; keys zipf count=100; next_upstream error http_5xx;"
     "servers 5; slowdown s2 factor=3 at=30%; pause s3 duration=50ms every=500ms;"
     "fail s4 probability=20% latency=1ms; remove s5 at=40%; add s5 at=70%;"
-    "policy round_robin; policy sim-random; policy sim-jsq; policy sim-jsq stale;";
+    "policy round_robin; policy sim-random; policy sim-jsq; policy sim-jsq stale;"
+    "policy ewma; policy random two least_conn; policy adaptive;";
 
 TEST(Simulation, SameSeedGivesByteIdenticalReports) {
   const Scenario scenario = scenario_from(kBusyScenario);

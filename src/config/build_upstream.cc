@@ -100,12 +100,27 @@ void check_server_parameters(const Upstream& upstream, const balancing::PolicyFa
   }
 }
 
+// More hosts than the policy can take (PolicyFactory::max_hosts), counted after resolution,
+// reported at the policy directive.
+void check_host_count(const Upstream& upstream, const balancing::PolicyFactory& factory) {
+  if (factory.max_hosts == nullptr) return;
+  const std::size_t limit = factory.max_hosts(upstream.policy_args);
+  std::size_t hosts = 0;
+  for (const UpstreamServer& server : upstream.servers) hosts += server.addresses.size();
+  if (limit == 0 || hosts <= limit) return;
+  fail(upstream.policy_where,
+       "balancing policy " + quote(upstream.policy) + " takes at most " + std::to_string(limit) +
+           " servers with these arguments; upstream " + quote(upstream.name) + " has " +
+           std::to_string(hosts) + " (every address its server names resolve to counts)");
+}
+
 // What the upstream's policy needs, once every directive of the block is read (the policy may
 // follow its servers): the request key it hashes, and servers without unsupported parameters.
 void apply_policy_needs(Upstream& upstream) {
   const balancing::PolicyFactory* factory = balancing::find_policy(upstream.policy);
   if (factory == nullptr) return;  // the routing table reports an unknown default policy
   check_server_parameters(upstream, *factory);
+  check_host_count(upstream, *factory);
   if (factory->hash_key == nullptr) return;
   const balancing::HashKeyNeed need = factory->hash_key(upstream.policy_args);
   upstream.hash_key = need.kind;

@@ -24,6 +24,8 @@ balancing::HashKeyNeed first_argument_key(const std::vector<Argument>& args) {
   return {balancing::HashKeyKind::kExpression, &args[0]};
 }
 
+std::size_t two_hosts(const std::vector<Argument>& args) { return args.empty() ? 2 : 0; }
+
 balancing::HashKeyNeed client_network_key(const std::vector<Argument>&) {
   return {balancing::HashKeyKind::kClientNetwork, nullptr};
 }
@@ -40,7 +42,11 @@ const bool kRegistered = balancing::register_policy({.directive = "needs_test_ke
                          balancing::register_policy({.directive = "needs_test_unweighted",
                                                      .validate = &accept_any,
                                                      .create = &create_nothing,
-                                                     .uses_weight = false});
+                                                     .uses_weight = false}) &&
+                         balancing::register_policy({.directive = "needs_test_two_hosts",
+                                                     .validate = &accept_any,
+                                                     .create = &create_nothing,
+                                                     .max_hosts = &two_hosts});
 
 std::string with_upstream(const std::string& body) {
   return "http {\n  upstream up {\n" + body +
@@ -93,6 +99,29 @@ TEST(ConfigPolicyNeeds, WeightRejectedWhereThePolicyIgnoresIt) {
             "\"needs_test_unweighted\" set at t.conf:3:1, which ignores weights");
   EXPECT_EQ(load_error(with_upstream("needs_test_unweighted;\nserver 10.0.0.1 backup;")),
             "no error");
+}
+
+TEST(ConfigPolicyNeeds, MoreHostsThanThePolicyTakesIsAnErrorAtThePolicy) {
+  EXPECT_EQ(load_error(with_upstream("needs_test_two_hosts;\nserver 10.0.0.1;\nserver 10.0.0.2;"
+                                     "\nserver 10.0.0.3;")),
+            "t.conf:3:1: balancing policy \"needs_test_two_hosts\" takes at most 2 servers with "
+            "these arguments; upstream \"up\" has 3 (every address its server names resolve to "
+            "counts)");
+  EXPECT_NO_THROW(load_upstream("needs_test_two_hosts;\nserver 10.0.0.1;\nserver 10.0.0.2;"));
+  EXPECT_NO_THROW(load_upstream(  // with an argument the test policy has no limit
+      "needs_test_two_hosts x;\nserver 10.0.0.1;\nserver 10.0.0.2;\nserver 10.0.0.3;"));
+}
+
+TEST(ConfigPolicyNeeds, MaglevDeclaresItsLimit) {
+  const balancing::PolicyFactory* hash = balancing::find_policy("hash");
+  ASSERT_NE(hash, nullptr);
+  ASSERT_NE(hash->max_hosts, nullptr);
+  std::vector<Argument> args(2);
+  args[0].text = "$remote_addr";
+  args[1].text = "maglev";
+  EXPECT_EQ(hash->max_hosts(args), 65534u);
+  args[1].text = "consistent";
+  EXPECT_EQ(hash->max_hosts(args), 0u);
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
 """The balancing policies of issue 4 with the real `yoke` and real backends: least_conn follows
-in-flight counts, least_time and ewma leave a backend that becomes slow (or fails fast) within
+in-flight counts, least_time, ewma and adaptive leave a backend that becomes slow (or fails fast) within
 seconds, hash keys keep a key on one server across requests and restarts, ip_hash groups
 clients by /24, and the config check rejects what nginx rejects."""
 
@@ -146,7 +146,7 @@ class PoliciesTest(YokeTestCase):
 
     def test_latency_policies_leave_a_backend_that_becomes_slow(self):
         for policy in ("least_time header;", "least_time last_byte inflight;", "ewma;",
-                       "random two least_time=header;"):
+                       "random two least_time=header;", "adaptive;"):
             with self.subTest(policy=policy):
                 # Every backend takes 5 ms, as an API would: at loopback's sub-millisecond times
                 # a single hiccup (a first connection, a scheduling delay) is a large relative
@@ -168,9 +168,14 @@ class PoliciesTest(YokeTestCase):
                 yoke.stop()
                 demo.stop()
 
-    def test_ewma_leaves_a_backend_that_fails_fast(self):
+    def test_ewma_and_adaptive_leave_a_backend_that_fails_fast(self):
+        for policy in ("ewma;", "adaptive;"):
+            with self.subTest(policy=policy):
+                self.check_leaves_a_backend_that_fails_fast(policy)
+
+    def check_leaves_a_backend_that_fails_fast(self, policy):
         demo = self.start_demo(*NAMES)
-        yoke, port, _ = self.start_proxy(demo, "ewma;")
+        yoke, port, _ = self.start_proxy(demo, policy)
         # max_fails=0 on every server would be the fairer test of ewma alone; the default
         # (passive health) is what users run, and ewma must not undo it.
         fail_at = T(1)
@@ -182,6 +187,7 @@ class PoliciesTest(YokeTestCase):
         self.assertLess(after, 0.05, load.counts(fail_at, 1e9))
         self.assertTrue(all(name == "a" for _, name, _ in failed))
         yoke.stop()
+        demo.stop()
 
     # ---------------------------------------------------------------------------------------
     # hash: a key stays on its server across requests and restarts

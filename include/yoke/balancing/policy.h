@@ -3,6 +3,7 @@
 // over a group of hosts (the primaries, or the backups) of one HostSet; it is only ever used by
 // that worker's thread, so it may keep mutable state without locks. choose() is synchronous:
 // no I/O, no allocation, no locks.
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -97,6 +98,9 @@ struct PolicyFactory {
   // and `weight=` where these are false (nginx rejects `backup` with ip_hash, hash and random).
   bool supports_backup = true;
   bool uses_weight = true;
+  // The most hosts (addresses, after names are resolved) the policy can take with these
+  // validated args; 0 or nullptr: no limit. The loader rejects larger upstreams at the policy.
+  std::size_t (*max_hosts)(const std::vector<config::Argument>& args) = nullptr;
   // Optional pair for policies with state worth building once per snapshot: share() builds it
   // on the main thread, create_shared() makes a worker's instance that reads it. create() must
   // still work alone (it may call both).

@@ -13,6 +13,7 @@
 
 #include "balancing/hash/hash_arguments.h"
 #include "balancing/hash/hash_policies.h"
+#include "balancing/maglev/maglev_table.h"
 #include "balancing/support/weighted_modulo.h"
 #include "yoke/balancing/policy.h"
 
@@ -45,6 +46,11 @@ std::optional<std::string> validate(const std::vector<config::Argument>& args) {
 HashKeyNeed hash_key(const std::vector<config::Argument>& args) {
   if (args.empty()) return {};
   return {HashKeyKind::kExpression, &args[0]};
+}
+
+// A Maglev table slot holds a 16-bit host position (maglev_table.h).
+std::size_t max_hosts(const std::vector<config::Argument>& args) {
+  return parsed(args).mode == HashMode::kMaglev ? MaglevTable::kMaxServers : 0;
 }
 
 SharedPolicyStatePtr share(const std::vector<config::Argument>& args,
@@ -85,6 +91,7 @@ std::unique_ptr<Policy> create(const std::vector<config::Argument>& args,
                                                            .create = &create,
                                                            .hash_key = &hash_key,
                                                            .supports_backup = false,
+                                                           .max_hosts = &max_hosts,
                                                            .share = &share,
                                                            .create_shared = &create_shared});
 

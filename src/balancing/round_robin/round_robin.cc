@@ -9,6 +9,14 @@
 // effective_weight is nginx's slow start after failures: ngx_http_upstream_free_round_robin_peer
 // lowers it by weight / max_fails on every failure, and each pick raises it by one until it is
 // back at weight again.
+//
+// Groups of more than SmoothSchedule::kScanUpTo peers walk a precomputed period of that very
+// sequence (smooth_schedule.h) at O(1) a pick while they can: a peer that cannot be used has its
+// turn skipped (its picks go to the peers after it, so long-run shares stay the weights), and
+// while some peer's effective_weight is below its weight (after a failure with max_fails > 1)
+// the policy scans as nginx does. **Differs from nginx** only there: in large groups, the order
+// right after a skip (nginx carries its current weights over to the remaining peers; the table
+// simply moves on). Small groups always scan, so their order is nginx's in every case.
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -17,6 +25,7 @@
 #include <utility>
 #include <vector>
 
+#include "balancing/round_robin/smooth_schedule.h"
 #include "yoke/balancing/policy.h"
 
 namespace yoke::balancing {
@@ -24,7 +33,9 @@ namespace {
 
 class RoundRobinPolicy final : public Policy {
  public:
-  explicit RoundRobinPolicy(const std::vector<const Host*>& group) {
+  RoundRobinPolicy(const std::vector<const Host*>& group,
+                   std::shared_ptr<const SmoothSchedule> schedule)
+      : schedule_(std::move(schedule)) {
     peers_.reserve(group.size());
     for (const Host* host : group) {
       peers_.push_back(Peer{host, 0, host->weight});
@@ -36,19 +47,14 @@ class RoundRobinPolicy final : public Policy {
   }
 
   const Host* choose(const LbContext& /*context*/, const Eligibility& eligibility) override {
-    Peer* best = nullptr;
-    std::int64_t total = 0;
-    for (Peer& peer : peers_) {
-      // nginx skips tried, down, failed and max_conns-full peers before touching any weight.
-      if (!eligibility.eligible(*peer.host)) continue;
-      peer.current_weight += peer.effective_weight;
-      total += peer.effective_weight;
-      if (peer.effective_weight < peer.host->weight) ++peer.effective_weight;
-      if (best == nullptr || peer.current_weight > best->current_weight) best = &peer;
+    if (schedule_ != nullptr && below_weight_ == 0) {
+      for (int skipped = 0; skipped < kSkipBudget; ++skipped) {
+        const Peer& peer = peers_[schedule_->at(cursor_)];
+        cursor_ = cursor_ + 1 == schedule_->period() ? 0 : cursor_ + 1;
+        if (eligibility.eligible(*peer.host)) return peer.host;
+      }
     }
-    if (best == nullptr) return nullptr;
-    best->current_weight -= total;
-    return best->host;
+    return scan(eligibility);
   }
 
   void on_request_end(const Host& host, const AttemptOutcome& outcome) override {
@@ -57,18 +63,42 @@ class RoundRobinPolicy final : public Policy {
     if (peer == nullptr) return;
     // ngx_http_upstream_free_round_robin_peer: `effective_weight -= weight / max_fails`,
     // clamped at zero.
+    const bool was_full = peer->effective_weight >= host.weight;
     peer->effective_weight -= host.weight / host.max_fails;
     if (peer->effective_weight < 0) peer->effective_weight = 0;
+    if (was_full && peer->effective_weight < host.weight) ++below_weight_;
   }
 
  private:
   static constexpr std::size_t kNotInGroup = static_cast<std::size_t>(-1);
+  // Table entries a pick may skip before it scans instead (most peers unusable).
+  static constexpr int kSkipBudget = 16;
 
   struct Peer {
     const Host* host;
     std::int64_t current_weight;
     int effective_weight;
   };
+
+  // ngx_http_upstream_get_peer, over every peer.
+  const Host* scan(const Eligibility& eligibility) {
+    Peer* best = nullptr;
+    std::int64_t total = 0;
+    for (Peer& peer : peers_) {
+      // nginx skips tried, down, failed and max_conns-full peers before touching any weight.
+      if (!eligibility.eligible(*peer.host)) continue;
+      peer.current_weight += peer.effective_weight;
+      total += peer.effective_weight;
+      if (peer.effective_weight < peer.host->weight &&
+          ++peer.effective_weight == peer.host->weight) {
+        --below_weight_;
+      }
+      if (best == nullptr || peer.current_weight > best->current_weight) best = &peer;
+    }
+    if (best == nullptr) return nullptr;
+    best->current_weight -= total;
+    return best->host;
+  }
 
   Peer* find(const Host& host) {
     if (host.index >= position_by_index_.size()) return nullptr;
@@ -77,6 +107,9 @@ class RoundRobinPolicy final : public Policy {
     return &peers_[position];
   }
 
+  std::shared_ptr<const SmoothSchedule> schedule_;  // nullptr: always scan
+  std::size_t cursor_ = 0;                          // next step of the schedule
+  int below_weight_ = 0;  // peers whose effective_weight is below their weight
   std::vector<Peer> peers_;
   // HostSet index -> position in peers_, so feedback finds its peer without a search.
   std::vector<std::size_t> position_by_index_;
@@ -87,12 +120,28 @@ std::optional<std::string> validate(const std::vector<config::Argument>& args) {
   return std::nullopt;
 }
 
-std::unique_ptr<Policy> create(const std::vector<config::Argument>& /*args*/,
-                               const std::vector<const Host*>& group) {
-  return std::make_unique<RoundRobinPolicy>(group);
+SharedPolicyStatePtr share(const std::vector<config::Argument>& /*args*/,
+                           const std::vector<const Host*>& group) {
+  return SmoothSchedule::build(group);
 }
 
-[[maybe_unused]] const bool kRegistered = register_policy({"round_robin", &validate, &create});
+std::unique_ptr<Policy> create_shared(const std::vector<config::Argument>& /*args*/,
+                                      const std::vector<const Host*>& group,
+                                      SharedPolicyStatePtr shared) {
+  return std::make_unique<RoundRobinPolicy>(
+      group, std::dynamic_pointer_cast<const SmoothSchedule>(std::move(shared)));
+}
+
+std::unique_ptr<Policy> create(const std::vector<config::Argument>& args,
+                               const std::vector<const Host*>& group) {
+  return create_shared(args, group, share(args, group));
+}
+
+[[maybe_unused]] const bool kRegistered = register_policy({.directive = "round_robin",
+                                                           .validate = &validate,
+                                                           .create = &create,
+                                                           .share = &share,
+                                                           .create_shared = &create_shared});
 
 }  // namespace
 }  // namespace yoke::balancing

@@ -137,5 +137,81 @@ TEST(RoundRobinPolicy, EmptyGroupReturnsNull) {
   EXPECT_EQ(fixture.picks(1), "-");
 }
 
+// Large groups walk a precomputed period (smooth_schedule.h). Our own reference: the smooth
+// weighted round robin loop over every peer, written out plainly.
+std::vector<std::size_t> reference_sequence(const std::vector<int>& weights, std::size_t picks) {
+  std::vector<std::int64_t> current(weights.size(), 0);
+  std::int64_t total = 0;
+  for (const int weight : weights) total += weight;
+  std::vector<std::size_t> out;
+  out.reserve(picks);
+  for (std::size_t pick = 0; pick < picks; ++pick) {
+    std::size_t best = 0;
+    for (std::size_t i = 0; i < weights.size(); ++i) {
+      current[i] += weights[i];
+      if (current[i] > current[best]) best = i;
+    }
+    current[best] -= total;
+    out.push_back(best);
+  }
+  return out;
+}
+
+std::vector<int> large_weights() {
+  std::vector<int> weights(40);
+  for (int i = 0; i < 40; ++i) weights[static_cast<std::size_t>(i)] = 1 + i % 5;
+  return weights;  // total 120
+}
+
+std::vector<std::size_t> pick_indexes(Fixture& fixture, std::size_t count) {
+  std::vector<std::size_t> out;
+  out.reserve(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    out.push_back(fixture.policy->choose(LbContext{}, fixture.eligibility)->index);
+  }
+  return out;
+}
+
+TEST(RoundRobinPolicy, LargeGroupFollowsNginxSequenceOverSeveralPeriods) {
+  Fixture fixture(large_weights());
+  EXPECT_EQ(pick_indexes(fixture, 360), reference_sequence(large_weights(), 360));
+}
+
+TEST(RoundRobinPolicy, LargeGroupSkipsAnUnusablePeerAndKeepsTheOthersShares) {
+  Fixture fixture(large_weights());
+  fixture.eligibility.ineligible = {4};  // weight 5
+  std::map<std::size_t, int> counts;
+  for (const std::size_t index : pick_indexes(fixture, 2 * (120 - 5))) ++counts[index];
+  EXPECT_EQ(counts.count(4), 0u);
+  for (std::size_t i = 0; i < 40; ++i) {
+    if (i == 4) continue;
+    EXPECT_EQ(counts[i], 2 * (1 + static_cast<int>(i) % 5)) << i;
+  }
+}
+
+TEST(RoundRobinPolicy, LargeGroupWithOneUsablePeerStillFindsIt) {
+  Fixture fixture(large_weights());
+  for (std::size_t i = 0; i < 40; ++i) {
+    if (i != 17) fixture.eligibility.ineligible.insert(i);
+  }
+  for (const std::size_t index : pick_indexes(fixture, 50)) EXPECT_EQ(index, 17u);
+}
+
+// With max_fails=2 a failure halves a peer's effective weight: the policy scans as nginx does
+// until it is back (one per pick), then walks the table again.
+TEST(RoundRobinPolicy, LargeGroupScansWhileAPeerRecoversFromAFailure) {
+  Fixture fixture(large_weights());
+  fixture.hosts[4].max_fails = 2;
+  fixture.policy->on_request_end(fixture.hosts[4], failed());  // 5 -> 3
+  std::map<std::size_t, int> counts;
+  for (const std::size_t index : pick_indexes(fixture, 2)) ++counts[index];
+  // Two picks later it is back at 5; over the next whole periods every share is the weight.
+  for (const std::size_t index : pick_indexes(fixture, 240)) ++counts[index];
+  int total = 0;
+  for (const auto& [index, count] : counts) total += count;
+  EXPECT_EQ(total, 242);
+  EXPECT_NEAR(counts[4], 10, 2);
+}
+
 }  // namespace
 }  // namespace yoke::balancing
