@@ -230,7 +230,7 @@ class StickyTest(YokeTestCase):
         backends = self.start_backends()
         addresses = [backends[n].address(n) for n in NAMES]
         for policy in ("least_conn;", "hash $request_uri;", "hash $request_uri consistent;",
-                       "random two;", "ewma;"):
+                       "random two;", "ewma;", "adaptive;"):
             with self.subTest(policy=policy):
                 yoke, port = self.start_proxy(addresses, policy=policy)
                 # Different URIs: a hash policy alone would spread them over the backends.
