@@ -21,6 +21,12 @@ Config build_config(const std::vector<Directive>& directives, const std::string&
 // The http { } block.
 Http build_http(const Directive& http, const BuildOptions& options);
 
+// limit_req_zone (limit_zones.cc): one zone; adding it fails on a duplicate name; the check
+// fails at a limit_req naming no zone.
+RateLimitZone build_limit_req_zone(const Directive& directive);
+void add_limit_req_zone(Http& http, RateLimitZone zone);
+void check_limit_req_zones(const Http& http);
+
 // upstream NAME { }.
 Upstream build_upstream(const Directive& upstream, const BuildOptions& options);
 // `sticky cookie NAME [parameters];` in an upstream block.

@@ -28,6 +28,8 @@ Http build_http(const Directive& http_directive, const BuildOptions& options) {
   for (const auto& directive : http_directive.block) {
     if (directive.name == "upstream") {
       add_upstream(http, build_upstream(directive, options), directive.args.at(0));
+    } else if (directive.name == "limit_req_zone") {
+      add_limit_req_zone(http, build_limit_req_zone(directive));
     } else if (directive.name == "server") {
       servers.push_back(&directive);
     } else if (!read_inherited_directive(directive, Level::kHttp, settings)) {
@@ -37,6 +39,7 @@ Http build_http(const Directive& http_directive, const BuildOptions& options) {
   for (const Directive* server : servers) {
     http.servers.push_back(build_server(*server, settings, http, options));
   }
+  check_limit_req_zones(http);
   validate_http(http, http_directive.where);
   return http;
 }

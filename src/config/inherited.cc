@@ -18,7 +18,8 @@ bool read_inherited_directive(const Directive& directive, Level level,
   bool server_only =
       directive.name == "client_header_timeout" || directive.name == "large_client_header_buffers";
   if (server_only && level == Level::kLocation) reject_directive(directive);
-  return read_proxy_directive(directive, settings) || read_client_directive(directive, settings);
+  return read_proxy_directive(directive, settings) || read_client_directive(directive, settings) ||
+         read_limit_directive(directive, settings);
 }
 
 InheritedSettings merge_settings(const InheritedSettings& parent, const InheritedSettings& child) {
@@ -37,6 +38,9 @@ InheritedSettings merge_settings(const InheritedSettings& parent, const Inherite
   inherit(merged.keepalive_timeout, parent.keepalive_timeout);
   inherit(merged.keepalive_requests, parent.keepalive_requests);
   inherit(merged.access_log, parent.access_log);
+  inherit(merged.limit_req, parent.limit_req);
+  inherit(merged.limit_req_status, parent.limit_req_status);
+  inherit(merged.limit_req_dry_run, parent.limit_req_dry_run);
   inherit(merged.client_header_timeout, parent.client_header_timeout);
   inherit(merged.large_header_buffers, parent.large_header_buffers);
   return merged;
@@ -65,6 +69,9 @@ void apply_settings(const InheritedSettings& settings, Location& location) {
   location.keepalive_timeout = settings.keepalive_timeout.value_or(defaults.keepalive_timeout);
   location.keepalive_requests = settings.keepalive_requests.value_or(defaults.keepalive_requests);
   location.access_log = settings.access_log.value_or(defaults.access_log);
+  location.limit_req = settings.limit_req.value_or(defaults.limit_req);
+  location.limit_req_status = settings.limit_req_status.value_or(defaults.limit_req_status);
+  location.limit_req_dry_run = settings.limit_req_dry_run.value_or(defaults.limit_req_dry_run);
 }
 
 void apply_settings(const InheritedSettings& settings, Server& server) {

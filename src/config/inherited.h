@@ -34,6 +34,10 @@ struct InheritedSettings {
   std::optional<Duration> keepalive_timeout;
   std::optional<int> keepalive_requests;
   std::optional<AccessLog> access_log;
+  // Set as a whole, like proxy_set_headers (nginx: inherited only when a level has none).
+  std::optional<std::vector<RateLimitRule>> limit_req;
+  std::optional<int> limit_req_status;
+  std::optional<bool> limit_req_dry_run;
   // http and server only: they act before a location is chosen.
   std::optional<Duration> client_header_timeout;
   std::optional<LargeHeaderBuffers> large_header_buffers;
@@ -48,6 +52,8 @@ bool read_inherited_directive(const Directive& directive, Level level, Inherited
 bool read_proxy_directive(const Directive& directive, InheritedSettings& settings);
 // The client-side directives (inherited_client.cc); false when directive is not one of them.
 bool read_client_directive(const Directive& directive, InheritedSettings& settings);
+// limit_req, limit_req_status, limit_req_dry_run (inherited_limits.cc); false for others.
+bool read_limit_directive(const Directive& directive, InheritedSettings& settings);
 
 // child with every unset value taken from parent.
 InheritedSettings merge_settings(const InheritedSettings& parent, const InheritedSettings& child);

@@ -63,6 +63,7 @@ class ClientSession final : public IoHandler,
     kProxying,
     kTunnel,
     kLocalResponse,
+    kDelayed,  // limit_req holds the request until upstream_timer_ fires
     kLingering,
     kClosed
   };
@@ -82,13 +83,18 @@ class ClientSession final : public IoHandler,
   void arm_client_timer();
   void handle_timeout(Timer& timer);
 
+  // session_limits.cc: limit_req. False when the request was answered or put on hold.
+  bool pass_rate_limits(const http1::RequestHead& head);
+  void resume_delayed();
+
   // session_prefetch.cc
   void begin_prefetch();
   void pump_prefetch();
 
   // session_local_response.cc
+  // extra_field: one more header line without CRLF ("Location: /x", "Retry-After: 1"), or empty.
   void respond_local(int status, std::string_view body, bool close_after,
-                     std::string_view location = {});
+                     std::string_view extra_field = {});
   void pump_local_response();
 
   // session_upstream.cc

@@ -77,7 +77,7 @@ void append_number(Buffer& out, std::uint64_t value) {
 }  // namespace
 
 void ClientSession::respond_local(int status, std::string_view body, bool close_after,
-                                  std::string_view location) {
+                                  std::string_view extra_field) {
   client_timer().cancel();
   upstream_timer_.cancel();
   if (upstream_ != nullptr) {
@@ -99,9 +99,9 @@ void ClientSession::respond_local(int status, std::string_view body, bool close_
   out.append(reason_phrase(status));
   out.append("\r\nServer: yoke\r\nContent-Type: text/plain\r\nContent-Length: ");
   append_number(out, body.size());
-  if (!location.empty()) {
-    out.append("\r\nLocation: ");
-    out.append(location);
+  if (!extra_field.empty()) {
+    out.append("\r\n");
+    out.append(extra_field);
   }
   out.append(close_after_ ? "\r\nConnection: close\r\n\r\n" : "\r\n\r\n");
   if (!head_request_) out.append(body);

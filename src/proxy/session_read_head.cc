@@ -87,6 +87,8 @@ void ClientSession::pump() {
       case Phase::kLocalResponse:
         pump_local_response();
         break;
+      case Phase::kDelayed:  // waits for its timer, reading nothing meanwhile
+        return;
       case Phase::kLingering:
         pump_lingering();
         break;
@@ -200,7 +202,9 @@ void ClientSession::on_timer(Timer& timer) {
 }
 
 void ClientSession::handle_timeout(Timer& timer) {
-  if (&timer == &upstream_timer_) {
+  if (&timer == &upstream_timer_ && phase_ == Phase::kDelayed) {
+    resume_delayed();
+  } else if (&timer == &upstream_timer_) {
     fail_attempt(AttemptFailure::kTimeout, "upstream timed out");
   } else if (phase_ == Phase::kPrefetchingBody ||
              (phase_ == Phase::kReadingHead && head_started_)) {

@@ -54,9 +54,14 @@ void ClientSession::handle_head(const http1::RequestHead& head) {
                     action.status == 307 || action.status == 308;
     // The request body is not read for a local answer: close unless there is none.
     bool close_after = head.body != http1::BodyKind::kNone;
-    if (redirect) return respond_local(action.status, {}, close_after, action.text);
+    if (redirect) {
+      std::string& field = worker_.scratch().text;
+      field.assign("Location: ").append(action.text);
+      return respond_local(action.status, {}, close_after, field);
+    }
     return respond_local(action.status, action.text, close_after);
   }
+  if (!route_->rate_limits.empty() && !pass_rate_limits(head)) return;
   if (head.body == http1::BodyKind::kChunked) return begin_prefetch();
   begin_proxy(head);
 }

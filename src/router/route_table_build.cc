@@ -137,6 +137,33 @@ void add_listens(const VirtualServer& server, std::vector<ListenerSpec>& listene
   }
 }
 
+// One table per limit_req_zone. Its epoch is now: times in a zone are kept relative to it.
+std::vector<std::unique_ptr<RateLimitEntry>> build_rate_zones(const config::Http& http) {
+  std::vector<std::unique_ptr<RateLimitEntry>> zones;
+  const TimePoint epoch = Clock::now();
+  for (const config::RateLimitZone& zone : http.limit_req_zones) {
+    auto entry = std::make_unique<RateLimitEntry>();
+    entry->zone = std::make_shared<limits::RateZone>(zone.name, zone.size, zone.rate_milli, epoch);
+    entry->key = compile_template(zone.key);
+    zones.push_back(std::move(entry));
+  }
+  return zones;
+}
+
+// Each location's limit_req rules, pointing at their zones (the loader checked the names).
+void attach_rate_limits(const std::vector<std::unique_ptr<RateLimitEntry>>& zones,
+                        VirtualServer& server) {
+  for (Route& route : server.routes) {
+    for (const config::RateLimitRule& rule : route.config->limit_req) {
+      for (const auto& zone : zones) {
+        if (zone->zone->name() != rule.zone) continue;
+        route.rate_limits.push_back(
+            RouteRateLimit{zone.get(), limits::RateRule{rule.burst * 1000, rule.no_delay * 1000}});
+      }
+    }
+  }
+}
+
 }  // namespace
 
 std::shared_ptr<const RouteTable> RouteTable::build(std::shared_ptr<const config::Config> config) {
@@ -146,6 +173,8 @@ std::shared_ptr<const RouteTable> RouteTable::build(std::shared_ptr<const config
   for (const auto& server : table->config_->http.servers) {
     table->servers_.push_back(build_server(server, table->upstreams_));
   }
+  table->rate_zones_ = build_rate_zones(table->config_->http);
+  for (const auto& server : table->servers_) attach_rate_limits(table->rate_zones_, *server);
   for (const auto& server : table->servers_) add_listens(*server, table->listeners_);
   return table;
 }

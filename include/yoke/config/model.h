@@ -124,6 +124,23 @@ enum class LocationMatch : std::uint8_t {
   kRegexCaseless,  // location ~* \.jpg$
 };
 
+// limit_req_zone KEY zone=NAME:SIZE rate=R r/s|r/m (http context).
+struct RateLimitZone {
+  std::string name;
+  ValueTemplate key;
+  std::uint64_t size = 0;        // bytes of the zone's table
+  std::uint64_t rate_milli = 0;  // requests per second × 1000, as nginx keeps it
+  SourceLocation where;
+};
+
+// limit_req zone=NAME [burst=N] [nodelay | delay=N].
+struct RateLimitRule {
+  std::string zone;
+  std::uint64_t burst = 0;
+  std::uint64_t no_delay = 0;  // excess requests served at once: nodelay = burst, delay=N = N
+  SourceLocation where;
+};
+
 struct Location {
   LocationMatch match = LocationMatch::kPrefix;
   std::string pattern;
@@ -143,6 +160,9 @@ struct Location {
   Duration keepalive_timeout{75000};
   int keepalive_requests = 1000;
   AccessLog access_log;
+  std::vector<RateLimitRule> limit_req;  // inherited as a list (nginx)
+  int limit_req_status = 429;            // Yoke default (nginx: 503)
+  bool limit_req_dry_run = false;
   SourceLocation where;
 };
 
@@ -166,6 +186,7 @@ struct Server {
 
 struct Http {
   std::vector<Upstream> upstreams;
+  std::vector<RateLimitZone> limit_req_zones;
   std::vector<Server> servers;
 };
 

@@ -11,6 +11,7 @@
 #include "yoke/balancing/host_set.h"
 #include "yoke/balancing/policy.h"
 #include "yoke/config/model.h"
+#include "yoke/limits/rate_zone.h"
 #include "yoke/router/variables.h"
 #include "yoke/upstream/session_affinity.h"
 #include "yoke/upstream/upstream_balancer.h"
@@ -41,12 +42,25 @@ struct UpstreamEntry {
   std::shared_ptr<const upstream::SessionAffinity> affinity;
 };
 
+// A limit_req_zone: its table, shared by every worker (atomics, no lock), and its key.
+struct RateLimitEntry {
+  std::shared_ptr<limits::RateZone> zone;
+  CompiledTemplate key;
+};
+
+// One limit_req of a location.
+struct RouteRateLimit {
+  const RateLimitEntry* zone = nullptr;
+  limits::RateRule rule;
+};
+
 struct Route {
   const config::Location* config = nullptr;
-  std::shared_ptr<re2::RE2> regex;  // for ~ and ~* locations
-  std::size_t upstream = 0;         // index into RouteTable::upstreams() when proxying
-  bool sets_host = false;           // a proxy_set_header Host rule exists
-  std::vector<HeaderRule> headers;  // proxy_set_header rules, in order
+  std::shared_ptr<re2::RE2> regex;          // for ~ and ~* locations
+  std::size_t upstream = 0;                 // index into RouteTable::upstreams() when proxying
+  bool sets_host = false;                   // a proxy_set_header Host rule exists
+  std::vector<HeaderRule> headers;          // proxy_set_header rules, in order
+  std::vector<RouteRateLimit> rate_limits;  // limit_req, in order
 };
 
 struct VirtualServer {
@@ -84,6 +98,7 @@ class RouteTable {
   std::vector<std::unique_ptr<VirtualServer>> servers_;
   std::vector<ListenerSpec> listeners_;
   std::vector<UpstreamEntry> upstreams_;
+  std::vector<std::unique_ptr<RateLimitEntry>> rate_zones_;  // stable addresses for routes
 };
 
 }  // namespace yoke::router

@@ -1,0 +1,95 @@
+// limit_req, limit_req_status and limit_req_dry_run (ngx_http_limit_req_module), which inherit
+// down http → server → location. The zones they name are defined by limit_req_zone
+// (limit_zones.cc) and checked once the whole http block is read.
+#include <charconv>
+#include <string>
+
+#include "config/directive_checks.h"
+#include "config/inherited.h"
+#include "yoke/limits/rate_zone.h"
+
+namespace yoke::config {
+namespace {
+
+// "burst=N" / "delay=N": N from 0 to RateZone::kMaxBurst.
+std::uint64_t read_count_parameter(const Argument& argument, std::string_view name) {
+  const std::string_view text = std::string_view(argument.text).substr(name.size() + 1);
+  std::uint64_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || error != std::errc() || end != text.data() + text.size() ||
+      value > limits::RateZone::kMaxBurst) {
+    fail(argument.where, "invalid " + std::string(name) + " value " + quote(argument.text) +
+                             " in \"limit_req\" directive, expected a number from 0 to " +
+                             std::to_string(limits::RateZone::kMaxBurst));
+  }
+  return value;
+}
+
+RateLimitRule read_rule(const Directive& directive) {
+  require_no_block(directive);
+  require_args(directive, 1, 3);
+  RateLimitRule rule;
+  rule.where = directive.where;
+  bool nodelay = false;
+  bool delay_set = false;
+  for (const Argument& argument : directive.args) {
+    const std::string& text = argument.text;
+    if (text.rfind("zone=", 0) == 0 && rule.zone.empty() && text.size() > 5) {
+      rule.zone = text.substr(5);
+    } else if (text.rfind("burst=", 0) == 0) {
+      rule.burst = read_count_parameter(argument, "burst");
+    } else if (text.rfind("delay=", 0) == 0 && !delay_set && !nodelay) {
+      rule.no_delay = read_count_parameter(argument, "delay");
+      delay_set = true;
+    } else if (text == "nodelay" && !delay_set && !nodelay) {
+      nodelay = true;
+    } else {
+      fail(argument.where, "invalid parameter " + quote(text) +
+                               " in \"limit_req\" directive, expected \"zone=NAME\", "
+                               "\"burst=N\", and \"nodelay\" or \"delay=N\"");
+    }
+  }
+  if (rule.zone.empty()) {
+    fail(directive.where, "\"limit_req\" directive needs \"zone=NAME\"");
+  }
+  if (nodelay) rule.no_delay = rule.burst;
+  return rule;
+}
+
+void add_rule(const Directive& directive, InheritedSettings& settings) {
+  RateLimitRule rule = read_rule(directive);
+  if (!settings.limit_req) settings.limit_req.emplace();
+  for (const RateLimitRule& existing : *settings.limit_req) {
+    if (existing.zone == rule.zone) {
+      fail(directive.where, "zone " + quote(rule.zone) + " in \"limit_req\" is duplicate");
+    }
+  }
+  settings.limit_req->push_back(std::move(rule));
+}
+
+}  // namespace
+
+bool read_limit_directive(const Directive& directive, InheritedSettings& settings) {
+  const std::string& name = directive.name;
+  if (name == "limit_req") {
+    add_rule(directive, settings);
+  } else if (name == "limit_req_status") {
+    require_simple(directive, 1);
+    set_once(directive, settings.limit_req_status,
+             count_value(directive, directive.args[0], 400, 599));
+  } else if (name == "limit_req_dry_run") {
+    require_simple(directive, 1);
+    const std::string& value = directive.args[0].text;
+    if (value != "on" && value != "off") {
+      fail(directive.args[0].where, "invalid value " + quote(value) +
+                                        " in \"limit_req_dry_run\" directive, it must be "
+                                        "\"on\" or \"off\"");
+    }
+    set_once(directive, settings.limit_req_dry_run, value == "on");
+  } else {
+    return false;
+  }
+  return true;
+}
+
+}  // namespace yoke::config

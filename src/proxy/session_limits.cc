@@ -1,0 +1,82 @@
+// limit_req (ngx_http_limit_req_module), after the location is chosen and before proxying, as
+// nginx's preaccess phase: every limit of the location counts the request in its zone (shared
+// by all workers, see limits/rate_zone.h); the first one over its burst answers
+// limit_req_status (Yoke's default 429, with Retry-After), and otherwise the request waits for
+// the longest delay any limit asks for. Requests whose key is empty are not counted (nginx).
+#include <algorithm>
+#include <string>
+
+#include "client_session.h"
+#include "worker.h"
+#include "yoke/observe/error_log.h"
+
+namespace yoke::proxy {
+namespace {
+
+// Whole seconds until a bucket at `rate_milli` has room for one more request: 1 s from 1r/s
+// up, 60/N s for N r/m. (nginx sends no Retry-After; RFC 9110 §10.2.3 wants one with 429.)
+std::uint64_t retry_after_seconds(std::uint64_t rate_milli) {
+  return std::max<std::uint64_t>(1, (1000 * 1000 / rate_milli + 999) / 1000);
+}
+
+// One line per second per worker at most: under a flood every rejection is the same story.
+void log_rejection(const std::string& zone, std::string_view client, bool dry_run) {
+  thread_local TimePoint last_line{};
+  thread_local std::uint64_t unlogged = 0;
+  const TimePoint now = Clock::now();
+  if (now - last_line < std::chrono::seconds(1)) {
+    ++unlogged;
+    return;
+  }
+  last_line = now;
+  std::string line = std::string(dry_run ? "limiting requests, dry run" : "limiting requests") +
+                     " by zone \"" + zone + "\", client: " + std::string(client);
+  if (unlogged > 0) line += " (and " + std::to_string(unlogged) + " more since the last line)";
+  unlogged = 0;
+  observe::log_line(observe::LogLevel::kWarn, line);
+}
+
+}  // namespace
+
+bool ClientSession::pass_rate_limits(const http1::RequestHead& head) {
+  const config::Location& location = *route_->config;
+  Milliseconds delay{0};
+  std::string& key = worker_.scratch().key;
+  current_head_ = &head;  // the key's variables read the request
+  for (const router::RouteRateLimit& limit : route_->rate_limits) {
+    key.clear();
+    router::expand(limit.zone->key, *this, [&key](std::string_view part) { key.append(part); });
+    if (key.empty()) continue;
+    const limits::RateVerdict verdict =
+        limit.zone->zone->take(key, worker_.loop().now(), limit.rule);
+    if (verdict.accepted) {
+      delay = std::max(delay, verdict.delay);
+      continue;
+    }
+    log_rejection(limit.zone->zone->name(), remote_addr(), location.limit_req_dry_run);
+    if (location.limit_req_dry_run) continue;
+    current_head_ = nullptr;
+    std::string& field = worker_.scratch().text;
+    field.assign("Retry-After: ")
+        .append(std::to_string(retry_after_seconds(limit.zone->zone->rate_milli())));
+    // The body is not read: close after the answer unless there is none.
+    respond_local(location.limit_req_status, {}, head.body != http1::BodyKind::kNone, field);
+    return false;
+  }
+  current_head_ = nullptr;
+  if (delay.count() == 0 || location.limit_req_dry_run) return true;
+  phase_ = Phase::kDelayed;
+  worker_.loop().arm(upstream_timer_, delay);
+  return false;
+}
+
+// The delay is over: go on as handle_head would have (the head is parsed again from the
+// receive buffer, which kept it; the worker's parse scratch has served others since).
+void ClientSession::resume_delayed() {
+  phase_ = Phase::kReadingHead;
+  const http1::RequestHead& head = reparse_head();
+  if (head.body == http1::BodyKind::kChunked) return begin_prefetch();
+  begin_proxy(head);
+}
+
+}  // namespace yoke::proxy
