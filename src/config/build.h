@@ -25,6 +25,9 @@ Http build_http(const Directive& http, const BuildOptions& options);
 // fails at a limit_req naming no zone.
 RateLimitZone build_limit_req_zone(const Directive& directive);
 void add_limit_req_zone(Http& http, RateLimitZone zone);
+// limit_conn_zone, the same way; check_limit_req_zones checks limit_conn's zones too.
+ConnLimitZone build_limit_conn_zone(const Directive& directive);
+void add_limit_conn_zone(Http& http, ConnLimitZone zone);
 void check_limit_req_zones(const Http& http);
 
 // upstream NAME { }.

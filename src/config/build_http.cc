@@ -30,6 +30,8 @@ Http build_http(const Directive& http_directive, const BuildOptions& options) {
       add_upstream(http, build_upstream(directive, options), directive.args.at(0));
     } else if (directive.name == "limit_req_zone") {
       add_limit_req_zone(http, build_limit_req_zone(directive));
+    } else if (directive.name == "limit_conn_zone") {
+      add_limit_conn_zone(http, build_limit_conn_zone(directive));
     } else if (directive.name == "server") {
       servers.push_back(&directive);
     } else if (!read_inherited_directive(directive, Level::kHttp, settings)) {

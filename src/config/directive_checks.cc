@@ -23,8 +23,9 @@ constexpr std::string_view kKnownDirectives[] = {
     "proxy_next_upstream_timeout", "client_max_body_size", "client_body_timeout", "send_timeout",
     "keepalive_timeout", "keepalive_requests", "access_log", "client_header_timeout",
     "large_client_header_buffers", "limit_req", "limit_req_status", "limit_req_dry_run",
+    "limit_conn", "limit_conn_status", "limit_conn_dry_run",
     // http only
-    "limit_req_zone"};
+    "limit_req_zone", "limit_conn_zone"};
 
 bool is_known_directive(std::string_view name) {
   for (auto known : kKnownDirectives) {

@@ -41,6 +41,9 @@ InheritedSettings merge_settings(const InheritedSettings& parent, const Inherite
   inherit(merged.limit_req, parent.limit_req);
   inherit(merged.limit_req_status, parent.limit_req_status);
   inherit(merged.limit_req_dry_run, parent.limit_req_dry_run);
+  inherit(merged.limit_conn, parent.limit_conn);
+  inherit(merged.limit_conn_status, parent.limit_conn_status);
+  inherit(merged.limit_conn_dry_run, parent.limit_conn_dry_run);
   inherit(merged.client_header_timeout, parent.client_header_timeout);
   inherit(merged.large_header_buffers, parent.large_header_buffers);
   return merged;
@@ -72,6 +75,9 @@ void apply_settings(const InheritedSettings& settings, Location& location) {
   location.limit_req = settings.limit_req.value_or(defaults.limit_req);
   location.limit_req_status = settings.limit_req_status.value_or(defaults.limit_req_status);
   location.limit_req_dry_run = settings.limit_req_dry_run.value_or(defaults.limit_req_dry_run);
+  location.limit_conn = settings.limit_conn.value_or(defaults.limit_conn);
+  location.limit_conn_status = settings.limit_conn_status.value_or(defaults.limit_conn_status);
+  location.limit_conn_dry_run = settings.limit_conn_dry_run.value_or(defaults.limit_conn_dry_run);
 }
 
 void apply_settings(const InheritedSettings& settings, Server& server) {

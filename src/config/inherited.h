@@ -38,6 +38,9 @@ struct InheritedSettings {
   std::optional<std::vector<RateLimitRule>> limit_req;
   std::optional<int> limit_req_status;
   std::optional<bool> limit_req_dry_run;
+  std::optional<std::vector<ConnLimitRule>> limit_conn;
+  std::optional<int> limit_conn_status;
+  std::optional<bool> limit_conn_dry_run;
   // http and server only: they act before a location is chosen.
   std::optional<Duration> client_header_timeout;
   std::optional<LargeHeaderBuffers> large_header_buffers;
@@ -52,7 +55,8 @@ bool read_inherited_directive(const Directive& directive, Level level, Inherited
 bool read_proxy_directive(const Directive& directive, InheritedSettings& settings);
 // The client-side directives (inherited_client.cc); false when directive is not one of them.
 bool read_client_directive(const Directive& directive, InheritedSettings& settings);
-// limit_req, limit_req_status, limit_req_dry_run (inherited_limits.cc); false for others.
+// limit_req and limit_conn with their _status and _dry_run (inherited_limits.cc); false for
+// others.
 bool read_limit_directive(const Directive& directive, InheritedSettings& settings);
 
 // child with every unset value taken from parent.

@@ -1,6 +1,7 @@
-// limit_req, limit_req_status and limit_req_dry_run (ngx_http_limit_req_module), which inherit
-// down http → server → location. The zones they name are defined by limit_req_zone
-// (limit_zones.cc) and checked once the whole http block is read.
+// limit_req, limit_req_status and limit_req_dry_run (ngx_http_limit_req_module) and limit_conn,
+// limit_conn_status and limit_conn_dry_run (ngx_http_limit_conn_module), which inherit down
+// http → server → location. The zones they name are defined by limit_req_zone and
+// limit_conn_zone (limit_zones.cc) and checked once the whole http block is read.
 #include <charconv>
 #include <string>
 
@@ -67,6 +68,38 @@ void add_rule(const Directive& directive, InheritedSettings& settings) {
   settings.limit_req->push_back(std::move(rule));
 }
 
+// A location may hold this many limit_conn: a request keeps one slot per limit until it ends.
+constexpr std::size_t kMaxConnLimits = 4;
+
+void add_conn_rule(const Directive& directive, InheritedSettings& settings) {
+  require_simple(directive, 2);
+  ConnLimitRule rule;
+  rule.where = directive.where;
+  rule.zone = directive.args[0].text;
+  rule.limit = static_cast<std::uint64_t>(count_value(directive, directive.args[1], 1, 1000000));
+  if (!settings.limit_conn) settings.limit_conn.emplace();
+  for (const ConnLimitRule& existing : *settings.limit_conn) {
+    if (existing.zone == rule.zone) {
+      fail(directive.where, "zone " + quote(rule.zone) + " in \"limit_conn\" is duplicate");
+    }
+  }
+  if (settings.limit_conn->size() == kMaxConnLimits) {
+    fail(directive.where,
+         "more than " + std::to_string(kMaxConnLimits) + " \"limit_conn\" directives at one level");
+  }
+  settings.limit_conn->push_back(std::move(rule));
+}
+
+void read_on_off(const Directive& directive, std::optional<bool>& slot) {
+  require_simple(directive, 1);
+  const std::string& value = directive.args[0].text;
+  if (value != "on" && value != "off") {
+    fail(directive.args[0].where, "invalid value " + quote(value) + " in " + quote(directive.name) +
+                                      " directive, it must be \"on\" or \"off\"");
+  }
+  set_once(directive, slot, value == "on");
+}
+
 }  // namespace
 
 bool read_limit_directive(const Directive& directive, InheritedSettings& settings) {
@@ -78,14 +111,15 @@ bool read_limit_directive(const Directive& directive, InheritedSettings& setting
     set_once(directive, settings.limit_req_status,
              count_value(directive, directive.args[0], 400, 599));
   } else if (name == "limit_req_dry_run") {
+    read_on_off(directive, settings.limit_req_dry_run);
+  } else if (name == "limit_conn") {
+    add_conn_rule(directive, settings);
+  } else if (name == "limit_conn_status") {
     require_simple(directive, 1);
-    const std::string& value = directive.args[0].text;
-    if (value != "on" && value != "off") {
-      fail(directive.args[0].where, "invalid value " + quote(value) +
-                                        " in \"limit_req_dry_run\" directive, it must be "
-                                        "\"on\" or \"off\"");
-    }
-    set_once(directive, settings.limit_req_dry_run, value == "on");
+    set_once(directive, settings.limit_conn_status,
+             count_value(directive, directive.args[0], 400, 599));
+  } else if (name == "limit_conn_dry_run") {
+    read_on_off(directive, settings.limit_conn_dry_run);
   } else {
     return false;
   }

@@ -1,5 +1,6 @@
-// limit_req_zone KEY zone=NAME:SIZE rate=RATE (ngx_http_limit_req_module), http context, and
-// the check that every limit_req names a defined zone (nginx: "unknown limit_req_zone").
+// limit_req_zone KEY zone=NAME:SIZE rate=RATE (ngx_http_limit_req_module) and limit_conn_zone
+// KEY zone=NAME:SIZE (ngx_http_limit_conn_module), http context, and the checks that every
+// limit_req / limit_conn names a defined zone (nginx: "unknown limit_req_zone").
 #include <charconv>
 #include <string>
 
@@ -81,6 +82,34 @@ RateLimitZone build_limit_req_zone(const Directive& directive) {
   return zone;
 }
 
+ConnLimitZone build_limit_conn_zone(const Directive& directive) {
+  require_no_block(directive);
+  require_args(directive, 2, 2);
+  const Argument& argument = directive.args[1];
+  if (argument.text.rfind("zone=", 0) != 0) {
+    fail(argument.where, "invalid parameter " + quote(argument.text) + " in " +
+                             quote(directive.name) + " directive, expected \"zone=NAME:SIZE\"");
+  }
+  RateLimitZone parsed;  // the same zone=NAME:SIZE syntax
+  read_zone(directive, argument, parsed);
+  ConnLimitZone zone;
+  zone.where = directive.where;
+  zone.key = parse_value_template(directive.args[0]);
+  zone.name = parsed.name;
+  zone.size = parsed.size;
+  return zone;
+}
+
+void add_limit_conn_zone(Http& http, ConnLimitZone zone) {
+  for (const ConnLimitZone& existing : http.limit_conn_zones) {
+    if (existing.name == zone.name) {
+      fail(zone.where, "duplicate zone " + quote(zone.name) + ", first defined at " +
+                           existing.where.to_string());
+    }
+  }
+  http.limit_conn_zones.push_back(std::move(zone));
+}
+
 void add_limit_req_zone(Http& http, RateLimitZone zone) {
   for (const RateLimitZone& existing : http.limit_req_zones) {
     if (existing.name == zone.name) {
@@ -94,6 +123,17 @@ void add_limit_req_zone(Http& http, RateLimitZone zone) {
 void check_limit_req_zones(const Http& http) {
   for (const Server& server : http.servers) {
     for (const Location& location : server.locations) {
+      for (const ConnLimitRule& rule : location.limit_conn) {
+        bool known = false;
+        for (const ConnLimitZone& zone : http.limit_conn_zones) {
+          known = known || zone.name == rule.zone;
+        }
+        if (!known) {
+          fail(rule.where, "unknown limit_conn_zone " + quote(rule.zone) +
+                               " (define it in http with \"limit_conn_zone KEY zone=" + rule.zone +
+                               ":SIZE;\")");
+        }
+      }
       for (const RateLimitRule& rule : location.limit_req) {
         bool known = false;
         for (const RateLimitZone& zone : http.limit_req_zones)

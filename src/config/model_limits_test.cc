@@ -75,5 +75,29 @@ TEST(ConfigLimits, Errors) {
             "\"on\" or \"off\"");
 }
 
+TEST(ConfigLimits, ConnZonesAndRules) {
+  const Config config =
+      load_config_text(http_with("limit_conn_zone $binary_remote_addr zone=ip:1m;",
+                                 "limit_conn ip 10;", "limit_conn ip 2; limit_conn_status 503;"),
+                       "t.conf");
+  ASSERT_EQ(config.http.limit_conn_zones.size(), 1u);
+  EXPECT_EQ(config.http.limit_conn_zones[0].size, 1024u * 1024);
+  const Server& server = config.http.servers[0];
+  ASSERT_EQ(server.locations[0].limit_conn.size(), 1u);
+  EXPECT_EQ(server.locations[0].limit_conn[0].limit, 2u);
+  EXPECT_EQ(server.locations[0].limit_conn_status, 503);
+  ASSERT_EQ(server.locations[1].limit_conn.size(), 1u);  // the server's
+  EXPECT_EQ(server.locations[1].limit_conn[0].limit, 10u);
+  EXPECT_EQ(load_error(http_with("", "", "limit_conn ip 2;")),
+            "t.conf:6:1: unknown limit_conn_zone \"ip\" (define it in http with "
+            "\"limit_conn_zone KEY zone=ip:SIZE;\")");
+  EXPECT_EQ(load_error(http_with("limit_conn_zone $uri zone=ip:1m;", "", "limit_conn ip 0;")),
+            "t.conf:6:15: invalid value \"0\" in \"limit_conn\" directive, expected a number "
+            "from 1 to 1000000");
+  EXPECT_EQ(load_error(http_with("limit_conn_zone $uri ip:1m;", "", "")),
+            "t.conf:2:22: invalid parameter \"ip:1m\" in \"limit_conn_zone\" directive, "
+            "expected \"zone=NAME:SIZE\"");
+}
+
 }  // namespace
 }  // namespace yoke::config

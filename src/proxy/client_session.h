@@ -6,6 +6,7 @@
 // A session is attached to its ClientConnection only while a request is in progress and goes
 // back to the worker's SessionPool when the connection is idle or closed (client_connection.h).
 // Worker thread only.
+#include <array>
 #include <cstdint>
 #include <string>
 
@@ -83,9 +84,14 @@ class ClientSession final : public IoHandler,
   void arm_client_timer();
   void handle_timeout(Timer& timer);
 
-  // session_limits.cc: limit_req. False when the request was answered or put on hold.
+  // session_limits.cc: limit_req, then limit_conn. False when the request was answered or
+  // put on hold.
   bool pass_rate_limits(const http1::RequestHead& head);
   void resume_delayed();
+  bool pass_conn_limits(const http1::RequestHead& head);
+  // Gives back the limit_conn counts the request holds (at its end, or when the session closes).
+  void release_conn_limits();
+  void proceed_after_limits(const http1::RequestHead& head);
 
   // session_prefetch.cc
   void begin_prefetch();
@@ -210,6 +216,9 @@ class ClientSession final : public IoHandler,
   bool upstream_eof_ = false;
   bool truncated_ = false;  // the upstream closed before the body ended
   std::string_view forwarded_for_;
+  // limit_conn counts this request holds (RouteConnLimit: at most 4 per location).
+  std::array<limits::KeyedSlot*, 4> conn_slots_{};
+  std::uint8_t conn_slot_count_ = 0;
   const http1::RequestHead* current_head_ = nullptr;  // only while building the upstream head
   std::string uri_;  // normalized path ($uri), capacity reused across requests
   char request_id_[33] = {};

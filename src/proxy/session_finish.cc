@@ -37,6 +37,7 @@ void ClientSession::finish_exchange() {
 }
 
 void ClientSession::reset_for_next_request() {
+  if (conn_slot_count_ != 0) release_conn_limits();
   upstream_timer_.cancel();
   client_timer().cancel();
   to_client_ = Outgoing{};

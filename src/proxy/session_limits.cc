@@ -1,8 +1,10 @@
-// limit_req (ngx_http_limit_req_module), after the location is chosen and before proxying, as
-// nginx's preaccess phase: every limit of the location counts the request in its zone (shared
-// by all workers, see limits/rate_zone.h); the first one over its burst answers
-// limit_req_status (Yoke's default 429, with Retry-After), and otherwise the request waits for
-// the longest delay any limit asks for. Requests whose key is empty are not counted (nginx).
+// limit_req (ngx_http_limit_req_module) then limit_conn (ngx_http_limit_conn_module), after the
+// location is chosen and before proxying, as nginx's preaccess phase. limit_req: every limit of
+// the location counts the request in its zone (shared by all workers, limits/rate_zone.h); the
+// first one over its burst answers limit_req_status (Yoke's default 429, with Retry-After), and
+// otherwise the request waits for the longest delay any limit asks for. limit_conn: the request
+// holds one count per limit until it ends (limits/conn_zone.h); at a limit it is answered
+// limit_conn_status. Requests whose key is empty are not counted (nginx, both modules).
 #include <algorithm>
 #include <string>
 
@@ -20,7 +22,8 @@ std::uint64_t retry_after_seconds(std::uint64_t rate_milli) {
 }
 
 // One line per second per worker at most: under a flood every rejection is the same story.
-void log_rejection(const std::string& zone, std::string_view client, bool dry_run) {
+void log_rejection(std::string_view what, const std::string& zone, std::string_view client,
+                   bool dry_run) {
   thread_local TimePoint last_line{};
   thread_local std::uint64_t unlogged = 0;
   const TimePoint now = Clock::now();
@@ -29,7 +32,7 @@ void log_rejection(const std::string& zone, std::string_view client, bool dry_ru
     return;
   }
   last_line = now;
-  std::string line = std::string(dry_run ? "limiting requests, dry run" : "limiting requests") +
+  std::string line = "limiting " + std::string(what) + (dry_run ? ", dry run" : "") +
                      " by zone \"" + zone + "\", client: " + std::string(client);
   if (unlogged > 0) line += " (and " + std::to_string(unlogged) + " more since the last line)";
   unlogged = 0;
@@ -53,7 +56,7 @@ bool ClientSession::pass_rate_limits(const http1::RequestHead& head) {
       delay = std::max(delay, verdict.delay);
       continue;
     }
-    log_rejection(limit.zone->zone->name(), remote_addr(), location.limit_req_dry_run);
+    log_rejection("requests", limit.zone->zone->name(), remote_addr(), location.limit_req_dry_run);
     if (location.limit_req_dry_run) continue;
     current_head_ = nullptr;
     std::string& field = worker_.scratch().text;
@@ -74,9 +77,43 @@ bool ClientSession::pass_rate_limits(const http1::RequestHead& head) {
 // receive buffer, which kept it; the worker's parse scratch has served others since).
 void ClientSession::resume_delayed() {
   phase_ = Phase::kReadingHead;
-  const http1::RequestHead& head = reparse_head();
+  proceed_after_limits(reparse_head());
+}
+
+void ClientSession::proceed_after_limits(const http1::RequestHead& head) {
+  if (!route_->conn_limits.empty() && !pass_conn_limits(head)) return;
   if (head.body == http1::BodyKind::kChunked) return begin_prefetch();
   begin_proxy(head);
+}
+
+bool ClientSession::pass_conn_limits(const http1::RequestHead& head) {
+  const config::Location& location = *route_->config;
+  std::string& key = worker_.scratch().key;
+  current_head_ = &head;
+  for (const router::RouteConnLimit& limit : route_->conn_limits) {
+    key.clear();
+    router::expand(limit.zone->key, *this, [&key](std::string_view part) { key.append(part); });
+    if (key.empty()) continue;
+    limits::KeyedSlot* slot = limit.zone->zone->acquire(key, limit.limit);
+    if (slot != nullptr) {
+      conn_slots_[conn_slot_count_++] = slot;
+      continue;
+    }
+    log_rejection("connections", limit.zone->zone->name(), remote_addr(),
+                  location.limit_conn_dry_run);
+    if (location.limit_conn_dry_run) continue;
+    current_head_ = nullptr;
+    release_conn_limits();
+    respond_local(location.limit_conn_status, {}, head.body != http1::BodyKind::kNone);
+    return false;
+  }
+  current_head_ = nullptr;
+  return true;
+}
+
+void ClientSession::release_conn_limits() {
+  for (std::uint8_t i = 0; i < conn_slot_count_; ++i) limits::ConnZone::release(conn_slots_[i]);
+  conn_slot_count_ = 0;
 }
 
 }  // namespace yoke::proxy

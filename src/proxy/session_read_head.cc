@@ -236,6 +236,7 @@ void ClientSession::abort() {
 void ClientSession::close() {
   if (phase_ == Phase::kClosed) return;
   phase_ = Phase::kClosed;
+  if (conn_slot_count_ != 0) release_conn_limits();
   upstream_timer_.cancel();
   if (upstream_ != nullptr) {
     abandon_attempt();

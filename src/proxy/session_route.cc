@@ -62,8 +62,7 @@ void ClientSession::handle_head(const http1::RequestHead& head) {
     return respond_local(action.status, action.text, close_after);
   }
   if (!route_->rate_limits.empty() && !pass_rate_limits(head)) return;
-  if (head.body == http1::BodyKind::kChunked) return begin_prefetch();
-  begin_proxy(head);
+  proceed_after_limits(head);
 }
 
 }  // namespace yoke::proxy

@@ -150,10 +150,30 @@ std::vector<std::unique_ptr<RateLimitEntry>> build_rate_zones(const config::Http
   return zones;
 }
 
-// Each location's limit_req rules, pointing at their zones (the loader checked the names).
-void attach_rate_limits(const std::vector<std::unique_ptr<RateLimitEntry>>& zones,
-                        VirtualServer& server) {
+std::vector<std::unique_ptr<ConnLimitEntry>> build_conn_zones(const config::Http& http) {
+  std::vector<std::unique_ptr<ConnLimitEntry>> zones;
+  for (const config::ConnLimitZone& zone : http.limit_conn_zones) {
+    auto entry = std::make_unique<ConnLimitEntry>();
+    entry->zone = std::make_shared<limits::ConnZone>(zone.name, zone.size);
+    entry->key = compile_template(zone.key);
+    zones.push_back(std::move(entry));
+  }
+  return zones;
+}
+
+// Each location's limit_req and limit_conn rules, pointing at their zones (the loader checked
+// the names).
+void attach_limits(const std::vector<std::unique_ptr<RateLimitEntry>>& zones,
+                   const std::vector<std::unique_ptr<ConnLimitEntry>>& conn_zones,
+                   VirtualServer& server) {
   for (Route& route : server.routes) {
+    for (const config::ConnLimitRule& rule : route.config->limit_conn) {
+      for (const auto& zone : conn_zones) {
+        if (zone->zone->name() == rule.zone) {
+          route.conn_limits.push_back(RouteConnLimit{zone.get(), rule.limit});
+        }
+      }
+    }
     for (const config::RateLimitRule& rule : route.config->limit_req) {
       for (const auto& zone : zones) {
         if (zone->zone->name() != rule.zone) continue;
@@ -174,7 +194,10 @@ std::shared_ptr<const RouteTable> RouteTable::build(std::shared_ptr<const config
     table->servers_.push_back(build_server(server, table->upstreams_));
   }
   table->rate_zones_ = build_rate_zones(table->config_->http);
-  for (const auto& server : table->servers_) attach_rate_limits(table->rate_zones_, *server);
+  table->conn_zones_ = build_conn_zones(table->config_->http);
+  for (const auto& server : table->servers_) {
+    attach_limits(table->rate_zones_, table->conn_zones_, *server);
+  }
   for (const auto& server : table->servers_) add_listens(*server, table->listeners_);
   return table;
 }

@@ -132,3 +132,50 @@ class RateLimitTest(YokeTestCase):
                 self.assertEqual(result.returncode, 1, result.stderr)
                 self.assertRegex(result.stderr, r"yoke\.conf:\d+:\d+: ")
                 self.assertIn(message, result.stderr)
+
+
+class ConnLimitTest(YokeTestCase):
+    """limit_conn: requests in progress per key, given back when each request ends — also when
+    the client goes away in the middle."""
+
+    def start(self, location_extra, workers=1):
+        demo = self.start_demo("a", delay_ms=400)
+        port = free_port()
+        config = make_config(
+            port,
+            "    location / {\n      proxy_pass http://app;\n%s\n    }\n" % location_extra,
+            upstreams=upstream_block("app", [demo.address("a")]),
+            http_extra="  limit_conn_zone $binary_remote_addr zone=c:1m;")
+        if workers != 1:
+            config = config.replace("worker_processes 1;", "worker_processes %d;" % workers)
+        return demo, self.start_yoke(config, port), port
+
+    def burst(self, port, count):
+        with concurrent.futures.ThreadPoolExecutor(count) as pool:
+            return sorted(pool.map(lambda _: http_request(port, "/x")[0], range(count)))
+
+    def test_at_most_n_in_progress_across_workers(self):
+        demo, yoke, port = self.start("limit_conn c 2;", workers=2)
+        self.assertEqual(self.burst(port, 6), [200, 200, 429, 429, 429, 429])
+        self.assertEqual(demo.requests("a"), 2)
+        # Both counts were given back: the next two pass again.
+        self.assertEqual(self.burst(port, 2), [200, 200])
+        self.assertIn('limiting connections by zone "c"', yoke.error_log)
+
+    def test_a_client_that_leaves_gives_its_count_back(self):
+        demo, _, port = self.start("limit_conn c 1;")
+        for _ in range(3):
+            client = self.raw_client(port)
+            client.send(b"GET /x HTTP/1.1\r\nHost: x\r\n\r\n")
+            time.sleep(0.1)  # proxied, waiting for the slow backend
+            client.close()
+        time.sleep(0.5)
+        self.assertEqual(http_request(port, "/x")[0], 200)
+
+    def test_dry_run_and_status(self):
+        _, _, port = self.start("limit_conn c 1;\n      limit_conn_dry_run on;")
+        self.assertEqual(self.burst(port, 3), [200, 200, 200])
+
+    def test_custom_status(self):
+        _, _, port = self.start("limit_conn c 1;\n      limit_conn_status 503;")
+        self.assertEqual(self.burst(port, 2), [200, 503])

@@ -141,6 +141,21 @@ struct RateLimitRule {
   SourceLocation where;
 };
 
+// limit_conn_zone KEY zone=NAME:SIZE (http context).
+struct ConnLimitZone {
+  std::string name;
+  ValueTemplate key;
+  std::uint64_t size = 0;
+  SourceLocation where;
+};
+
+// limit_conn NAME N: at most N requests of one key in progress.
+struct ConnLimitRule {
+  std::string zone;
+  std::uint64_t limit = 0;
+  SourceLocation where;
+};
+
 struct Location {
   LocationMatch match = LocationMatch::kPrefix;
   std::string pattern;
@@ -163,6 +178,9 @@ struct Location {
   std::vector<RateLimitRule> limit_req;  // inherited as a list (nginx)
   int limit_req_status = 429;            // Yoke default (nginx: 503)
   bool limit_req_dry_run = false;
+  std::vector<ConnLimitRule> limit_conn;  // inherited as a list (nginx)
+  int limit_conn_status = 429;            // Yoke default (nginx: 503)
+  bool limit_conn_dry_run = false;
   SourceLocation where;
 };
 
@@ -187,6 +205,7 @@ struct Server {
 struct Http {
   std::vector<Upstream> upstreams;
   std::vector<RateLimitZone> limit_req_zones;
+  std::vector<ConnLimitZone> limit_conn_zones;
   std::vector<Server> servers;
 };
 

@@ -11,6 +11,7 @@
 #include "yoke/balancing/host_set.h"
 #include "yoke/balancing/policy.h"
 #include "yoke/config/model.h"
+#include "yoke/limits/conn_zone.h"
 #include "yoke/limits/rate_zone.h"
 #include "yoke/router/variables.h"
 #include "yoke/upstream/session_affinity.h"
@@ -54,6 +55,17 @@ struct RouteRateLimit {
   limits::RateRule rule;
 };
 
+// A limit_conn_zone and its key; one limit_conn of a location.
+struct ConnLimitEntry {
+  std::shared_ptr<limits::ConnZone> zone;
+  CompiledTemplate key;
+};
+
+struct RouteConnLimit {
+  const ConnLimitEntry* zone = nullptr;
+  std::uint64_t limit = 0;
+};
+
 struct Route {
   const config::Location* config = nullptr;
   std::shared_ptr<re2::RE2> regex;          // for ~ and ~* locations
@@ -61,6 +73,7 @@ struct Route {
   bool sets_host = false;                   // a proxy_set_header Host rule exists
   std::vector<HeaderRule> headers;          // proxy_set_header rules, in order
   std::vector<RouteRateLimit> rate_limits;  // limit_req, in order
+  std::vector<RouteConnLimit> conn_limits;  // limit_conn, in order (at most 4)
 };
 
 struct VirtualServer {
@@ -99,6 +112,7 @@ class RouteTable {
   std::vector<ListenerSpec> listeners_;
   std::vector<UpstreamEntry> upstreams_;
   std::vector<std::unique_ptr<RateLimitEntry>> rate_zones_;  // stable addresses for routes
+  std::vector<std::unique_ptr<ConnLimitEntry>> conn_zones_;
 };
 
 }  // namespace yoke::router
