@@ -39,6 +39,9 @@ Match build_match(const Directive& match);
 // Every health_check match=NAME names a match block (checked once http is read).
 void check_match_references(const Http& http);
 
+// `sticky cookie NAME [parameters];` in an upstream block.
+StickyCookie build_sticky(const Directive& sticky);
+
 // One `server ADDRESS [parameters];` line of an upstream block.
 UpstreamServer build_upstream_server(const Directive& server, const BuildOptions& options);
 

@@ -21,12 +21,11 @@ std::string registered_policies() {
 }
 
 [[noreturn]] void reject_upstream_directive(const Directive& directive) {
-  fail(directive.where,
-       "unknown directive " + quote(directive.name) +
-           " in upstream: neither an upstream directive (server, keepalive, "
-           "keepalive_timeout, keepalive_requests, health_check) nor a registered balancing "
-           "policy (" +
-           registered_policies() + ")");
+  fail(directive.where, "unknown directive " + quote(directive.name) +
+                            " in upstream: neither an upstream directive (server, sticky, "
+                            "keepalive, keepalive_timeout, keepalive_requests, health_check) nor "
+                            "a registered balancing policy (" +
+                            registered_policies() + ")");
 }
 
 void read_policy(const Directive& directive, const balancing::PolicyFactory& factory,
@@ -60,6 +59,12 @@ void read_upstream_directive(const Directive& directive, const BuildOptions& opt
   const std::string& name = directive.name;
   if (name == "server") {
     upstream.servers.push_back(build_upstream_server(directive, options));
+  } else if (name == "sticky") {
+    if (upstream.sticky) {
+      fail(directive.where,
+           "\"sticky\" directive is duplicate, first set at " + upstream.sticky->where.to_string());
+    }
+    upstream.sticky = build_sticky(directive);
   } else if (name == "keepalive") {
     require_simple(directive, 1);
     set_once(directive, once.keepalive, count_value(directive, directive.args[0], 1, INT_MAX));

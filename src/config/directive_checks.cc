@@ -17,7 +17,8 @@ constexpr std::string_view kKnownDirectives[] = {
     // admin
     "admin", "token_file",
     // http, upstream, server, location
-    "upstream", "server", "keepalive", "listen", "server_name", "location", "proxy_pass", "return",
+    "upstream", "server", "sticky", "keepalive", "listen", "server_name", "location", "proxy_pass",
+    "return",
     // inherited down http → server → location
     "proxy_set_header", "proxy_http_version", "proxy_connect_timeout", "proxy_read_timeout",
     "proxy_send_timeout", "proxy_next_upstream", "proxy_next_upstream_tries",

@@ -117,6 +117,9 @@ class ClientSession final : public IoHandler,
   // session_hash_key.cc
   void compute_hash_key(const router::UpstreamEntry& entry);
   std::string_view client_network() const;
+  // session_affinity.cc (called only when affinity_ is set)
+  const balancing::Host* find_affinity_host() const;
+  bool append_affinity_cookie(Buffer& out) const;
 
   // session_request.cc
   bool write_request_head();
@@ -213,6 +216,10 @@ class ClientSession final : public IoHandler,
   int attempt_status_ = 0;           // the attempt's response status; 0 until a head arrived
   std::uint64_t hash_key_ = 0;       // LbContext::hash_key, when the policy hashes one
   bool has_hash_key_ = false;
+  // The upstream's `sticky cookie`, or nullptr; and the host the request's cookie names
+  // (eligible or not), or nullptr.
+  const upstream::SessionAffinity* affinity_ = nullptr;
+  const balancing::Host* affinity_host_ = nullptr;
   bool response_head_sent_ = false;
   bool response_head_parsed_ = false;
   bool upstream_keep_alive_ = false;

@@ -131,6 +131,10 @@ bool ClientSession::write_response_head(const http1::ResponseHead& head) {
     }
     forward_field(field, [&out](std::string_view bytes) { out.append(bytes); });
   }
+  if (affinity_ != nullptr && !append_affinity_cookie(out)) {
+    out.truncate(start);
+    return false;
+  }
   bool chunked = client_version_minor_ == 1 && (head.body == http1::BodyKind::kChunked ||
                                                 head.body == http1::BodyKind::kUntilClose);
   if (chunked) out.append("Transfer-Encoding: chunked\r\n");

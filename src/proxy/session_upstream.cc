@@ -24,7 +24,10 @@ void ClientSession::begin_proxy(const http1::RequestHead& head) {
   take_buffer(upstream_out_);
   send_continue_if_expected();
   current_head_ = &head;
-  compute_hash_key(worker_.routes().upstreams()[route_->upstream]);
+  const router::UpstreamEntry& entry = worker_.routes().upstreams()[route_->upstream];
+  compute_hash_key(entry);
+  affinity_ = entry.affinity.get();
+  affinity_host_ = affinity_ != nullptr ? find_affinity_host() : nullptr;
   start_attempt();
 }
 
@@ -46,7 +49,7 @@ void ClientSession::start_attempt() {
   context.attempt = attempts_;
   context.hash_key = hash_key_;
   context.has_hash_key = has_hash_key_;
-  const balancing::Host* host = runtime.balancer->choose(context, tried_);
+  const balancing::Host* host = runtime.balancer->choose(context, tried_, affinity_host_);
   if (host == nullptr) {
     observe::log_line(observe::LogLevel::kError,
                       "no live upstreams while connecting to upstream \"" +

@@ -56,6 +56,10 @@ std::vector<UpstreamEntry> build_upstreams(const config::Config& config) {
         upstream::UpstreamBalancer::share(*entry.hosts, *entry.policy, upstream.policy_args);
     entry.hash_key = upstream.hash_key;
     entry.hash_key_expression = compile_template(upstream.hash_key_expression);
+    if (upstream.sticky) {
+      entry.affinity =
+          std::make_shared<const upstream::SessionAffinity>(*upstream.sticky, entry.hosts);
+    }
     entries.push_back(std::move(entry));
   }
   return entries;

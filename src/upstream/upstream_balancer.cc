@@ -120,14 +120,28 @@ const Host* UpstreamBalancer::choose(const balancing::LbContext& context, const 
   // (all down, failed, full or already tried).
   if (host == nullptr && backup_) host = backup_->choose(context, eligibility);
   if (host == nullptr) return nullptr;
+  return picked(*host, context.now);
+}
 
+const Host* UpstreamBalancer::choose_bound(const balancing::LbContext& context,
+                                           const TriedHosts& tried, const Host& affinity) {
+  // The identity check keeps a host of another snapshot (never expected) from being used here.
+  const bool member =
+      affinity.index < hosts_->hosts.size() && &hosts_->hosts[affinity.index] == &affinity;
+  if (member && GroupEligibility(*this, tried, context.now).eligible(affinity)) {
+    return picked(affinity, context.now);
+  }
+  return choose(context, tried);
+}
+
+const Host* UpstreamBalancer::picked(const Host& host, TimePoint now) {
   // ngx_http_upstream_get_peer: `if (now - best->checked > best->fail_timeout) best->checked =
   // now;` — the pick that probes a host after fail_timeout moves `checked` past `accessed`, so a
   // success on it resets fails (on_request_end). It also ages out failures of a host that never
   // reached max_fails once fail_timeout has passed without another failure.
-  HostState& state = states_[host->index];
-  if (context.now - state.checked >= host->fail_timeout) state.checked = context.now;
-  return host;
+  HostState& state = states_[host.index];
+  if (now - state.checked >= host.fail_timeout) state.checked = now;
+  return &host;
 }
 
 void UpstreamBalancer::on_request_start(const Host& host, TimePoint now) {

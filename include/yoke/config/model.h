@@ -93,6 +93,28 @@ struct Match {
   SourceLocation where;
 };
 
+// `sticky cookie NAME [expires=TIME|max] [domain=D] [path=P] [httponly] [secure]
+// [samesite=strict|lax|none];` (nginx Plus's ngx_http_upstream_sticky_module, cookie method):
+// session affinity on top of the upstream's balancing policy.
+struct StickyCookie {
+  enum class Expiry : std::uint8_t {
+    kSession,   // no expires=: the cookie ends with the browser session
+    kRelative,  // expires=TIME: Expires = now + TIME, Max-Age = TIME
+    kMax,       // expires=max: Expires = 31 Dec 2037 23:55:55 GMT (nginx's "max")
+  };
+  enum class SameSite : std::uint8_t { kUnset, kStrict, kLax, kNone };
+
+  std::string name;
+  Expiry expiry = Expiry::kSession;
+  Duration expires{0};  // for kRelative: whole seconds, at least one
+  std::string domain;   // empty: no Domain attribute
+  std::string path;     // empty: no Path attribute
+  bool httponly = false;
+  bool secure = false;
+  SameSite samesite = SameSite::kUnset;
+  SourceLocation where;
+};
+
 struct Upstream {
   std::string name;
   bool implicit = false;               // made from a proxy_pass address, not an upstream block
@@ -103,7 +125,8 @@ struct Upstream {
   balancing::HashKeyKind hash_key = balancing::HashKeyKind::kNone;
   ValueTemplate hash_key_expression;  // for kExpression
   std::vector<UpstreamServer> servers;
-  int keepalive = 0;  // idle connections kept per worker; 0 = no keep-alive pool
+  std::optional<StickyCookie> sticky;  // session affinity, when `sticky cookie` is set
+  int keepalive = 0;                   // idle connections kept per worker; 0 = no keep-alive pool
   Duration keepalive_timeout{60000};
   int keepalive_requests = 1000;
   std::optional<HealthCheck> health_check;  // active checks; none when absent

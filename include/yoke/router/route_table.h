@@ -14,6 +14,7 @@
 #include "yoke/limits/conn_zone.h"
 #include "yoke/limits/rate_zone.h"
 #include "yoke/router/variables.h"
+#include "yoke/upstream/session_affinity.h"
 #include "yoke/upstream/upstream_balancer.h"
 
 namespace re2 {
@@ -38,6 +39,8 @@ struct UpstreamEntry {
   // The request key the policy hashes (config->hash_key), compiled once.
   balancing::HashKeyKind hash_key = balancing::HashKeyKind::kNone;
   CompiledTemplate hash_key_expression;
+  // `sticky cookie` (config->sticky) over the same hosts; null when the upstream has none.
+  std::shared_ptr<const upstream::SessionAffinity> affinity;
 };
 
 // A limit_req_zone: its table, shared by every worker (atomics, no lock), and its key.

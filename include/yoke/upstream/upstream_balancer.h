@@ -64,6 +64,17 @@ class UpstreamBalancer {
   // Picks an eligible host not in tried: a primary if any is eligible, else a backup.
   // Returns nullptr when nothing is eligible (the caller answers 502/503).
   const balancing::Host* choose(const balancing::LbContext& context, const TriedHosts& tried);
+  // The same, for a request bound to a host by `sticky cookie`. affinity: the host the cookie
+  // names (a member of this balancer's HostSet), or nullptr. When it is eligible now (not down,
+  // not failed, under max_conns, not in tried) it is returned without asking the policy,
+  // whether primary or backup; otherwise the policy picks as without it (nginx Plus: "If the
+  // designated server cannot process a request, the new server is selected as if the client
+  // has not been bound yet"). Inline so that requests without a sticky host pay one test.
+  const balancing::Host* choose(const balancing::LbContext& context, const TriedHosts& tried,
+                                const balancing::Host* affinity) {
+    if (affinity != nullptr) return choose_bound(context, tried, *affinity);
+    return choose(context, tried);
+  }
 
   // The request was sent to host at now, the loop's cached time (counts toward max_conns and
   // policy feedback).
@@ -84,6 +95,11 @@ class UpstreamBalancer {
  private:
   struct HostState;
   class GroupEligibility;
+
+  const balancing::Host* choose_bound(const balancing::LbContext& context, const TriedHosts& tried,
+                                      const balancing::Host& affinity);
+  // Bookkeeping of a pick (nginx's `checked` on a probe after fail_timeout).
+  const balancing::Host* picked(const balancing::Host& host, TimePoint now);
 
   balancing::HostSetPtr hosts_;
   std::vector<HostState> states_;
