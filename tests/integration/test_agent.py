@@ -81,8 +81,10 @@ class AgentTest(YokeTestCase):
                 if os.environ.get("YOKE_IT_VERBOSE"):
                     print("\n%d clients: share of a %.3f at 100%%, %.3f at 50%%" %
                           (clients, share(before, "a"), share(after, "a")))
-                # Equal weights: a third each. At 50 % a has half the weight of b and c.
-                self.assertAlmostEqual(share(before, "a"), 1 / 3, delta=0.05)
+                # Equal weights: a third each (with overlapping clients least connections
+                # follow scheduling noise: 0.38 was seen on a busy machine). At 50 % a has half
+                # the weight of b and c.
+                self.assertAlmostEqual(share(before, "a"), 1 / 3, delta=0.05 if clients == 1 else 0.1)
                 if clients == 1:
                     # Requests never overlap: every pick is a tie, taken by weight: 1/5.
                     self.assertAlmostEqual(share(after, "a"), 1 / 5, delta=0.03)
@@ -99,7 +101,10 @@ class AgentTest(YokeTestCase):
         ports = dict(demo.agent_ports)
         ports["a"] = free_port()  # nothing listens there
         yoke, port = self.start_proxy(demo, "agent;", agent_ports=ports)
-        load = self.load(port)
+        # One client: requests never overlap, so every pick is a tie taken by the (unchanged)
+        # weights and a's share is a third whatever the timing. With four clients least
+        # connections make the shares depend on scheduling noise (0.38 seen on a busy machine).
+        load = self.load(port, clients=1)
         time.sleep(T(0.5))
         counts = self.window(load, T(1.5))
         load.stop()
