@@ -21,7 +21,11 @@ constexpr std::string_view kKnownDirectives[] = {
     "proxy_send_timeout", "proxy_next_upstream", "proxy_next_upstream_tries",
     "proxy_next_upstream_timeout", "client_max_body_size", "client_body_timeout", "send_timeout",
     "keepalive_timeout", "keepalive_requests", "access_log", "client_header_timeout",
-    "large_client_header_buffers"};
+    "large_client_header_buffers",
+    // ngx_http_ssl_module (http and server)
+    "ssl_certificate", "ssl_certificate_key", "ssl_protocols", "ssl_ciphers",
+    "ssl_prefer_server_ciphers", "ssl_session_cache", "ssl_session_timeout", "ssl_session_tickets",
+    "ssl_reject_handshake", "ssl_conf_command"};
 
 bool is_known_directive(std::string_view name) {
   for (auto known : kKnownDirectives) {

@@ -8,6 +8,7 @@
 #include "client_session.h"
 #include "worker.h"
 #include "yoke/core/socket.h"
+#include "yoke/tls/worker_contexts.h"
 
 namespace yoke::proxy {
 
@@ -19,6 +20,7 @@ ClientConnection::ClientConnection(Worker& worker, int fd, std::uint32_t listene
 
 void ClientConnection::start() {
   worker_.add_connection(this);
+  if (worker_.tls().is_tls(listener_) && !start_tls()) return close();
   if (!worker_.loop().watch(fd_, this)) return close();
   const auto& server = *worker_.routes().listeners()[listener_].default_server->config;
   worker_.loop().arm(client_timer_, server.client_header_timeout);
@@ -26,6 +28,15 @@ void ClientConnection::start() {
 
 void ClientConnection::on_io(std::uint32_t events) {
   if (fd_ < 0) return;  // closed earlier in this loop iteration
+  if (ssl_ != nullptr) [[unlikely]] {
+    if (handshaking_) {
+      if (!continue_handshake()) return;
+      // Decrypted bytes may already wait inside OpenSSL (a request sent with the Finished
+      // message): epoll will not report them, so look now.
+      events |= EPOLLIN;
+    }
+    events = tls_events(events);
+  }
   if (session_ == nullptr) {
     // Writable while idle: there is nothing to send, and the session starts out assuming
     // the socket writable, so this edge carries no information worth a session.
@@ -38,6 +49,10 @@ void ClientConnection::on_io(std::uint32_t events) {
 
 void ClientConnection::on_timer(Timer& timer) {
   if (session_ != nullptr) return session_->on_timer(timer);
+  if (handshaking_) {
+    tls::HandshakeCounters::add(worker_.tls().counters().timed_out);
+    return fail_handshake({tls::HandshakeStatus::kFailed, false, "client_header_timeout expired"});
+  }
   close();  // keep-alive timeout, or no request within client_header_timeout
 }
 
@@ -62,6 +77,7 @@ void ClientConnection::close() {
   if (fd_ < 0) return;
   session_ = nullptr;
   client_timer_.cancel();
+  if (ssl_ != nullptr) end_tls();
   worker_.loop().unwatch_closing(fd_);
   close_fd(fd_);
   fd_ = -1;

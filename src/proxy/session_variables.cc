@@ -1,6 +1,7 @@
 // Values of nginx variables for one request (ngx_http_variables.c), read while the upstream
 // head is written. Views point into the request head or into the session.
 #include <netinet/in.h>
+#include <openssl/ssl.h>
 
 #include <random>
 
@@ -45,6 +46,28 @@ std::string_view host_without_port(std::string_view host) {
   return host.substr(0, host.find(':'));
 }
 
+// ngx_http_ssl_module's variables; empty on a plain connection, as in nginx.
+std::string_view tls_value(router::VariableId id, const SSL* ssl) {
+  if (ssl == nullptr) return {};
+  const char* text = nullptr;
+  switch (id) {
+    case router::VariableId::kSslProtocol:
+      text = SSL_get_version(ssl);
+      break;
+    case router::VariableId::kSslCipher:
+      text = SSL_CIPHER_get_name(SSL_get_current_cipher(ssl));
+      break;
+    case router::VariableId::kSslServerName:
+      text = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
+      break;
+    case router::VariableId::kSslSessionReused:
+      return SSL_session_reused(ssl) == 1 ? "r" : ".";
+    default:
+      break;
+  }
+  return text != nullptr ? std::string_view(text) : std::string_view();
+}
+
 thread_local std::mt19937_64 request_id_random{std::random_device{}()};
 
 }  // namespace
@@ -76,7 +99,12 @@ std::string_view ClientSession::value(router::VariableId id, std::string_view na
       return {reinterpret_cast<const char*>(&v6->sin6_addr), 16};
     }
     case router::VariableId::kScheme:
-      return "http";
+      return connection_->ssl() != nullptr ? "https" : "http";
+    case router::VariableId::kSslProtocol:
+    case router::VariableId::kSslCipher:
+    case router::VariableId::kSslServerName:
+    case router::VariableId::kSslSessionReused:
+      return tls_value(id, connection_->ssl());
     case router::VariableId::kRequestUri:
       return head.target;
     case router::VariableId::kUri:

@@ -122,6 +122,7 @@ void add_listens(const VirtualServer& server, std::vector<ListenerSpec>& listene
       continue;
     }
     same->servers.push_back(&server);
+    same->listen.ssl = same->listen.ssl || listen.ssl;
     if (listen.default_server) {
       if (same->listen.default_server) {
         throw config::ConfigError(listen.where,
@@ -143,6 +144,7 @@ std::shared_ptr<const RouteTable> RouteTable::build(std::shared_ptr<const config
     table->servers_.push_back(build_server(server, table->upstreams_));
   }
   for (const auto& server : table->servers_) add_listens(*server, table->listeners_);
+  table->tls_ = tls::Credentials::load(*table->config_);
   return table;
 }
 

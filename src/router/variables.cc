@@ -27,6 +27,10 @@ constexpr NamedVariable kVariables[] = {
     {"request_id", VariableId::kRequestId},
     {"request_method", VariableId::kRequestMethod},
     {"proxy_host", VariableId::kProxyHost},
+    {"ssl_protocol", VariableId::kSslProtocol},
+    {"ssl_cipher", VariableId::kSslCipher},
+    {"ssl_server_name", VariableId::kSslServerName},
+    {"ssl_session_reused", VariableId::kSslSessionReused},
 };
 
 struct Prefix {

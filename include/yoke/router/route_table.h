@@ -12,6 +12,7 @@
 #include "yoke/balancing/policy.h"
 #include "yoke/config/model.h"
 #include "yoke/router/variables.h"
+#include "yoke/tls/credentials.h"
 #include "yoke/upstream/upstream_balancer.h"
 
 namespace re2 {
@@ -55,7 +56,7 @@ struct VirtualServer {
 };
 
 struct ListenerSpec {
-  config::Listen listen;
+  config::Listen listen;  // listen.ssl: any server's listen on this address said "ssl"
   std::vector<const VirtualServer*> servers;  // servers with this address
   const VirtualServer* default_server = nullptr;
 };
@@ -68,6 +69,8 @@ class RouteTable {
   const config::Config& config() const { return *config_; }
   const std::vector<ListenerSpec>& listeners() const { return listeners_; }
   const std::vector<UpstreamEntry>& upstreams() const { return upstreams_; }
+  // Certificates and ticket keys of the TLS servers (src/tls/), loaded with the snapshot.
+  const tls::Credentials& tls() const { return *tls_; }
 
   // The virtual server for a Host value on listener listener_index (nginx order: exact name,
   // longest leading wildcard, longest trailing wildcard, first matching regex, default).
@@ -81,6 +84,7 @@ class RouteTable {
   std::vector<std::unique_ptr<VirtualServer>> servers_;
   std::vector<ListenerSpec> listeners_;
   std::vector<UpstreamEntry> upstreams_;
+  std::shared_ptr<const tls::Credentials> tls_;
 };
 
 }  // namespace yoke::router

@@ -27,6 +27,10 @@ enum class VariableId : std::uint8_t {
   kRequestId,
   kRequestMethod,
   kProxyHost,
+  kSslProtocol,
+  kSslCipher,
+  kSslServerName,
+  kSslSessionReused,
   kHttpField,  // $http_NAME: name holds the field name with '_' for '-'
   kArg,        // $arg_NAME
   kCookie,     // $cookie_NAME

@@ -1,0 +1,65 @@
+#pragma once
+// One worker's TLS state: an SSL_CTX per TLS server (built from the shared Credentials), the
+// SNI choice at handshake, and the worker's handshake counters. Worker thread only, except
+// that the constructor runs on the main thread before the worker starts.
+#include <openssl/ssl.h>
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "yoke/router/route_table.h"
+#include "yoke/tls/credentials.h"
+
+namespace yoke::tls {
+
+// Written by the worker only (relaxed load + store, no locked instruction); another thread
+// may read them, e.g. a metrics endpoint summing the workers.
+struct HandshakeCounters {
+  std::atomic<std::uint64_t> completed{0};
+  std::atomic<std::uint64_t> resumed{0};       // of completed: an abbreviated handshake
+  std::atomic<std::uint64_t> failed{0};        // every handshake that did not complete
+  std::atomic<std::uint64_t> rejected_name{0};  // of failed: ssl_reject_handshake
+  std::atomic<std::uint64_t> plain_http{0};     // of failed: an HTTP request on a TLS port
+  std::atomic<std::uint64_t> timed_out{0};      // of failed: client_header_timeout expired
+
+  static void add(std::atomic<std::uint64_t>& counter) {
+    counter.store(counter.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  }
+};
+
+class WorkerContexts {
+ public:
+  // Throws std::runtime_error if OpenSSL refuses a context that load() accepted (out of memory).
+  explicit WorkerContexts(const router::RouteTable& routes);
+  ~WorkerContexts();
+  WorkerContexts(const WorkerContexts&) = delete;
+  WorkerContexts& operator=(const WorkerContexts&) = delete;
+
+  // Whether connections accepted on listener index speak TLS.
+  bool is_tls(std::size_t listener) const { return listeners_[listener].context != nullptr; }
+  // A server-side SSL for an accepted socket on a TLS listener, or null (logged) when OpenSSL
+  // cannot allocate one. The caller owns it (SSL_free).
+  SSL* accept(std::size_t listener, int fd);
+
+  HandshakeCounters& counters() { return counters_; }
+
+ private:
+  // What the ClientHello callback needs about the listener a connection came in on.
+  struct ListenerTls {
+    WorkerContexts* owner = nullptr;
+    std::size_t index = 0;
+    SSL_CTX* context = nullptr;  // the listener's default server's context (null: plain)
+  };
+  static int on_client_hello(SSL* ssl, int* alert, void* arg);
+  int choose_server(SSL* ssl, const ListenerTls& listener, int* alert);
+
+  const router::RouteTable& routes_;
+  std::vector<ContextPtr> servers_;  // by position in config.http.servers (null: no TLS)
+  std::vector<ListenerTls> listeners_;
+  HandshakeCounters counters_;
+};
+
+}  // namespace yoke::tls
