@@ -37,6 +37,10 @@ struct InheritedSsl {
   std::optional<bool> session_tickets;
   std::optional<bool> reject_handshake;
   std::optional<std::vector<std::pair<std::string, std::string>>> conf_commands;
+  std::optional<VerifyClient> verify_client;
+  SourceLocation verify_client_where;
+  std::optional<int> verify_depth;
+  std::optional<SslFile> client_certificate;
 };
 
 struct InheritedSettings {

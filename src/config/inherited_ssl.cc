@@ -106,6 +106,19 @@ void read_conf_command(const Directive& directive, InheritedSsl& ssl) {
   ssl.conf_commands->emplace_back(directive.args[0].text, directive.args[1].text);
 }
 
+// ssl_verify_client on | off | optional | optional_no_ca.
+VerifyClient verify_client_value(const Directive& directive) {
+  require_simple(directive, 1);
+  const Argument& value = directive.args[0];
+  if (value.text == "on") return VerifyClient::kOn;
+  if (value.text == "off") return VerifyClient::kOff;
+  if (value.text == "optional") return VerifyClient::kOptional;
+  if (value.text == "optional_no_ca") return VerifyClient::kOptionalNoCa;
+  fail(value.where, "invalid value " + quote(value.text) +
+                        " in \"ssl_verify_client\" directive, it must be \"on\", \"off\", "
+                        "\"optional\" or \"optional_no_ca\"");
+}
+
 // Array directives (nginx's ngx_conf_set_str_array_slot): each occurrence adds one entry, and
 // a level that has any replaces its parent's list.
 void add_file(const Directive& directive, std::optional<std::vector<SslFile>>& files) {
@@ -137,6 +150,14 @@ bool read_ssl_setting(const Directive& directive, InheritedSsl& ssl) {
     set_once(directive, ssl.reject_handshake, flag_value(directive));
   } else if (name == "ssl_conf_command") {
     read_conf_command(directive, ssl);
+  } else if (name == "ssl_verify_client") {
+    set_once(directive, ssl.verify_client, verify_client_value(directive));
+    ssl.verify_client_where = directive.where;
+  } else if (name == "ssl_verify_depth") {
+    require_simple(directive, 1);
+    set_once(directive, ssl.verify_depth, count_value(directive, directive.args[0], 1, 100));
+  } else if (name == "ssl_client_certificate") {
+    set_once(directive, ssl.client_certificate, file_value(directive));
   } else {
     return false;
   }
@@ -168,6 +189,10 @@ InheritedSsl merge_ssl(const InheritedSsl& parent, const InheritedSsl& child) {
   inherit(merged.session_tickets, parent.session_tickets);
   inherit(merged.reject_handshake, parent.reject_handshake);
   inherit(merged.conf_commands, parent.conf_commands);
+  if (!merged.verify_client) merged.verify_client_where = parent.verify_client_where;
+  inherit(merged.verify_client, parent.verify_client);
+  inherit(merged.verify_depth, parent.verify_depth);
+  inherit(merged.client_certificate, parent.client_certificate);
   return merged;
 }
 
@@ -180,8 +205,8 @@ Ssl apply_ssl(const InheritedSsl& ssl) {
   const auto& keys = ssl.keys ? *ssl.keys : no_files;
   for (std::size_t i = 0; i < std::max(certificates.size(), keys.size()); ++i) {
     if (i >= keys.size()) {
-      fail(certificates[i].where, "no \"ssl_certificate_key\" is defined for certificate " +
-                                      quote(certificates[i].path));
+      fail(certificates[i].where,
+           "no \"ssl_certificate_key\" is defined for certificate " + quote(certificates[i].path));
     }
     if (i >= certificates.size()) {
       fail(keys[i].where,
@@ -198,6 +223,20 @@ Ssl apply_ssl(const InheritedSsl& ssl) {
   result.session_tickets = ssl.session_tickets.value_or(true);
   result.reject_handshake = ssl.reject_handshake.value_or(false);
   if (ssl.conf_commands) result.conf_commands = *ssl.conf_commands;
+  result.verify_client = ssl.verify_client.value_or(VerifyClient::kOff);
+  result.verify_depth = ssl.verify_depth.value_or(result.verify_depth);
+  if (ssl.client_certificate) {
+    result.client_certificate = ssl.client_certificate->path;
+    result.client_certificate_where = ssl.client_certificate->where;
+  }
+  // nginx: "no ssl_client_certificate for ssl_verify_client" (optional_no_ca needs none).
+  bool needs_ca =
+      result.verify_client == VerifyClient::kOn || result.verify_client == VerifyClient::kOptional;
+  if (needs_ca && result.client_certificate.empty()) {
+    fail(ssl.verify_client_where,
+         "no \"ssl_client_certificate\" is defined for \"ssl_verify_client\", expected the "
+         "file of the CAs that sign client certificates");
+  }
   return result;
 }
 

@@ -98,6 +98,28 @@ TEST(ConfigSsl, RejectHandshakeNeedsNoCertificate) {
   EXPECT_TRUE(config.http.servers.at(0).ssl.reject_handshake);
 }
 
+TEST(ConfigSsl, ClientVerification) {
+  Config config = load(
+      "http {\n  ssl_client_certificate cas.pem;\n  ssl_verify_depth 3;\n"
+      "  server { listen 1; ssl_verify_client on; }\n"
+      "  server { listen 2; ssl_verify_client optional_no_ca; }\n  server { listen 3; }\n}\n");
+  const Ssl& on = config.http.servers.at(0).ssl;
+  EXPECT_EQ(on.verify_client, VerifyClient::kOn);
+  EXPECT_EQ(on.client_certificate, "/etc/yoke/cas.pem");
+  EXPECT_EQ(on.client_certificate_where.line, 2);
+  EXPECT_EQ(on.verify_depth, 3);
+  EXPECT_EQ(config.http.servers.at(1).ssl.verify_client, VerifyClient::kOptionalNoCa);
+  EXPECT_EQ(config.http.servers.at(2).ssl.verify_client, VerifyClient::kOff);
+  EXPECT_EQ(error_of("http {\n  ssl_verify_client optional;\n  server { }\n}\n"),
+            "/etc/yoke/t.conf:2:3: no \"ssl_client_certificate\" is defined for "
+            "\"ssl_verify_client\", expected the file of the CAs that sign client certificates");
+  EXPECT_EQ(error_of("http {\n  server { ssl_verify_client maybe; }\n}\n"),
+            "/etc/yoke/t.conf:2:30: invalid value \"maybe\" in \"ssl_verify_client\" "
+            "directive, it must be \"on\", \"off\", \"optional\" or \"optional_no_ca\"");
+  // optional_no_ca accepts any certificate: no CA file needed.
+  EXPECT_EQ(error_of("http {\n  server { ssl_verify_client optional_no_ca; }\n}\n"), "no error");
+}
+
 TEST(ConfigSsl, Errors) {
   EXPECT_EQ(error_of("http {\n  server {\n    listen 443 ssl;\n  }\n}\n"),
             "/etc/yoke/t.conf:3:5: no \"ssl_certificate\" is defined for the TLS address "

@@ -60,9 +60,9 @@ void ClientConnection::fail_handshake(const tls::HandshakeResult& result) {
     answer_plain_http();
   }
   // Info level, as nginx logs client-caused handshake errors: they are not server faults.
-  observe::log_line(observe::LogLevel::kInfo, "TLS handshake failed (" + result.reason +
-                                                  ") while SSL handshaking, client: " +
-                                                  peer_.expand().host_text());
+  observe::log_line(observe::LogLevel::kInfo,
+                    "TLS handshake failed (" + result.reason +
+                        ") while SSL handshaking, client: " + peer_.expand().host_text());
   handshaking_ = false;
   close();
 }

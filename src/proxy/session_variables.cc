@@ -2,7 +2,9 @@
 // head is written. Views point into the request head or into the session.
 #include <netinet/in.h>
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 
+#include <algorithm>
 #include <random>
 
 #include "client_session.h"
@@ -46,26 +48,53 @@ std::string_view host_without_port(std::string_view host) {
   return host.substr(0, host.find(':'));
 }
 
+// The client certificate's subject in RFC 2253 form, as nginx's $ssl_client_s_dn (1.11.6+).
+std::string_view client_subject(const SSL* ssl, std::string& text) {
+  X509* certificate = SSL_get0_peer_certificate(ssl);
+  if (certificate == nullptr) return {};
+  BIO* bio = BIO_new(BIO_s_mem());
+  if (bio == nullptr) return {};
+  X509_NAME_print_ex(bio, X509_get_subject_name(certificate), 0, XN_FLAG_RFC2253);
+  char* data = nullptr;
+  long length = BIO_get_mem_data(bio, &data);
+  text.assign(data, static_cast<std::size_t>(std::max(length, 0L)));
+  BIO_free(bio);
+  return text;
+}
+
+// nginx's $ssl_client_verify: SUCCESS, FAILED:reason or NONE.
+std::string_view client_verify(const SSL* ssl, std::string& text) {
+  if (SSL_get0_peer_certificate(ssl) == nullptr) return "NONE";
+  long result = SSL_get_verify_result(ssl);
+  if (result == X509_V_OK) return "SUCCESS";
+  text = std::string("FAILED:") + X509_verify_cert_error_string(result);
+  return text;
+}
+
 // ngx_http_ssl_module's variables; empty on a plain connection, as in nginx.
-std::string_view tls_value(router::VariableId id, const SSL* ssl) {
+std::string_view tls_value(router::VariableId id, const SSL* ssl, std::string& text) {
   if (ssl == nullptr) return {};
-  const char* text = nullptr;
+  const char* name = nullptr;
   switch (id) {
     case router::VariableId::kSslProtocol:
-      text = SSL_get_version(ssl);
+      name = SSL_get_version(ssl);
       break;
     case router::VariableId::kSslCipher:
-      text = SSL_CIPHER_get_name(SSL_get_current_cipher(ssl));
+      name = SSL_CIPHER_get_name(SSL_get_current_cipher(ssl));
       break;
     case router::VariableId::kSslServerName:
-      text = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
+      name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
       break;
     case router::VariableId::kSslSessionReused:
       return SSL_session_reused(ssl) == 1 ? "r" : ".";
+    case router::VariableId::kSslClientSubject:
+      return client_subject(ssl, text);
+    case router::VariableId::kSslClientVerify:
+      return client_verify(ssl, text);
     default:
       break;
   }
-  return text != nullptr ? std::string_view(text) : std::string_view();
+  return name != nullptr ? std::string_view(name) : std::string_view();
 }
 
 thread_local std::mt19937_64 request_id_random{std::random_device{}()};
@@ -104,7 +133,9 @@ std::string_view ClientSession::value(router::VariableId id, std::string_view na
     case router::VariableId::kSslCipher:
     case router::VariableId::kSslServerName:
     case router::VariableId::kSslSessionReused:
-      return tls_value(id, connection_->ssl());
+    case router::VariableId::kSslClientSubject:
+    case router::VariableId::kSslClientVerify:
+      return tls_value(id, connection_->ssl(), text);
     case router::VariableId::kRequestUri:
       return head.target;
     case router::VariableId::kUri:

@@ -31,6 +31,8 @@ constexpr NamedVariable kVariables[] = {
     {"ssl_cipher", VariableId::kSslCipher},
     {"ssl_server_name", VariableId::kSslServerName},
     {"ssl_session_reused", VariableId::kSslSessionReused},
+    {"ssl_client_s_dn", VariableId::kSslClientSubject},
+    {"ssl_client_verify", VariableId::kSslClientVerify},
 };
 
 struct Prefix {

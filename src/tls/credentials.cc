@@ -25,12 +25,11 @@ using BioPtr = std::unique_ptr<BIO, BioFree>;
 // An encrypted key would make OpenSSL prompt on the terminal: refuse it instead.
 int no_passphrase(char* /*buffer*/, int /*size*/, int /*rwflag*/, void* /*user*/) { return 0; }
 
-BioPtr open_file(const std::string& path, const config::SourceLocation& where,
-                 const char* what) {
+BioPtr open_file(const std::string& path, const config::SourceLocation& where, const char* what) {
   BioPtr bio(BIO_new_file(path.c_str(), "r"));
   if (bio == nullptr) {
-    fail(where, std::string("cannot read ") + what + " \"" + path + "\" (" +
-                    drain_openssl_errors() + ")");
+    fail(where,
+         std::string("cannot read ") + what + " \"" + path + "\" (" + drain_openssl_errors() + ")");
   }
   return bio;
 }
@@ -40,8 +39,8 @@ void load_certificate(const config::SslCertificate& files, CertifiedKey& pair) {
   pair.certificate.reset(PEM_read_bio_X509_AUX(bio.get(), nullptr, no_passphrase, nullptr));
   if (!pair.certificate) {
     fail(files.certificate_where, "cannot load certificate \"" + files.certificate +
-                                      "\": no PEM certificate in it (" +
-                                      drain_openssl_errors() + ")");
+                                      "\": no PEM certificate in it (" + drain_openssl_errors() +
+                                      ")");
   }
   pair.chain.reset(sk_X509_new_null());
   for (;;) {
@@ -68,6 +67,19 @@ void load_key(const config::SslCertificate& files, CertifiedKey& pair) {
   }
 }
 
+// ssl_client_certificate must hold at least one PEM certificate; workers load it themselves.
+void check_client_cas(const config::Ssl& ssl) {
+  if (ssl.client_certificate.empty()) return;
+  BioPtr bio = open_file(ssl.client_certificate, ssl.client_certificate_where,
+                         "client certificate authorities");
+  X509Ptr first(PEM_read_bio_X509(bio.get(), nullptr, no_passphrase, nullptr));
+  if (!first) {
+    fail(ssl.client_certificate_where,
+         "cannot load client certificate authorities \"" + ssl.client_certificate +
+             "\": no PEM certificate in it (" + drain_openssl_errors() + ")");
+  }
+}
+
 }  // namespace
 
 std::string drain_openssl_errors() {
@@ -89,8 +101,7 @@ std::shared_ptr<const Credentials> Credentials::load(const config::Config& confi
   // as nginx's built-in keys do; every worker gets the same keys from this snapshot.
   if (RAND_bytes(credentials->ticket_keys_.data(),
                  static_cast<int>(credentials->ticket_keys_.size())) != 1) {
-    throw std::runtime_error("cannot generate TLS session ticket keys: " +
-                             drain_openssl_errors());
+    throw std::runtime_error("cannot generate TLS session ticket keys: " + drain_openssl_errors());
   }
   for (std::size_t i = 0; i < servers.size(); ++i) {
     for (const auto& files : servers[i].ssl.certificates) {
@@ -100,6 +111,7 @@ std::shared_ptr<const Credentials> Credentials::load(const config::Config& confi
       credentials->servers_[i].push_back(std::move(pair));
     }
     if (servers[i].ssl.certificates.empty()) continue;
+    check_client_cas(servers[i].ssl);
     std::string error;
     if (!make_server_context(servers[i], i, credentials->servers_[i], credentials->ticket_keys_,
                              error)) {

@@ -19,8 +19,8 @@ constexpr unsigned char kHttp11[] = {8, 'h', 't', 't', 'p', '/', '1', '.', '1'};
 int select_alpn(SSL* /*ssl*/, const unsigned char** out, unsigned char* out_length,
                 const unsigned char* offered, unsigned int offered_length, void* /*arg*/) {
   unsigned char* chosen = nullptr;
-  int status = SSL_select_next_proto(&chosen, out_length, kHttp11, sizeof kHttp11, offered,
-                                     offered_length);
+  int status =
+      SSL_select_next_proto(&chosen, out_length, kHttp11, sizeof kHttp11, offered, offered_length);
   if (status != OPENSSL_NPN_NEGOTIATED) return SSL_TLSEXT_ERR_ALERT_FATAL;
   *out = chosen;
   return SSL_TLSEXT_ERR_OK;
@@ -62,8 +62,8 @@ bool apply_conf_commands(SSL_CTX* context, const config::Ssl& ssl, std::string& 
   bool ok = true;
   for (const auto& [name, value] : ssl.conf_commands) {
     if (SSL_CONF_cmd(conf, name.c_str(), value.c_str()) <= 0) {
-      error = "ssl_conf_command \"" + name + "\" \"" + value + "\" failed: " +
-              drain_openssl_errors();
+      error =
+          "ssl_conf_command \"" + name + "\" \"" + value + "\" failed: " + drain_openssl_errors();
       ok = false;
       break;
     }
@@ -95,6 +95,31 @@ void configure_sessions(SSL_CTX* context, const config::Ssl& ssl, std::size_t se
   }
 }
 
+// optional_no_ca: ask for a certificate and accept any (nginx passes it on for the
+// application to judge; $ssl_client_verify tells the result).
+int accept_any_certificate(int /*preverified*/, X509_STORE_CTX* /*store*/) { return 1; }
+
+// ssl_verify_client: OpenSSL verifies the chain against ssl_client_certificate during the
+// handshake, and the CertificateRequest names those CAs (as nginx sends them).
+bool configure_client_verification(SSL_CTX* context, const config::Ssl& ssl, std::string& error) {
+  if (ssl.verify_client == config::VerifyClient::kOff) return true;
+  if (!ssl.client_certificate.empty()) {
+    if (SSL_CTX_load_verify_locations(context, ssl.client_certificate.c_str(), nullptr) != 1) {
+      error = "cannot load ssl_client_certificate \"" + ssl.client_certificate +
+              "\": " + drain_openssl_errors();
+      return false;
+    }
+    SSL_CTX_set_client_CA_list(context, SSL_load_client_CA_file(ssl.client_certificate.c_str()));
+  }
+  int mode = SSL_VERIFY_PEER;
+  if (ssl.verify_client == config::VerifyClient::kOn) mode |= SSL_VERIFY_FAIL_IF_NO_PEER_CERT;
+  SSL_CTX_set_verify(
+      context, mode,
+      ssl.verify_client == config::VerifyClient::kOptionalNoCa ? accept_any_certificate : nullptr);
+  SSL_CTX_set_verify_depth(context, ssl.verify_depth);
+  return true;
+}
+
 }  // namespace
 
 ContextPtr make_server_context(const config::Server& server, std::size_t server_index,
@@ -107,8 +132,8 @@ ContextPtr make_server_context(const config::Server& server, std::size_t server_
     return nullptr;
   }
   SSL_CTX* ctx = context.get();
-  long options = protocol_options(ssl.protocols) | SSL_OP_NO_COMPRESSION |
-                 SSL_OP_NO_RENEGOTIATION | SSL_OP_IGNORE_UNEXPECTED_EOF;
+  long options = protocol_options(ssl.protocols) | SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION |
+                 SSL_OP_IGNORE_UNEXPECTED_EOF;
   if (ssl.prefer_server_ciphers) options |= SSL_OP_CIPHER_SERVER_PREFERENCE;
   SSL_CTX_set_options(ctx, options);
   SSL_CTX_set_min_proto_version(ctx, TLS1_VERSION);
@@ -124,7 +149,10 @@ ContextPtr make_server_context(const config::Server& server, std::size_t server_
     error = "ssl_ciphers \"" + ssl.ciphers + "\" selects no cipher: " + drain_openssl_errors();
     return nullptr;
   }
-  if (!use_keys(ctx, keys, error) || !apply_conf_commands(ctx, ssl, error)) return nullptr;
+  if (!use_keys(ctx, keys, error) || !apply_conf_commands(ctx, ssl, error) ||
+      !configure_client_verification(ctx, ssl, error)) {
+    return nullptr;
+  }
   configure_sessions(ctx, ssl, server_index, tickets);
   SSL_CTX_set_alpn_select_cb(ctx, select_alpn, nullptr);
   return context;

@@ -17,9 +17,11 @@ namespace {
 constexpr std::size_t kRecordSize = 16384;
 
 // SSL_get_error() also looks at this thread's error queue: a failure must leave it empty, or
-// a later call on another connection would be misread.
-IoResult failure(int error) {
+// a later call on another connection would be misread. After a fatal error OpenSSL forbids
+// SSL_shutdown() from sending anything: quiet shutdown makes the close skip close_notify.
+IoResult failure(SSL* ssl, int error) {
   ERR_clear_error();
+  SSL_set_quiet_shutdown(ssl, 1);
   return {IoResult::Kind::kError, 0, error};
 }
 
@@ -48,7 +50,7 @@ IoResult read(SSL* ssl, char* into, std::size_t capacity, CrossWait& wait) {
     }
     if (error == SSL_ERROR_ZERO_RETURN) return {IoResult::Kind::kClosed, 0, 0};
     // With SSL_OP_IGNORE_UNEXPECTED_EOF a TCP close without close_notify is ZERO_RETURN too.
-    return failure(error == SSL_ERROR_SYSCALL && errno != 0 ? errno : EPROTO);
+    return failure(ssl, error == SSL_ERROR_SYSCALL && errno != 0 ? errno : EPROTO);
   }
   return {IoResult::Kind::kDone, total, 0};
 }
@@ -77,7 +79,7 @@ IoResult write(SSL* ssl, const iovec* parts, int count, CrossWait& wait) {
     wait.write_wants_read = error == SSL_ERROR_WANT_READ;
     return {IoResult::Kind::kWouldBlock, 0, 0};
   }
-  return failure(error == SSL_ERROR_SYSCALL && errno != 0 ? errno : EPROTO);
+  return failure(ssl, error == SSL_ERROR_SYSCALL && errno != 0 ? errno : EPROTO);
 }
 
 HandshakeResult handshake(SSL* ssl) {
@@ -89,9 +91,9 @@ HandshakeResult handshake(SSL* ssl) {
   }
   HandshakeResult result{HandshakeStatus::kFailed, false, {}};
   unsigned long first = ERR_peek_error();
-  result.plain_http = ERR_GET_LIB(first) == ERR_LIB_SSL &&
-                      (ERR_GET_REASON(first) == SSL_R_HTTP_REQUEST ||
-                       ERR_GET_REASON(first) == SSL_R_HTTPS_PROXY_REQUEST);
+  result.plain_http =
+      ERR_GET_LIB(first) == ERR_LIB_SSL && (ERR_GET_REASON(first) == SSL_R_HTTP_REQUEST ||
+                                            ERR_GET_REASON(first) == SSL_R_HTTPS_PROXY_REQUEST);
   if (first != 0) {
     result.reason = drain_openssl_errors();
   } else if (error == SSL_ERROR_SYSCALL) {

@@ -101,11 +101,14 @@ int WorkerContexts::choose_server(SSL* ssl, const ListenerTls& listener, int* al
   auto index = static_cast<std::size_t>(server.config - routes_.config().http.servers.data());
   SSL_CTX* context = servers_[index].get();
   if (context != SSL_get_SSL_CTX(ssl)) {
-    // SSL_set_SSL_CTX takes the certificates and session-ID context; options and protocol
-    // bounds are copied from the context here (OpenSSL does not), as nginx does for SNI.
+    // SSL_set_SSL_CTX takes the certificates and session-ID context; options (protocols) and
+    // client verification were copied at SSL_new and are copied again here, as nginx does in
+    // its SNI callback.
     SSL_set_SSL_CTX(ssl, context);
     SSL_clear_options(ssl, SSL_get_options(ssl) ^ SSL_CTX_get_options(context));
     SSL_set_options(ssl, SSL_CTX_get_options(context));
+    SSL_set_verify(ssl, SSL_CTX_get_verify_mode(context), SSL_CTX_get_verify_callback(context));
+    SSL_set_verify_depth(ssl, SSL_CTX_get_verify_depth(context));
   }
   return SSL_CLIENT_HELLO_SUCCESS;
 }

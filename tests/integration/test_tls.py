@@ -37,6 +37,18 @@ def make_pair(folder, name, subject, key_type):
     return crt, key
 
 
+def make_client_certificate(folder, name, subject, ca):
+    """NAME.crt signed by ca (a (crt, key) pair), with its key NAME.key."""
+    key = os.path.join(folder, name + ".key")
+    csr = os.path.join(folder, name + ".csr")
+    crt = os.path.join(folder, name + ".crt")
+    openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", key)
+    openssl("req", "-new", "-key", key, "-out", csr, "-subj", subject)
+    openssl("x509", "-req", "-in", csr, "-CA", ca[0], "-CAkey", ca[1], "-CAcreateserial",
+            "-out", crt, "-days", "2")
+    return crt, key
+
+
 def subject_of(tls_socket):
     """The peer certificate's subject as a dict (commonName, organizationName)."""
     subject = tls_socket.getpeercert()["subject"]
@@ -67,6 +79,12 @@ class TlsTest(YokeTestCase):
         cls.a_ecdsa = make_pair(cls.certs, "a-ecdsa", "/O=ecdsa/CN=a.test", "ec")
         cls.b_wild = make_pair(cls.certs, "b-wild", "/O=wild/CN=*.b.test", "ec")
         cls.default = make_pair(cls.certs, "default", "/O=default/CN=default.test", "rsa")
+        cls.client_ca = make_pair(cls.certs, "client-ca", "/O=yoke-test/CN=client-ca", "ec")
+        cls.client = make_client_certificate(cls.certs, "client", "/O=yoke-test/CN=alice",
+                                             cls.client_ca)
+        cls.rogue_ca = make_pair(cls.certs, "rogue-ca", "/O=rogue/CN=rogue-ca", "ec")
+        cls.rogue = make_client_certificate(cls.certs, "rogue", "/O=rogue/CN=mallory",
+                                            cls.rogue_ca)
 
     @classmethod
     def tearDownClass(cls):
@@ -309,6 +327,53 @@ http {
         log = self.yoke.error_log
         self.assertIn("client_header_timeout expired", log)
         self.assertGreaterEqual(log.count("TLS handshake failed"), 2, log)
+
+    def start_client_verifying_proxy(self, mode):
+        backend = self.start_py_backend("py")
+        a_extra = ("ssl_verify_client %s;\n    ssl_client_certificate %s;\n"
+                   % (mode, self.client_ca[0]))
+        port = free_port()
+        config = self.config(port, backend.address, a_extra=a_extra)
+        config = config.replace("$ssl_session_reused\";", "$ssl_session_reused\"; "
+                                "proxy_set_header X-Client \"$ssl_client_verify|$ssl_client_s_dn\";")
+        self.yoke = self.start_yoke(config, port)
+        return port, backend
+
+    def assert_refused(self, port, context):
+        """The handshake (or, in TLS 1.3, the first read after it) fails."""
+        with self.assertRaises((ssl.SSLError, ConnectionError, OSError)):
+            with TlsClient(port, context, "a.test") as client:
+                client.send(build_request("GET", "/refused", [("Host", "a.test")]))
+                client.read_response()
+
+    def test_client_certificates_required(self):
+        port, backend = self.start_client_verifying_proxy("on")
+        good = self.client_context()
+        good.load_cert_chain(*self.client)
+        with TlsClient(port, good, "a.test") as client:
+            self.get(client, "/with-cert")
+        self.assertEqual(backend.last_record().header("X-Client"),
+                         "SUCCESS|CN=alice,O=yoke-test")
+        self.assert_refused(port, self.client_context())  # no certificate
+        rogue = self.client_context()
+        rogue.load_cert_chain(*self.rogue)
+        self.assert_refused(port, rogue)  # signed by a CA not in ssl_client_certificate
+        self.assertEqual(backend.counts()["requests"], 1)
+        # Other servers on the address do not ask for certificates.
+        with TlsClient(port, self.client_context(), "x.b.test") as client:
+            self.get(client, "/no-cert-needed", host="x.b.test")
+
+    def test_client_certificates_optional(self):
+        port, backend = self.start_client_verifying_proxy("optional")
+        with TlsClient(port, self.client_context(), "a.test") as client:
+            self.get(client, "/anonymous")
+        self.assertEqual(backend.last_record().header("X-Client"), "NONE|")
+        good = self.client_context()
+        good.load_cert_chain(*self.client)
+        with TlsClient(port, good, "a.test") as client:
+            self.get(client, "/known")
+        self.assertEqual(backend.last_record().header("X-Client"),
+                         "SUCCESS|CN=alice,O=yoke-test")
 
     def test_mismatched_or_missing_key_is_a_config_error_naming_the_file(self):
         folder = tempfile.mkdtemp(prefix="yoke-tls-conf-")

@@ -151,6 +151,10 @@ struct SslCertificate {
   SourceLocation key_where;
 };
 
+// ssl_verify_client: whether clients must present a certificate signed by a CA of
+// ssl_client_certificate.
+enum class VerifyClient : std::uint8_t { kOff, kOn, kOptional, kOptionalNoCa };
+
 // ngx_http_ssl_module settings of one server (inherited from http as nginx merges them).
 struct Ssl {
   std::vector<SslCertificate> certificates;  // RSA and ECDSA pairs may both be given
@@ -163,6 +167,10 @@ struct Ssl {
   bool session_tickets = true;
   bool reject_handshake = false;
   std::vector<std::pair<std::string, std::string>> conf_commands;  // ssl_conf_command NAME VALUE
+  VerifyClient verify_client = VerifyClient::kOff;
+  int verify_depth = 1;
+  std::string client_certificate;  // PEM file of trusted CAs (absolute path); empty = none
+  SourceLocation client_certificate_where;
 };
 
 struct Server {

@@ -31,6 +31,8 @@ enum class VariableId : std::uint8_t {
   kSslCipher,
   kSslServerName,
   kSslSessionReused,
+  kSslClientSubject,
+  kSslClientVerify,
   kHttpField,  // $http_NAME: name holds the field name with '_' for '-'
   kArg,        // $arg_NAME
   kCookie,     // $cookie_NAME

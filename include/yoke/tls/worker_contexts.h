@@ -19,8 +19,8 @@ namespace yoke::tls {
 // may read them, e.g. a metrics endpoint summing the workers.
 struct HandshakeCounters {
   std::atomic<std::uint64_t> completed{0};
-  std::atomic<std::uint64_t> resumed{0};       // of completed: an abbreviated handshake
-  std::atomic<std::uint64_t> failed{0};        // every handshake that did not complete
+  std::atomic<std::uint64_t> resumed{0};        // of completed: an abbreviated handshake
+  std::atomic<std::uint64_t> failed{0};         // every handshake that did not complete
   std::atomic<std::uint64_t> rejected_name{0};  // of failed: ssl_reject_handshake
   std::atomic<std::uint64_t> plain_http{0};     // of failed: an HTTP request on a TLS port
   std::atomic<std::uint64_t> timed_out{0};      // of failed: client_header_timeout expired
