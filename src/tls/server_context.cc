@@ -62,8 +62,12 @@ bool apply_conf_commands(SSL_CTX* context, const config::Ssl& ssl, std::string& 
   bool ok = true;
   for (const auto& [name, value] : ssl.conf_commands) {
     if (SSL_CONF_cmd(conf, name.c_str(), value.c_str()) <= 0) {
-      error =
-          "ssl_conf_command \"" + name + "\" \"" + value + "\" failed: " + drain_openssl_errors();
+      error = "ssl_conf_command \"";
+      error += name;
+      error += "\" \"";
+      error += value;
+      error += "\" failed: ";
+      error += drain_openssl_errors();
       ok = false;
       break;
     }
