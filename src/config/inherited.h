@@ -41,6 +41,9 @@ struct InheritedSsl {
   SourceLocation verify_client_where;
   std::optional<int> verify_depth;
   std::optional<SslFile> client_certificate;
+  std::optional<bool> stapling;
+  SourceLocation stapling_where;
+  std::optional<SslFile> stapling_file;
 };
 
 struct InheritedSettings {

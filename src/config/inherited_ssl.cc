@@ -158,6 +158,11 @@ bool read_ssl_setting(const Directive& directive, InheritedSsl& ssl) {
     set_once(directive, ssl.verify_depth, count_value(directive, directive.args[0], 1, 100));
   } else if (name == "ssl_client_certificate") {
     set_once(directive, ssl.client_certificate, file_value(directive));
+  } else if (name == "ssl_stapling") {
+    set_once(directive, ssl.stapling, flag_value(directive));
+    ssl.stapling_where = directive.where;
+  } else if (name == "ssl_stapling_file") {
+    set_once(directive, ssl.stapling_file, file_value(directive));
   } else {
     return false;
   }
@@ -193,16 +198,21 @@ InheritedSsl merge_ssl(const InheritedSsl& parent, const InheritedSsl& child) {
   inherit(merged.verify_client, parent.verify_client);
   inherit(merged.verify_depth, parent.verify_depth);
   inherit(merged.client_certificate, parent.client_certificate);
+  if (!merged.stapling) merged.stapling_where = parent.stapling_where;
+  inherit(merged.stapling, parent.stapling);
+  inherit(merged.stapling_file, parent.stapling_file);
   return merged;
 }
 
+namespace {
+
 // Certificates and keys pair up in order, as in nginx; an unpaired one is an error at its own
 // directive.
-Ssl apply_ssl(const InheritedSsl& ssl) {
-  Ssl result;
+std::vector<SslCertificate> pair_certificates(const InheritedSsl& ssl) {
   const auto no_files = std::vector<SslFile>{};
   const auto& certificates = ssl.certificates ? *ssl.certificates : no_files;
   const auto& keys = ssl.keys ? *ssl.keys : no_files;
+  std::vector<SslCertificate> pairs;
   for (std::size_t i = 0; i < std::max(certificates.size(), keys.size()); ++i) {
     if (i >= keys.size()) {
       fail(certificates[i].where,
@@ -212,17 +222,12 @@ Ssl apply_ssl(const InheritedSsl& ssl) {
       fail(keys[i].where,
            "no \"ssl_certificate\" is defined for certificate key " + quote(keys[i].path));
     }
-    result.certificates.push_back(
-        {certificates[i].path, keys[i].path, certificates[i].where, keys[i].where});
+    pairs.push_back({certificates[i].path, keys[i].path, certificates[i].where, keys[i].where});
   }
-  result.protocols = ssl.protocols.value_or(result.protocols);
-  result.ciphers = ssl.ciphers.value_or(result.ciphers);
-  result.prefer_server_ciphers = ssl.prefer_server_ciphers.value_or(false);
-  result.session_cache_entries = ssl.session_cache_entries.value_or(0);
-  result.session_timeout = ssl.session_timeout.value_or(result.session_timeout);
-  result.session_tickets = ssl.session_tickets.value_or(true);
-  result.reject_handshake = ssl.reject_handshake.value_or(false);
-  if (ssl.conf_commands) result.conf_commands = *ssl.conf_commands;
+  return pairs;
+}
+
+void apply_client_verification(const InheritedSsl& ssl, Ssl& result) {
   result.verify_client = ssl.verify_client.value_or(VerifyClient::kOff);
   result.verify_depth = ssl.verify_depth.value_or(result.verify_depth);
   if (ssl.client_certificate) {
@@ -237,6 +242,34 @@ Ssl apply_ssl(const InheritedSsl& ssl) {
          "no \"ssl_client_certificate\" is defined for \"ssl_verify_client\", expected the "
          "file of the CAs that sign client certificates");
   }
+}
+
+// Yoke never fetches OCSP responses from the network: stapling needs a file.
+void apply_stapling(const InheritedSsl& ssl, Ssl& result) {
+  if (!ssl.stapling.value_or(false)) return;
+  if (!ssl.stapling_file) {
+    fail(ssl.stapling_where,
+         "\"ssl_stapling on\" needs \"ssl_stapling_file\" (Yoke does not query OCSP responders)");
+  }
+  result.stapling_file = ssl.stapling_file->path;
+  result.stapling_file_where = ssl.stapling_file->where;
+}
+
+}  // namespace
+
+Ssl apply_ssl(const InheritedSsl& ssl) {
+  Ssl result;
+  result.certificates = pair_certificates(ssl);
+  result.protocols = ssl.protocols.value_or(result.protocols);
+  result.ciphers = ssl.ciphers.value_or(result.ciphers);
+  result.prefer_server_ciphers = ssl.prefer_server_ciphers.value_or(false);
+  result.session_cache_entries = ssl.session_cache_entries.value_or(0);
+  result.session_timeout = ssl.session_timeout.value_or(result.session_timeout);
+  result.session_tickets = ssl.session_tickets.value_or(true);
+  result.reject_handshake = ssl.reject_handshake.value_or(false);
+  if (ssl.conf_commands) result.conf_commands = *ssl.conf_commands;
+  apply_client_verification(ssl, result);
+  apply_stapling(ssl, result);
   return result;
 }
 

@@ -146,7 +146,10 @@ TEST(ConfigSsl, Errors) {
   EXPECT_EQ(error_of("http {\n  server { location / { ssl_protocols TLSv1.3; } }\n}\n"),
             "/etc/yoke/t.conf:2:25: \"ssl_protocols\" directive is not allowed here");
   EXPECT_EQ(error_of("http {\n  server { ssl_stapling on; }\n}\n"),
-            "/etc/yoke/t.conf:2:12: unknown directive \"ssl_stapling\"");
+            "/etc/yoke/t.conf:2:12: \"ssl_stapling on\" needs \"ssl_stapling_file\" (Yoke does "
+            "not query OCSP responders)");
+  EXPECT_EQ(error_of("http {\n  server { ssl_stapling_responder http://x; }\n}\n"),
+            "/etc/yoke/t.conf:2:12: unknown directive \"ssl_stapling_responder\"");
   EXPECT_EQ(error_of("http {\n  server { ssl_ciphers A; ssl_ciphers B; }\n}\n"),
             "/etc/yoke/t.conf:2:27: \"ssl_ciphers\" directive is duplicate");
   EXPECT_EQ(load_error("http {\n  server { listen 443 ssl ssl; }\n}\n"),

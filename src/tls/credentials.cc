@@ -3,6 +3,7 @@
 #include "yoke/tls/credentials.h"
 
 #include <openssl/err.h>
+#include <openssl/ocsp.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 
@@ -80,6 +81,25 @@ void check_client_cas(const config::Ssl& ssl) {
   }
 }
 
+// ssl_stapling_file: a DER OCSP response, checked to parse (nginx's ngx_ssl_stapling_file); it
+// is stapled as it is, so refreshing it is the operator's job (docs/configuration.md).
+std::string load_ocsp_response(const config::Ssl& ssl) {
+  if (ssl.stapling_file.empty()) return {};
+  BioPtr bio = open_file(ssl.stapling_file, ssl.stapling_file_where, "OCSP response");
+  std::unique_ptr<OCSP_RESPONSE, decltype(&OCSP_RESPONSE_free)> response(
+      d2i_OCSP_RESPONSE_bio(bio.get(), nullptr), OCSP_RESPONSE_free);
+  if (!response) {
+    fail(ssl.stapling_file_where, "cannot load OCSP response \"" + ssl.stapling_file +
+                                      "\": not a DER OCSP response (" + drain_openssl_errors() +
+                                      ")");
+  }
+  unsigned char* der = nullptr;
+  int length = i2d_OCSP_RESPONSE(response.get(), &der);
+  std::string bytes(reinterpret_cast<const char*>(der), static_cast<std::size_t>(length));
+  OPENSSL_free(der);
+  return bytes;
+}
+
 }  // namespace
 
 std::string drain_openssl_errors() {
@@ -108,10 +128,11 @@ std::shared_ptr<const Credentials> Credentials::load(const config::Config& confi
       CertifiedKey pair;
       load_certificate(files, pair);
       load_key(files, pair);
-      credentials->servers_[i].push_back(std::move(pair));
+      credentials->servers_[i].keys.push_back(std::move(pair));
     }
     if (servers[i].ssl.certificates.empty()) continue;
     check_client_cas(servers[i].ssl);
+    credentials->servers_[i].ocsp_response = load_ocsp_response(servers[i].ssl);
     std::string error;
     if (!make_server_context(servers[i], i, credentials->servers_[i], credentials->ticket_keys_,
                              error)) {

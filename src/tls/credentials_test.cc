@@ -80,8 +80,8 @@ TEST(TlsCredentials, LoadsPairsAndMakesContexts) {
                      ";\n  }\n  server {\n    listen 127.0.0.1:2;\n  }\n}\n";
   config::Config config = config::load_config_text(text, "/t.conf");
   auto credentials = Credentials::load(config);
-  ASSERT_EQ(credentials->server(0).size(), 1u);
-  EXPECT_TRUE(credentials->server(1).empty());
+  ASSERT_EQ(credentials->server(0).keys.size(), 1u);
+  EXPECT_TRUE(credentials->server(1).keys.empty());
   std::string error;
   ContextPtr context = make_server_context(config.http.servers[0], 0, credentials->server(0),
                                            credentials->ticket_keys(), error);
@@ -100,13 +100,11 @@ TEST(TlsCredentials, ErrorsNameTheDirectiveAndFile) {
     return "    ssl_certificate " + crt + ";\n    ssl_certificate_key " + key + ";";
   };
   EXPECT_EQ(load_error(pair(a_crt, b_key)), "/t.conf:5:5: certificate key \"" + b_key +
-                                                "\" does not match certificate \"" + a_crt +
-                                                "\"");
+                                                "\" does not match certificate \"" + a_crt + "\"");
   EXPECT_THAT(load_error(pair(missing, a_key)),
               StartsWith("/t.conf:4:5: cannot read certificate \"" + missing + "\" ("));
-  EXPECT_THAT(load_error(pair(a_key, a_key)),
-              StartsWith("/t.conf:4:5: cannot load certificate \"" + a_key +
-                         "\": no PEM certificate in it"));
+  EXPECT_THAT(load_error(pair(a_key, a_key)), StartsWith("/t.conf:4:5: cannot load certificate \"" +
+                                                         a_key + "\": no PEM certificate in it"));
   EXPECT_THAT(load_error(pair(a_crt, a_crt)),
               StartsWith("/t.conf:5:5: cannot load certificate key \"" + a_crt +
                          "\": no unencrypted PEM private key"));
@@ -114,6 +112,10 @@ TEST(TlsCredentials, ErrorsNameTheDirectiveAndFile) {
               StartsWith("/t.conf:4:5: ssl_ciphers \"NOSUCHCIPHER\" selects no cipher"));
   EXPECT_THAT(load_error(pair(a_crt, a_key) + "\n    ssl_conf_command NoSuchCommand x;"),
               StartsWith("/t.conf:4:5: ssl_conf_command \"NoSuchCommand\" \"x\" failed"));
+  EXPECT_THAT(load_error(pair(a_crt, a_key) + "\n    ssl_stapling on;\n" +
+                         "    ssl_stapling_file " + a_crt + ";"),
+              StartsWith("/t.conf:7:5: cannot load OCSP response \"" + a_crt +
+                         "\": not a DER OCSP response"));
   EXPECT_THAT(load_error(pair(a_crt, a_key) + "\n    ssl_verify_client on;\n" +
                          "    ssl_client_certificate " + a_key + ";"),
               StartsWith("/t.conf:7:5: cannot load client certificate authorities"));

@@ -5,6 +5,7 @@
 #include <openssl/evp.h>
 
 #include <chrono>
+#include <cstring>
 #include <string>
 
 #include "yoke/tls/credentials.h"
@@ -124,10 +125,21 @@ bool configure_client_verification(SSL_CTX* context, const config::Ssl& ssl, std
   return true;
 }
 
+// Staples the configured OCSP response when the client asked for one (status_request); OpenSSL
+// frees what it is given, so each handshake gets a copy.
+int staple_ocsp(SSL* ssl, void* arg) {
+  const auto* response = static_cast<const std::string*>(arg);
+  auto* copy = static_cast<unsigned char*>(OPENSSL_malloc(response->size()));
+  if (copy == nullptr) return SSL_TLSEXT_ERR_NOACK;
+  std::memcpy(copy, response->data(), response->size());
+  SSL_set_tlsext_status_ocsp_resp(ssl, copy, static_cast<long>(response->size()));
+  return SSL_TLSEXT_ERR_OK;
+}
+
 }  // namespace
 
 ContextPtr make_server_context(const config::Server& server, std::size_t server_index,
-                               const std::vector<CertifiedKey>& keys, const TicketKeys& tickets,
+                               const ServerCredentials& credentials, const TicketKeys& tickets,
                                std::string& error) {
   const config::Ssl& ssl = server.ssl;
   ContextPtr context(SSL_CTX_new(TLS_server_method()));
@@ -153,12 +165,18 @@ ContextPtr make_server_context(const config::Server& server, std::size_t server_
     error = "ssl_ciphers \"" + ssl.ciphers + "\" selects no cipher: " + drain_openssl_errors();
     return nullptr;
   }
-  if (!use_keys(ctx, keys, error) || !apply_conf_commands(ctx, ssl, error) ||
+  if (!use_keys(ctx, credentials.keys, error) || !apply_conf_commands(ctx, ssl, error) ||
       !configure_client_verification(ctx, ssl, error)) {
     return nullptr;
   }
   configure_sessions(ctx, ssl, server_index, tickets);
   SSL_CTX_set_alpn_select_cb(ctx, select_alpn, nullptr);
+  if (!credentials.ocsp_response.empty()) {
+    // SSL_CTX_set_tlsext_status_cb without its C-style cast.
+    SSL_CTX_callback_ctrl(ctx, SSL_CTRL_SET_TLSEXT_STATUS_REQ_CB,
+                          reinterpret_cast<void (*)()>(staple_ocsp));
+    SSL_CTX_set_tlsext_status_arg(ctx, const_cast<std::string*>(&credentials.ocsp_response));
+  }
   return context;
 }
 

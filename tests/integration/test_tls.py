@@ -375,6 +375,51 @@ http {
         self.assertEqual(backend.last_record().header("X-Client"),
                          "SUCCESS|CN=alice,O=yoke-test")
 
+    def make_ocsp_response(self, folder):
+        """A CA, a.test's certificate signed by it, and a DER OCSP response saying "good" for it
+        (openssl ocsp as the responder, from an index file)."""
+        ca = make_pair(folder, "ocsp-ca", "/O=ocsp/CN=ocsp-ca", "ec")
+        leaf = make_client_certificate(folder, "stapled", "/O=stapled/CN=a.test", ca)
+        serial = subprocess.run(["openssl", "x509", "-in", leaf[0], "-noout", "-serial"],
+                                check=True, capture_output=True, text=True).stdout
+        index = os.path.join(folder, "index.txt")
+        with open(index, "w") as f:
+            f.write("V\t391231000000Z\t\t%s\tunknown\t/O=stapled/CN=a.test\n"
+                    % serial.strip().split("=", 1)[1])
+        request = os.path.join(folder, "request.der")
+        response = os.path.join(folder, "response.der")
+        openssl("ocsp", "-issuer", ca[0], "-cert", leaf[0], "-no_nonce", "-reqout", request)
+        openssl("ocsp", "-index", index, "-rsigner", ca[0], "-rkey", ca[1], "-CA", ca[0],
+                "-reqin", request, "-respout", response, "-ndays", "1")
+        return leaf, response
+
+    def s_client_status(self, port, server_name):
+        result = subprocess.run(["openssl", "s_client", "-connect", "127.0.0.1:%d" % port,
+                                 "-servername", server_name, "-status"],
+                                capture_output=True, text=True, timeout=T(10),
+                                stdin=subprocess.DEVNULL)
+        return result.stdout
+
+    def test_ocsp_response_stapled_from_file(self):
+        folder = tempfile.mkdtemp(prefix="yoke-tls-ocsp-")
+        self.addCleanup(shutil.rmtree, folder, True)
+        leaf, response = self.make_ocsp_response(folder)
+        backend = self.start_py_backend("py")
+        port = free_port()
+        config = self.config(port, backend.address)
+        config = config.replace(
+            "    ssl_certificate %s;\n    ssl_certificate_key %s;\n"
+            "    ssl_certificate %s;\n    ssl_certificate_key %s;\n" % (self.a_rsa + self.a_ecdsa),
+            "    ssl_certificate %s;\n    ssl_certificate_key %s;\n"
+            "    ssl_stapling on;\n    ssl_stapling_file %s;\n" % (leaf + (response,)))
+        self.assertIn("ssl_stapling_file", config)
+        self.yoke = self.start_yoke(config, port)
+        stapled = self.s_client_status(port, "a.test")
+        self.assertIn("OCSP Response Status: successful", stapled)
+        self.assertIn("Cert Status: good", stapled)
+        self.assertIn("stapled", stapled)  # the certificate the response is about
+        self.assertIn("OCSP response: no response sent", self.s_client_status(port, "x.b.test"))
+
     def test_mismatched_or_missing_key_is_a_config_error_naming_the_file(self):
         folder = tempfile.mkdtemp(prefix="yoke-tls-conf-")
         self.addCleanup(shutil.rmtree, folder, True)

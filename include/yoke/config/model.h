@@ -171,6 +171,9 @@ struct Ssl {
   int verify_depth = 1;
   std::string client_certificate;  // PEM file of trusted CAs (absolute path); empty = none
   SourceLocation client_certificate_where;
+  // ssl_stapling on + ssl_stapling_file: a DER OCSP response stapled when clients ask.
+  std::string stapling_file;  // empty = no stapling
+  SourceLocation stapling_file_where;
 };
 
 struct Server {

@@ -8,6 +8,7 @@
 #include <array>
 #include <cstddef>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "yoke/config/model.h"
@@ -38,6 +39,13 @@ struct CertifiedKey {
   KeyPtr key;
 };
 
+// What one server needs from files: its certified keys and, with ssl_stapling, the OCSP
+// response (DER) to staple.
+struct ServerCredentials {
+  std::vector<CertifiedKey> keys;
+  std::string ocsp_response;  // empty: no stapling
+};
+
 // Session-ticket key material in OpenSSL's 80-byte layout (SSL_CTX_set_tlsext_ticket_keys):
 // 16-byte key name, 32-byte HMAC secret, 32-byte AES secret.
 using TicketKeys = std::array<unsigned char, 80>;
@@ -50,19 +58,20 @@ class Credentials {
   // naming the directive and the file. Main thread; blocking (reads files).
   static std::shared_ptr<const Credentials> load(const config::Config& config);
 
-  const std::vector<CertifiedKey>& server(std::size_t index) const { return servers_[index]; }
+  const ServerCredentials& server(std::size_t index) const { return servers_[index]; }
   const TicketKeys& ticket_keys() const { return ticket_keys_; }
 
  private:
-  std::vector<std::vector<CertifiedKey>> servers_;
+  std::vector<ServerCredentials> servers_;
   TicketKeys ticket_keys_{};
 };
 
-// A server context for config (ssl_* settings) with certified keys. Any worker may call it;
+// A server context for config (ssl_* settings) with its credentials (which must outlive it:
+// the stapled response is not copied). Any worker may call it;
 // it allocates. Returns null with error set ("ssl_ciphers: …") when OpenSSL refuses a setting.
 // server_index makes the session-ID context (a session resumes only on its own server).
 ContextPtr make_server_context(const config::Server& server, std::size_t server_index,
-                               const std::vector<CertifiedKey>& keys, const TicketKeys& tickets,
+                               const ServerCredentials& credentials, const TicketKeys& tickets,
                                std::string& error);
 
 // The OpenSSL error queue of this thread as one line ("error:0A00…:SSL routines::…"), cleared.
