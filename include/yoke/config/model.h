@@ -159,7 +159,11 @@ enum class VerifyClient : std::uint8_t { kOff, kOn, kOptional, kOptionalNoCa };
 struct Ssl {
   std::vector<SslCertificate> certificates;  // RSA and ECDSA pairs may both be given
   unsigned protocols = kTlsV1_2 | kTlsV1_3;
-  std::string ciphers = "HIGH:!aNULL:!MD5";  // TLS 1.2 cipher list (nginx's default)
+  // TLS 1.2 cipher list: forward-secret AEAD suites only (Mozilla's "intermediate" profile
+  // without DHE), where nginx's default HIGH:!aNULL:!MD5 also allows RSA key exchange and CBC.
+  std::string ciphers =
+      "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
+      "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
   bool prefer_server_ciphers = false;
   // Sessions kept per worker for session-ID resumption; 0 = none (nginx's default "none").
   std::size_t session_cache_entries = 0;
