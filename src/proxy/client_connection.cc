@@ -50,8 +50,8 @@ void ClientConnection::on_io(std::uint32_t events) {
 void ClientConnection::on_timer(Timer& timer) {
   if (session_ != nullptr) return session_->on_timer(timer);
   if (handshaking_) {
-    tls::HandshakeCounters::add(worker_.tls().counters().timed_out);
-    return fail_handshake({tls::HandshakeStatus::kFailed, false, "client_header_timeout expired"});
+    return fail_handshake({tls::HandshakeStatus::kFailed, tls::HandshakeFailure::kTimeout,
+                           "client_header_timeout expired"});
   }
   close();  // keep-alive timeout, or no request within client_header_timeout
 }

@@ -46,23 +46,25 @@ bool ClientConnection::continue_handshake() {
     return false;
   }
   handshaking_ = false;
-  auto& counters = worker_.tls().counters();
-  tls::HandshakeCounters::add(counters.completed);
-  if (SSL_session_reused(ssl_) == 1) tls::HandshakeCounters::add(counters.resumed);
+  // The client timer was armed at accept for client_header_timeout and still runs: its
+  // deadline tells when the handshake began, so the connection stores no start time.
+  const auto& server = *worker_.routes().listeners()[listener_].default_server->config;
+  TimePoint accepted = client_timer_.deadline() - server.client_header_timeout;
+  worker_.tls().counters().record_completed(
+      std::chrono::duration_cast<Microseconds>(worker_.loop().now() - accepted),
+      SSL_session_reused(ssl_) == 1);
   return true;
 }
 
 void ClientConnection::fail_handshake(const tls::HandshakeResult& result) {
-  auto& counters = worker_.tls().counters();
-  tls::HandshakeCounters::add(counters.failed);
-  if (result.plain_http) {
-    tls::HandshakeCounters::add(counters.plain_http);
-    answer_plain_http();
-  }
+  worker_.tls().counters().record_failure(result.failure);
+  if (result.failure == tls::HandshakeFailure::kPlainHttp) answer_plain_http();
   // Info level, as nginx logs client-caused handshake errors: they are not server faults.
-  observe::log_line(observe::LogLevel::kInfo,
-                    "TLS handshake failed (" + result.reason +
-                        ") while SSL handshaking, client: " + peer_.expand().host_text());
+  std::string line = "TLS handshake failed: ";
+  line += tls::handshake_failure_name(result.failure);
+  line += " (" + result.reason + ") while SSL handshaking, client: ";
+  line += peer_.expand().host_text();
+  observe::log_line(observe::LogLevel::kInfo, line);
   handshaking_ = false;
   close();
 }

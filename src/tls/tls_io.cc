@@ -25,6 +25,28 @@ IoResult failure(SSL* ssl, int error) {
   return {IoResult::Kind::kError, 0, error};
 }
 
+// Why a handshake failed, from the first OpenSSL error (the reason codes of ssl/ssl_err.c).
+HandshakeFailure classify_failure(unsigned long first) {
+  if (first == 0 || ERR_GET_LIB(first) != ERR_LIB_SSL) return HandshakeFailure::kOther;
+  switch (ERR_GET_REASON(first)) {
+    case SSL_R_HTTP_REQUEST:
+    case SSL_R_HTTPS_PROXY_REQUEST:
+      return HandshakeFailure::kPlainHttp;
+    case SSL_R_CALLBACK_FAILED:  // the ClientHello callback fails only for ssl_reject_handshake
+      return HandshakeFailure::kRejectedName;
+    case SSL_R_UNSUPPORTED_PROTOCOL:
+    case SSL_R_WRONG_VERSION_NUMBER:
+    case SSL_R_VERSION_TOO_LOW:
+    case SSL_R_NO_SHARED_CIPHER:
+    case SSL_R_NO_SHARED_SIGNATURE_ALGORITHMS:
+    case SSL_R_NO_SUITABLE_KEY_SHARE:
+    case SSL_R_NO_APPLICATION_PROTOCOL:
+      return HandshakeFailure::kProtocol;
+    default:
+      return HandshakeFailure::kOther;
+  }
+}
+
 }  // namespace
 
 IoResult read(SSL* ssl, char* into, std::size_t capacity, CrossWait& wait) {
@@ -48,7 +70,10 @@ IoResult read(SSL* ssl, char* into, std::size_t capacity, CrossWait& wait) {
       result.more = true;
       return result;
     }
-    if (error == SSL_ERROR_ZERO_RETURN) return {IoResult::Kind::kClosed, 0, 0};
+    if (error == SSL_ERROR_ZERO_RETURN) {
+      ERR_clear_error();  // an end without close_notify may leave an entry behind
+      return {IoResult::Kind::kClosed, 0, 0};
+    }
     // With SSL_OP_IGNORE_UNEXPECTED_EOF a TCP close without close_notify is ZERO_RETURN too.
     return failure(ssl, error == SSL_ERROR_SYSCALL && errno != 0 ? errno : EPROTO);
   }
@@ -84,20 +109,18 @@ IoResult write(SSL* ssl, const iovec* parts, int count, CrossWait& wait) {
 
 HandshakeResult handshake(SSL* ssl) {
   int status = SSL_do_handshake(ssl);
-  if (status == 1) return {HandshakeStatus::kDone, false, {}};
+  if (status == 1) return {HandshakeStatus::kDone, HandshakeFailure::kOther, {}};
   int error = SSL_get_error(ssl, status);
   if (error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE) {
-    return {HandshakeStatus::kWaiting, false, {}};
+    return {HandshakeStatus::kWaiting, HandshakeFailure::kOther, {}};
   }
-  HandshakeResult result{HandshakeStatus::kFailed, false, {}};
-  unsigned long first = ERR_peek_error();
-  result.plain_http =
-      ERR_GET_LIB(first) == ERR_LIB_SSL && (ERR_GET_REASON(first) == SSL_R_HTTP_REQUEST ||
-                                            ERR_GET_REASON(first) == SSL_R_HTTPS_PROXY_REQUEST);
-  if (first != 0) {
+  HandshakeResult result{HandshakeStatus::kFailed, classify_failure(ERR_peek_error()), {}};
+  if (ERR_peek_error() != 0) {
     result.reason = drain_openssl_errors();
-  } else if (error == SSL_ERROR_SYSCALL) {
-    result.reason = errno != 0 ? std::string(std::strerror(errno)) : "connection closed";
+  } else if (error == SSL_ERROR_SYSCALL || error == SSL_ERROR_ZERO_RETURN) {
+    result.failure = HandshakeFailure::kClosed;
+    result.reason = errno != 0 && error == SSL_ERROR_SYSCALL ? std::string(std::strerror(errno))
+                                                             : "connection closed";
   } else {
     result.reason = "SSL error " + std::to_string(error);
   }

@@ -94,7 +94,6 @@ int WorkerContexts::choose_server(SSL* ssl, const ListenerTls& listener, int* al
   std::string_view name = client_server_name(ssl);
   const router::VirtualServer& server = routes_.select_server(listener.index, name);
   if (server.config->ssl.reject_handshake) {
-    HandshakeCounters::add(counters_.rejected_name);
     *alert = SSL_AD_UNRECOGNIZED_NAME;
     return SSL_CLIENT_HELLO_ERROR;
   }

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "yoke/core/socket.h"
+#include "yoke/tls/handshake_counters.h"
 
 namespace yoke::tls {
 
@@ -31,8 +32,8 @@ IoResult write(SSL* ssl, const iovec* parts, int count, CrossWait& wait);
 enum class HandshakeStatus { kDone, kWaiting, kFailed };
 struct HandshakeResult {
   HandshakeStatus status = HandshakeStatus::kWaiting;
-  bool plain_http = false;  // the client spoke HTTP, not TLS (answer 400 in plain text)
-  std::string reason;       // kFailed: OpenSSL's errors, for the log
+  HandshakeFailure failure = HandshakeFailure::kOther;  // kFailed: why (kPlainHttp: answer 400)
+  std::string reason;                                   // kFailed: OpenSSL's errors, for the log
 };
 HandshakeResult handshake(SSL* ssl);
 

@@ -4,7 +4,6 @@
 // that the constructor runs on the main thread before the worker starts.
 #include <openssl/ssl.h>
 
-#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -12,23 +11,9 @@
 
 #include "yoke/router/route_table.h"
 #include "yoke/tls/credentials.h"
+#include "yoke/tls/handshake_counters.h"
 
 namespace yoke::tls {
-
-// Written by the worker only (relaxed load + store, no locked instruction); another thread
-// may read them, e.g. a metrics endpoint summing the workers.
-struct HandshakeCounters {
-  std::atomic<std::uint64_t> completed{0};
-  std::atomic<std::uint64_t> resumed{0};        // of completed: an abbreviated handshake
-  std::atomic<std::uint64_t> failed{0};         // every handshake that did not complete
-  std::atomic<std::uint64_t> rejected_name{0};  // of failed: ssl_reject_handshake
-  std::atomic<std::uint64_t> plain_http{0};     // of failed: an HTTP request on a TLS port
-  std::atomic<std::uint64_t> timed_out{0};      // of failed: client_header_timeout expired
-
-  static void add(std::atomic<std::uint64_t>& counter) {
-    counter.store(counter.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
-  }
-};
 
 class WorkerContexts {
  public:
