@@ -5,7 +5,7 @@
 #include <openssl/evp.h>
 
 #include <chrono>
-#include <cstring>
+#include <algorithm>
 #include <string>
 
 #include "yoke/tls/credentials.h"
@@ -131,7 +131,7 @@ int staple_ocsp(SSL* ssl, void* arg) {
   const auto* response = static_cast<const std::string*>(arg);
   auto* copy = static_cast<unsigned char*>(OPENSSL_malloc(response->size()));
   if (copy == nullptr) return SSL_TLSEXT_ERR_NOACK;
-  std::memcpy(copy, response->data(), response->size());
+  std::copy(response->begin(), response->end(), copy);
   SSL_set_tlsext_status_ocsp_resp(ssl, copy, static_cast<long>(response->size()));
   return SSL_TLSEXT_ERR_OK;
 }
