@@ -58,13 +58,14 @@ bool ClientConnection::continue_handshake() {
 
 void ClientConnection::fail_handshake(const tls::HandshakeResult& result) {
   worker_.tls().counters().record_failure(result.failure);
-  if (result.failure == tls::HandshakeFailure::kPlainHttp) answer_plain_http();
   // Info level, as nginx logs client-caused handshake errors: they are not server faults.
+  // Logged before any answer, so a client that saw the answer can also find the line.
   std::string line = "TLS handshake failed: ";
   line += tls::handshake_failure_name(result.failure);
   line += " (" + result.reason + ") while SSL handshaking, client: ";
   line += peer_.expand().host_text();
   observe::log_line(observe::LogLevel::kInfo, line);
+  if (result.failure == tls::HandshakeFailure::kPlainHttp) answer_plain_http();
   handshaking_ = false;
   close();
 }

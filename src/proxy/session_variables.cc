@@ -4,7 +4,6 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
-#include <algorithm>
 #include <random>
 
 #include "client_session.h"
@@ -51,13 +50,14 @@ std::string_view host_without_port(std::string_view host) {
 // The client certificate's subject in RFC 2253 form, as nginx's $ssl_client_s_dn (1.11.6+).
 std::string_view client_subject(const SSL* ssl, std::string& text) {
   X509* certificate = SSL_get0_peer_certificate(ssl);
-  if (certificate == nullptr) return {};
+  if (certificate == nullptr) return "";
   BIO* bio = BIO_new(BIO_s_mem());
-  if (bio == nullptr) return {};
+  if (bio == nullptr) return "";
   X509_NAME_print_ex(bio, X509_get_subject_name(certificate), 0, XN_FLAG_RFC2253);
   char* data = nullptr;
   long length = BIO_get_mem_data(bio, &data);
-  text.assign(data, static_cast<std::size_t>(std::max(length, 0L)));
+  text.clear();
+  if (data != nullptr && length > 0) text.assign(data, static_cast<std::size_t>(length));
   BIO_free(bio);
   return text;
 }
@@ -71,9 +71,10 @@ std::string_view client_verify(const SSL* ssl, std::string& text) {
   return text;
 }
 
-// ngx_http_ssl_module's variables; empty on a plain connection, as in nginx.
+// ngx_http_ssl_module's variables; empty on a plain connection, as in nginx. Empty values are
+// "" rather than a null view: they end up in memcpy, which must not see a null pointer.
 std::string_view tls_value(router::VariableId id, const SSL* ssl, std::string& text) {
-  if (ssl == nullptr) return {};
+  if (ssl == nullptr) return "";
   const char* name = nullptr;
   switch (id) {
     case router::VariableId::kSslProtocol:
@@ -94,7 +95,7 @@ std::string_view tls_value(router::VariableId id, const SSL* ssl, std::string& t
     default:
       break;
   }
-  return name != nullptr ? std::string_view(name) : std::string_view();
+  return name != nullptr ? std::string_view(name) : std::string_view("");
 }
 
 thread_local std::mt19937_64 request_id_random{std::random_device{}()};

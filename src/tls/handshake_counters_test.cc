@@ -7,10 +7,10 @@ namespace {
 
 TEST(HandshakeCounters, DurationsFallInTheirBuckets) {
   HandshakeCounters counters;
-  counters.record_completed(Microseconds(800), false);   // ≤ 1 ms
-  counters.record_completed(Microseconds(1000), true);   // ≤ 1 ms (bounds are inclusive)
-  counters.record_completed(Microseconds(1001), false);  // ≤ 2 ms
-  counters.record_completed(Microseconds(30000), false);  // ≤ 50 ms
+  counters.record_completed(Microseconds(800), false);      // ≤ 1 ms
+  counters.record_completed(Microseconds(1000), true);      // ≤ 1 ms (bounds are inclusive)
+  counters.record_completed(Microseconds(1001), false);     // ≤ 2 ms
+  counters.record_completed(Microseconds(30000), false);    // ≤ 50 ms
   counters.record_completed(Microseconds(5000000), false);  // over 1 s
   EXPECT_EQ(counters.completed.load(), 5u);
   EXPECT_EQ(counters.resumed.load(), 1u);

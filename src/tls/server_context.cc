@@ -4,8 +4,8 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 
-#include <chrono>
 #include <algorithm>
+#include <chrono>
 #include <string>
 
 #include "yoke/tls/credentials.h"

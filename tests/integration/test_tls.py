@@ -245,13 +245,14 @@ http {
         with self.assertRaises(ssl.SSLError) as refused:
             TlsClient(port, self.client_context(**old), "a.test")
         self.assertIn("PROTOCOL_VERSION", str(refused.exception))
-        self.assertIn("TLS handshake failed: protocol", self.yoke.error_log)
         for version in ("TLSv1.2", "TLSv1.3"):
             level = getattr(ssl.TLSVersion, version.replace(".", "_"))
             with TlsClient(port, self.client_context(minimum=level, maximum=level),
                            "a.test") as client:
                 self.assertEqual(client.sock.version(), version)
                 self.get(client, "/v")
+        # One worker: it logged the refusal before it served these.
+        self.assertIn("TLS handshake failed: protocol", self.yoke.error_log)
         self.yoke.stop()
         # The same client succeeds where TLS 1.1 is enabled: the refusal above was the server's.
         port = free_port()

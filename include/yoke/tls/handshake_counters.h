@@ -40,9 +40,7 @@ struct HandshakeCounters {
     counter.store(counter.load(std::memory_order_relaxed) + amount, std::memory_order_relaxed);
   }
   void record_completed(Microseconds duration, bool was_resumed);
-  void record_failure(HandshakeFailure failure) {
-    add(failed[static_cast<std::size_t>(failure)]);
-  }
+  void record_failure(HandshakeFailure failure) { add(failed[static_cast<std::size_t>(failure)]); }
   std::uint64_t failures(HandshakeFailure failure) const {
     return failed[static_cast<std::size_t>(failure)].load(std::memory_order_relaxed);
   }
