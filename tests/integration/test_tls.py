@@ -263,9 +263,11 @@ http {
             self.assertEqual(client.sock.version(), "TLSv1.1")
             self.get(client, "/old")
 
-    def check_resumption(self, workers, maximum=None, attempts=16):
+    def check_resumption(self, workers, maximum=None, attempts=16, a_extra="", http_extra="",
+                         expected=True):
         backend = self.start_py_backend("py")
-        port = self.start_tls_proxy(backend.address, workers=workers)
+        port = self.start_tls_proxy(backend.address, workers=workers, a_extra=a_extra,
+                                    http_extra=http_extra)
         context = self.client_context(maximum=maximum)
         with TlsClient(port, context, "a.test") as first:
             self.get(first, "/first")  # TLS 1.3 tickets arrive after the handshake
@@ -274,9 +276,23 @@ http {
         self.assertIsNotNone(session)
         for i in range(attempts):
             with TlsClient(port, context, "a.test", session=session) as client:
-                self.assertTrue(client.sock.session_reused, "connection %d" % i)
+                self.assertEqual(client.sock.session_reused, expected, "connection %d" % i)
                 self.get(client, "/again%d" % i)
-                self.assertEqual(backend.last_record().header("X-Tls").split("|")[3], "r")
+                reused = backend.last_record().header("X-Tls").split("|")[3]
+                self.assertEqual(reused, "r" if expected else ".")
+
+    def test_session_id_resumption_from_the_worker_cache(self):
+        # Tickets off: TLS 1.2 resumes by session ID from the (one) worker's cache. OpenSSL keeps
+        # sessions in the context the handshake began with, the address's default server's, so
+        # the cache is set for every server (http level).
+        self.check_resumption(workers=1, maximum=ssl.TLSVersion.TLSv1_2, attempts=4,
+                              a_extra="ssl_session_tickets off;",
+                              http_extra="ssl_session_cache builtin:100;")
+
+    def test_no_resumption_without_tickets_or_cache(self):
+        # ...and without a cache (nginx's default "none") nothing resumes.
+        self.check_resumption(workers=1, maximum=ssl.TLSVersion.TLSv1_2, attempts=2,
+                              a_extra="ssl_session_tickets off;", expected=False)
 
     def test_session_resumption_tls13_across_two_workers(self):
         # SO_REUSEPORT spreads the 16 connections over both workers (all on the first worker:
