@@ -5,11 +5,13 @@
 #include <openssl/err.h>
 #include <openssl/ocsp.h>
 #include <openssl/pem.h>
-#include <openssl/rand.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <stdexcept>
 #include <string>
+
+#include "yoke/tls/ticket_key_ring.h"
 
 namespace yoke::tls {
 namespace {
@@ -118,11 +120,9 @@ std::shared_ptr<const Credentials> Credentials::load(const config::Config& confi
   const auto& servers = config.http.servers;
   credentials->servers_.resize(servers.size());
   // Generated per start (and per reload, once reload exists): a restart invalidates tickets,
-  // as nginx's built-in keys do; every worker gets the same keys from this snapshot.
-  if (RAND_bytes(credentials->ticket_keys_.data(),
-                 static_cast<int>(credentials->ticket_keys_.size())) != 1) {
-    throw std::runtime_error("cannot generate TLS session ticket keys: " + drain_openssl_errors());
-  }
+  // as nginx's built-in keys do; every worker starts from this key and then rotates
+  // (ticket_key_ring.h).
+  credentials->ticket_keys_ = generate_ticket_keys();
   for (std::size_t i = 0; i < servers.size(); ++i) {
     for (const auto& files : servers[i].ssl.certificates) {
       CertifiedKey pair;
@@ -131,11 +131,12 @@ std::shared_ptr<const Credentials> Credentials::load(const config::Config& confi
       credentials->servers_[i].keys.push_back(std::move(pair));
     }
     if (servers[i].ssl.certificates.empty()) continue;
+    credentials->ticket_key_period_ =
+        std::max(credentials->ticket_key_period_, servers[i].ssl.session_timeout);
     check_client_cas(servers[i].ssl);
     credentials->servers_[i].ocsp_response = load_ocsp_response(servers[i].ssl);
     std::string error;
-    if (!make_server_context(servers[i], i, credentials->servers_[i], credentials->ticket_keys_,
-                             error)) {
+    if (!make_server_context(servers[i], i, credentials->servers_[i], error)) {
       fail(servers[i].ssl.certificates.front().certificate_where, error);
     }
   }

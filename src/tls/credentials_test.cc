@@ -83,11 +83,13 @@ TEST(TlsCredentials, LoadsPairsAndMakesContexts) {
   ASSERT_EQ(credentials->server(0).keys.size(), 1u);
   EXPECT_TRUE(credentials->server(1).keys.empty());
   std::string error;
-  ContextPtr context = make_server_context(config.http.servers[0], 0, credentials->server(0),
-                                           credentials->ticket_keys(), error);
+  ContextPtr context =
+      make_server_context(config.http.servers[0], 0, credentials->server(0), error);
   ASSERT_TRUE(context) << error;
   // Ticket keys are random per load: two loads differ (shared by workers, not across starts).
   EXPECT_NE(Credentials::load(config)->ticket_keys(), credentials->ticket_keys());
+  // Rotation follows the longest ssl_session_timeout (5m by default), at least a minute.
+  EXPECT_EQ(credentials->ticket_key_period(), std::chrono::minutes(5));
 }
 
 TEST(TlsCredentials, ErrorsNameTheDirectiveAndFile) {

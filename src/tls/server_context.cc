@@ -78,8 +78,7 @@ bool apply_conf_commands(SSL_CTX* context, const config::Ssl& ssl, std::string& 
   return ok;
 }
 
-void configure_sessions(SSL_CTX* context, const config::Ssl& ssl, std::size_t server_index,
-                        const TicketKeys& tickets) {
+void configure_sessions(SSL_CTX* context, const config::Ssl& ssl, std::size_t server_index) {
   // A session resumes only on the server (and so the certificate) that made it.
   std::string id = "yoke-server-" + std::to_string(server_index);
   SSL_CTX_set_session_id_context(context, reinterpret_cast<const unsigned char*>(id.data()),
@@ -92,12 +91,7 @@ void configure_sessions(SSL_CTX* context, const config::Ssl& ssl, std::size_t se
     SSL_CTX_set_session_cache_mode(context, SSL_SESS_CACHE_SERVER);
     SSL_CTX_sess_set_cache_size(context, static_cast<long>(ssl.session_cache_entries));
   }
-  if (ssl.session_tickets) {
-    SSL_CTX_set_tlsext_ticket_keys(context, const_cast<unsigned char*>(tickets.data()),
-                                   tickets.size());
-  } else {
-    SSL_CTX_set_options(context, SSL_OP_NO_TICKET);
-  }
+  if (!ssl.session_tickets) SSL_CTX_set_options(context, SSL_OP_NO_TICKET);
 }
 
 // optional_no_ca: ask for a certificate and accept any (nginx passes it on for the
@@ -139,8 +133,7 @@ int staple_ocsp(SSL* ssl, void* arg) {
 }  // namespace
 
 ContextPtr make_server_context(const config::Server& server, std::size_t server_index,
-                               const ServerCredentials& credentials, const TicketKeys& tickets,
-                               std::string& error) {
+                               const ServerCredentials& credentials, std::string& error) {
   const config::Ssl& ssl = server.ssl;
   ContextPtr context(SSL_CTX_new(TLS_server_method()));
   if (!context) {
@@ -169,7 +162,7 @@ ContextPtr make_server_context(const config::Server& server, std::size_t server_
       !configure_client_verification(ctx, ssl, error)) {
     return nullptr;
   }
-  configure_sessions(ctx, ssl, server_index, tickets);
+  configure_sessions(ctx, ssl, server_index);
   SSL_CTX_set_alpn_select_cb(ctx, select_alpn, nullptr);
   if (!credentials.ocsp_response.empty()) {
     // SSL_CTX_set_tlsext_status_cb without its C-style cast.

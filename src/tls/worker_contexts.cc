@@ -42,7 +42,8 @@ bool listener_is_tls(const router::ListenerSpec& listener) { return listener.lis
 
 }  // namespace
 
-WorkerContexts::WorkerContexts(const router::RouteTable& routes) : routes_(routes) {
+WorkerContexts::WorkerContexts(const router::RouteTable& routes)
+    : routes_(routes), ticket_keys_(routes.tls().ticket_keys()) {
   const auto& servers = routes.config().http.servers;
   servers_.resize(servers.size());
   const Credentials& credentials = routes.tls();
@@ -52,10 +53,11 @@ WorkerContexts::WorkerContexts(const router::RouteTable& routes) : routes_(route
       auto index = static_cast<std::size_t>(server->config - servers.data());
       if (servers_[index]) continue;
       std::string error;
-      servers_[index] = make_server_context(*server->config, index, credentials.server(index),
-                                            credentials.ticket_keys(), error);
+      servers_[index] =
+          make_server_context(*server->config, index, credentials.server(index), error);
       if (!servers_[index]) throw std::runtime_error(error);
       SSL_CTX_set_client_hello_cb(servers_[index].get(), on_client_hello, nullptr);
+      if (server->config->ssl.session_tickets) use_ticket_keys(servers_[index].get());
     }
   }
   listeners_.resize(routes.listeners().size());

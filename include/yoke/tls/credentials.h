@@ -6,6 +6,7 @@
 #include <openssl/ssl.h>
 
 #include <array>
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -49,6 +50,9 @@ struct ServerCredentials {
 // Session-ticket key material in OpenSSL's 80-byte layout (SSL_CTX_set_tlsext_ticket_keys):
 // 16-byte key name, 32-byte HMAC secret, 32-byte AES secret.
 using TicketKeys = std::array<unsigned char, 80>;
+inline constexpr std::size_t kTicketKeyNameSize = 16;
+inline constexpr std::size_t kTicketHmacOffset = 16;
+inline constexpr std::size_t kTicketAesOffset = 48;
 
 class Credentials {
  public:
@@ -59,20 +63,26 @@ class Credentials {
   static std::shared_ptr<const Credentials> load(const config::Config& config);
 
   const ServerCredentials& server(std::size_t index) const { return servers_[index]; }
+  // The first ticket key of every worker (made at load, so all workers start with the same).
   const TicketKeys& ticket_keys() const { return ticket_keys_; }
+  // How often the main thread hands workers a new ticket key: the longest ssl_session_timeout
+  // of a TLS server (a ticket lives that long), at least a minute.
+  std::chrono::milliseconds ticket_key_period() const { return ticket_key_period_; }
 
  private:
   std::vector<ServerCredentials> servers_;
   TicketKeys ticket_keys_{};
+  std::chrono::milliseconds ticket_key_period_{60000};
 };
 
 // A server context for config (ssl_* settings) with its credentials (which must outlive it:
-// the stapled response is not copied). Any worker may call it;
-// it allocates. Returns null with error set ("ssl_ciphers: …") when OpenSSL refuses a setting.
-// server_index makes the session-ID context (a session resumes only on its own server).
+// the stapled response is not copied). Session tickets, when on, need keys from the caller
+// (WorkerContexts installs its rotating ring); until then OpenSSL's own random keys apply. Any
+// worker may call it; it allocates. Returns null with error set ("ssl_ciphers: …") when OpenSSL
+// refuses a setting. server_index makes the session-ID context (a session resumes only on its own
+// server).
 ContextPtr make_server_context(const config::Server& server, std::size_t server_index,
-                               const ServerCredentials& credentials, const TicketKeys& tickets,
-                               std::string& error);
+                               const ServerCredentials& credentials, std::string& error);
 
 // The OpenSSL error queue of this thread as one line ("error:0A00…:SSL routines::…"), cleared.
 std::string drain_openssl_errors();

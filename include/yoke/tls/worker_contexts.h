@@ -12,6 +12,7 @@
 #include "yoke/router/route_table.h"
 #include "yoke/tls/credentials.h"
 #include "yoke/tls/handshake_counters.h"
+#include "yoke/tls/ticket_key_ring.h"
 
 namespace yoke::tls {
 
@@ -30,6 +31,8 @@ class WorkerContexts {
   SSL* accept(std::size_t listener, int fd);
 
   HandshakeCounters& counters() { return counters_; }
+  // A new session-ticket key from the main thread's rotation (through EventLoop::post).
+  void add_ticket_key(const TicketKeys& keys) { ticket_keys_.add(keys); }
 
  private:
   // What the ClientHello callback needs about the listener a connection came in on.
@@ -40,11 +43,25 @@ class WorkerContexts {
   };
   static int on_client_hello(SSL* ssl, int* alert, void* arg);
   int choose_server(SSL* ssl, const ListenerTls& listener, int* alert);
+  // worker_tickets.cc: OpenSSL's ticket key callback over ticket_keys_.
+  static int on_ticket_key(SSL* ssl, unsigned char* name, unsigned char* iv, EVP_CIPHER_CTX* cipher,
+                           EVP_MAC_CTX* mac, int encrypt);
+  int ticket_key(unsigned char* name, unsigned char* iv, EVP_CIPHER_CTX* cipher, EVP_MAC_CTX* mac,
+                 bool encrypt);
+  void use_ticket_keys(SSL_CTX* context);
+
+  struct CipherFree {
+    void operator()(EVP_CIPHER* cipher) const { EVP_CIPHER_free(cipher); }
+  };
 
   const router::RouteTable& routes_;
   std::vector<ContextPtr> servers_;  // by position in config.http.servers (null: no TLS)
   std::vector<ListenerTls> listeners_;
   HandshakeCounters counters_;
+  TicketKeyRing ticket_keys_;
+  // Fetched once per worker: fetching by name on every ticket would go through OpenSSL's
+  // shared method store.
+  std::unique_ptr<EVP_CIPHER, CipherFree> ticket_cipher_;
 };
 
 }  // namespace yoke::tls
