@@ -89,8 +89,8 @@ class ClientConnection final : public IoHandler, public TimerHandler, public Def
   ClientSession* session_ = nullptr;
   Timer client_timer_;
   PeerAddress peer_;
+  int fd_;              // beside the 28-byte peer_, so ssl_ needs no padding
   SSL* ssl_ = nullptr;  // TLS listeners only
-  int fd_;
   std::uint32_t listener_;
   std::uint32_t requests_ = 0;
   bool wrote_ = false;
