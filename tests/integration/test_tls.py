@@ -14,8 +14,8 @@ import subprocess
 import tempfile
 import warnings
 
-from harness import (RawClient, T, YokeTestCase, build_request, free_port, run_yoke_cli,
-                     upstream_block)
+from harness import (RawClient, T, WebSocketClient, YokeTestCase, build_request, free_port,
+                     run_yoke_cli, upstream_block)
 
 
 def openssl(*args):
@@ -320,6 +320,30 @@ http {
             self.assertEqual(response.status, 200)
             self.assertEqual(response.body, body)
             self.get(client, "/after")  # the connection stays usable
+
+    def test_websocket_tunnel_through_tls(self):
+        backend = self.start_py_backend("py")
+        port = free_port()
+        config = self.config(port, backend.address).replace(
+            "location / { proxy_pass http://app; ",
+            "location / { proxy_pass http://app; proxy_set_header Upgrade $http_upgrade; "
+            "proxy_set_header Connection \"upgrade\"; ", 1)
+        self.yoke = self.start_yoke(config, port)
+        with TlsClient(port, self.client_context(), "default.test") as client:
+            client.send(build_request("GET", "/ws", [
+                ("Host", "default.test"), ("Upgrade", "websocket"), ("Connection", "Upgrade"),
+                ("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="),
+                ("Sec-WebSocket-Version", "13")]))
+            response = client.read_response()
+            self.assertEqual(response.status, 101, response)
+            tunnel = WebSocketClient(client)
+            # 150 KiB spans many TLS records both ways.
+            for opcode, payload in ((0x1, b"hello"), (0x2, os.urandom(150 * 1024))):
+                tunnel.send(payload, opcode)
+                self.assertEqual(tunnel.receive(T(5)), (opcode, payload))
+            tunnel.send(b"\x03\xe8", 0x8)
+            self.assertEqual(tunnel.receive(T(5)), (0x8, b"\x03\xe8"))
+            self.assertTrue(client.wait_closed(T(5)))
 
     def test_plain_http_on_tls_port_gets_400(self):
         backend = self.start_py_backend("py")
