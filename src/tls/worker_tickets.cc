@@ -52,7 +52,8 @@ int WorkerContexts::ticket_key(unsigned char* name, unsigned char* iv, EVP_CIPHE
       OSSL_PARAM_construct_octet_string(
           OSSL_MAC_PARAM_KEY, const_cast<unsigned char*>(keys->data() + kTicketHmacOffset),
           kSecretSize),
-      OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0), OSSL_PARAM_construct_end()};
+      OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+      OSSL_PARAM_construct_end()};
   if (EVP_MAC_CTX_set_params(mac, params) != 1) return -1;
   return is_newest ? 1 : 2;
 }
