@@ -25,7 +25,7 @@ from measure import (Bench, LOAD_CPU, WARMUP_SECONDS, run_idle, run_open_loop,  
                      run_wrk_scenarios)
 from procs import Processes, raise_fd_limit  # noqa: E402
 from proxies import PROXIES, ROOT, VARIANTS, start_backends  # noqa: E402
-from scenarios import BY_KEY, IDLE_CONNECTIONS, SCENARIOS, parse_selection  # noqa: E402
+from scenarios import BY_KEY, SCENARIOS, parse_selection  # noqa: E402
 
 
 def parse_args():
@@ -38,7 +38,7 @@ def parse_args():
     parser.add_argument("--quick", action="store_true", help="smoke run: 1 round of 3 s")
     parser.add_argument("--proxies", default=",".join(PROXIES), help="comma-separated subset")
     parser.add_argument("--scenarios", default=",".join(s.key for s in SCENARIOS),
-                        help="comma-separated subset of a,b,c,d,e,f")
+                        help="comma-separated subset of a,b,c,d,e,f,g,h,i")
     parser.add_argument("--output", default=str(ROOT / "bench" / "results" / "latest.md"))
     args = parser.parse_args()
     if args.quick:
@@ -88,8 +88,10 @@ def run_round(bench, args, round_no):
         this_round["direct"] = {"e": dict(direct, rate_source=source)}
         for proxy in order:
             this_round[proxy]["e"] = run_open_loop(bench, proxy, rate, f"e-r{round_no}")
-    for proxy in order if "f" in keys else ():
-        this_round[proxy]["f"] = run_idle(bench, proxy, IDLE_CONNECTIONS, f"idle-r{round_no}")
+    for scenario in (s for s in args.scenarios if s.kind == "idle"):
+        for proxy in order:
+            this_round[proxy][scenario.key] = run_idle(bench, proxy, scenario,
+                                                       f"idle-{scenario.key}-r{round_no}")
     return this_round
 
 

@@ -1,12 +1,25 @@
 """HTTP/1.1 probes from the benchmark driver: readiness checks and idle keep-alive connections."""
 import http.client
 import socket
+import ssl
 import time
 
 
-def http_get(port, timeout=2.0):
+def _client_context():
+    """TLS client for the bench's self-signed certificate (no verification: load only)."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+def http_get(port, timeout=2.0, tls=False):
     """One GET / on a new connection; returns (status, connection) with the body read."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    if tls:
+        connection = http.client.HTTPSConnection("127.0.0.1", port, timeout=timeout,
+                                                 context=_client_context())
+    else:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     connection.request("GET", "/", headers={"Host": "bench"})
     response = connection.getresponse()
     response.read()
@@ -34,6 +47,21 @@ def wait_until_serving(url, problem, seconds=10):
 
 
 def _is_open(connection):
+    if isinstance(connection.sock, ssl.SSLSocket):
+        # An SSL socket refuses MSG_PEEK: look at the TCP socket under it.
+        try:
+            raw = socket.socket(fileno=connection.sock.fileno())
+        except OSError:
+            return False
+        try:
+            raw.settimeout(0)
+            return raw.recv(1, socket.MSG_PEEK) != b""
+        except BlockingIOError:
+            return True
+        except OSError:
+            return False
+        finally:
+            raw.detach()
     try:
         connection.sock.settimeout(0)  # with a timeout set, recv would wait for data first
         return connection.sock.recv(1, socket.MSG_PEEK) != b""
@@ -43,7 +71,8 @@ def _is_open(connection):
         return False
 
 
-def hold_idle_connections(port, count, measure_rss, hold_seconds=2.0, budget_seconds=90):
+def hold_idle_connections(port, count, measure_rss, hold_seconds=2.0, budget_seconds=90,
+                          tls=False):
     """Opens `count` keep-alive connections, one complete GET each (so every connection has
     served a request and sits idle between requests), holds them idle, measures."""
     connections, failed, attempts, first_failure = [], 0, 0, ""
@@ -54,7 +83,7 @@ def hold_idle_connections(port, count, measure_rss, hold_seconds=2.0, budget_sec
                 break
             attempts += 1
             try:
-                status, connection = http_get(port, timeout=5.0)
+                status, connection = http_get(port, timeout=5.0, tls=tls)
                 connections.append(connection)
                 if status != 200:
                     failed += 1

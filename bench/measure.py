@@ -81,8 +81,9 @@ def run_wrk_scenarios(bench, proxy, scenarios, label):
         run_wrk(bench.procs, run.url, BY_KEY["a"], WARMUP_SECONDS, LOAD_CPU)
         for scenario in scenarios:
             time.sleep(1)  # let the previous run's sockets drain
-            results[scenario.key] = _with_cpu(run, lambda s=scenario: run_wrk(
-                bench.procs, run.url, s, bench.duration, LOAD_CPU))
+            url = run.tls_url if scenario.tls else run.url
+            results[scenario.key] = _with_cpu(run, lambda s=scenario, u=url: run_wrk(
+                bench.procs, u, s, bench.duration, LOAD_CPU))
             bench.log(f"  {proxy:8} ({scenario.key}) {describe(results[scenario.key])}")
             if run.problem():
                 break
@@ -111,25 +112,31 @@ def run_open_loop(bench, target, rate, label, connections=50):
     return result
 
 
-def run_idle(bench, proxy, count, label):
-    """A fresh proxy: RSS before and after `count` idle keep-alive connections."""
+def run_idle(bench, proxy, scenario, label):
+    """A fresh proxy: RSS before and after scenario.connections idle keep-alive connections
+    (TLS ones when scenario.tls)."""
+    count = scenario.connections
     run = bench.start(proxy, label)
     try:
         failure = run.wait_serving()
         if failure:
             return {"error": failure}
-        run_wrk(bench.procs, run.url, BY_KEY["a"], 1, LOAD_CPU)
+        run_wrk(bench.procs, run.tls_url if scenario.tls else run.url, BY_KEY["a"], 1, LOAD_CPU)
         time.sleep(0.5)
         pids = run.pids()
         result = {"rss_before": rss_bytes(pids)}
-        result.update(hold_idle_connections(run.port, count, lambda: rss_bytes(pids)))
+        port = run.tls_port if scenario.tls else run.port
+        # A full TLS handshake per connection takes a few ms of the Python client's time.
+        result.update(hold_idle_connections(port, count, lambda: rss_bytes(pids),
+                                            budget_seconds=240 if scenario.tls else 90,
+                                            tls=scenario.tls))
         result["bytes_per_conn"] = (result["rss_after"] - result["rss_before"]) / count
         # Connections the proxy closed while idle make bytes/conn meaningless: a failed run.
         result["closed_by_proxy"] = max(0, count - result["failed"] - result["alive"])
         died = run.problem()
         if died:
             result["error"] = died
-        bench.log(f"  {proxy:8} (f) idle RSS {result['rss_before'] / 1e6:.1f} MB -> "
+        bench.log(f"  {proxy:8} ({scenario.key}) idle RSS {result['rss_before'] / 1e6:.1f} MB -> "
                   f"{result['rss_after'] / 1e6:.1f} MB, {result['bytes_per_conn']:.0f} B/conn, "
                   f"{result['alive']}/{count} still open, {result['failed']} failed"
                   + (f" (first: {result['first_failure']})" if result["failed"] else ""))
@@ -138,4 +145,3 @@ def run_idle(bench, proxy, count, label):
         return {"error": f"{proxy} idle test: {error}; {run.problem() or 'proxy still running'}"}
     finally:
         run.stop()
-

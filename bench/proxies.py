@@ -1,4 +1,5 @@
 """Starting the demo backends and one proxy (Yoke, nginx or HAProxy) from bench/configs."""
+import subprocess
 import tempfile
 from pathlib import Path
 
@@ -32,7 +33,20 @@ def start_backends(procs, backend, cpu, work_dir, count=3, wrap=(), seconds=10):
     return process, ports
 
 
-def write_config(proxy, run_dir, port, backend_ports, workers=1):
+def ensure_certificate(work_dir):
+    """The TLS certificate every proxy serves (RSA 2048, self-signed, made once per bench run
+    with the openssl CLI): (certificate, key, combined PEM for HAProxy)."""
+    cert, key, pem = (work_dir / "tls-cert.pem", work_dir / "tls-key.pem",
+                      work_dir / "tls-combined.pem")
+    if not pem.exists():
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
+                        str(key), "-out", str(cert), "-days", "2", "-subj", "/CN=bench"],
+                       check=True, capture_output=True, timeout=60, stdin=subprocess.DEVNULL)
+        pem.write_text(cert.read_text() + key.read_text())
+    return cert, key, pem
+
+
+def write_config(proxy, run_dir, port, backend_ports, workers=1, tls_port=0):
     io_uring = proxy == "yoke-io_uring"
     name = "haproxy.cfg.in" if proxy == "haproxy" else "yoke.conf.in" if io_uring \
         else f"{proxy}.conf.in"
@@ -40,7 +54,9 @@ def write_config(proxy, run_dir, port, backend_ports, workers=1):
     if io_uring:
         assert "events {\n" in text, "yoke.conf.in lost its events block"
         text = text.replace("events {\n", "events {\n    use io_uring;\n", 1)
-    values = {"DIR": str(run_dir), "PORT": str(port), "WORKERS": str(workers)}
+    cert, key, pem = ensure_certificate(run_dir.parent)
+    values = {"DIR": str(run_dir), "PORT": str(port), "WORKERS": str(workers),
+              "TLSPORT": str(tls_port), "CERT": str(cert), "KEY": str(key), "PEM": str(pem)}
     values.update({f"BACKEND{i + 1}": str(p) for i, p in enumerate(backend_ports)})
     for key, value in values.items():
         text = text.replace(f"@{key}@", value)
@@ -69,13 +85,15 @@ class ProxyRun:
                  wrap=None, nginx_globals="daemon off;"):
         self.proxy = proxy
         self.port = free_port()
+        self.tls_port = free_port()
         self.dir = Path(tempfile.mkdtemp(prefix=f"{proxy}-{label}-", dir=work_dir))
-        config = write_config(proxy, self.dir, self.port, backend_ports, workers)
+        config = write_config(proxy, self.dir, self.port, backend_ports, workers, self.tls_port)
         prefix = wrap(self.dir) if wrap else []
         argv = prefix + proxy_argv(proxy, yoke, config, self.dir, nginx_globals)
         self.process = procs.start(argv, cpu, self.dir / "stdout.log")
         self.procs = procs
         self.url = f"http://127.0.0.1:{self.port}/"
+        self.tls_url = f"https://127.0.0.1:{self.tls_port}/"
 
     def pids(self):
         return proxy_pids(self.process.pid)

@@ -21,7 +21,7 @@ def _profile_figures():
 def _figures(key, proxies, rounds):
     if key == "e":
         return {p: added_p99(rounds, p) for p in proxies}
-    field = "bytes_per_conn" if key == "f" else "cpu_us_per_req"
+    field = "bytes_per_conn" if key in ("f", "i") else "cpu_us_per_req"
     return {p: median_of(rounds, p, key, field) for p in proxies}
 
 

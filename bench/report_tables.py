@@ -102,18 +102,18 @@ def open_loop_table(scenario, proxies, rounds):
 
 
 def idle_table(scenario, proxies, rounds):
-    per_conn = {p: median_of(rounds, p, "f", "bytes_per_conn") for p in proxies}
-    lines = [f"## (f) idle memory: {scenario.title}", "",
+    per_conn = {p: median_of(rounds, p, scenario.key, "bytes_per_conn") for p in proxies}
+    lines = [f"## ({scenario.key}) idle memory: {scenario.title}", "",
              "Each connection first completes one GET, then stays open and idle; RSS (sum of "
              "VmRSS over the proxy's processes) is read 2 s later.", "",
              "| proxy | RSS before | RSS after | bytes / idle conn | Yoke ÷ this | still open "
              "| failed |", "|---|---:|---:|---:|---:|---:|---:|"]
     for p in proxies:
-        before = median_of(rounds, p, "f", "rss_before")
-        after = median_of(rounds, p, "f", "rss_after")
-        failed = sum(r.get(p, {}).get("f", {}).get("failed", 0) for r in rounds)
+        before = median_of(rounds, p, scenario.key, "rss_before")
+        after = median_of(rounds, p, scenario.key, "rss_after")
+        failed = sum(r.get(p, {}).get(scenario.key, {}).get("failed", 0) for r in rounds)
         lines.append(f"| {NAMES[p]} | {num(before and before / 2**20, 1)} MiB "
                      f"| {num(after and after / 2**20, 1)} MiB | {num(per_conn[p], 0)} "
                      f"| {'—' if p == 'yoke' else ratio_text(per_conn.get('yoke'), per_conn[p])} "
-                     f"| {num(median_of(rounds, p, 'f', 'alive'), 0)} | {failed} |")
+                     f"| {num(median_of(rounds, p, scenario.key, 'alive'), 0)} | {failed} |")
     return lines + ratio_line(per_conn, "Idle bytes/conn") + [""]

@@ -4,8 +4,10 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -13,6 +15,7 @@
 #include "proxy/worker.h"
 #include "yoke/health/checker.h"
 #include "yoke/observe/error_log.h"
+#include "yoke/tls/ticket_key_ring.h"
 
 namespace yoke::cli {
 namespace {
@@ -56,6 +59,25 @@ std::unique_ptr<admin::AdminServer> open_admin(
   auto server = admin::make_admin_server(*config.admin, metrics);
   if (!server->open(error)) return nullptr;
   return server;
+}
+
+// A new session-ticket key for every worker (tls/ticket_key_ring.h). Each worker adds it on
+// its own thread; for the microseconds until all have, a ticket under the new key may meet a
+// worker that does not know it yet and get a full handshake instead of a resumption.
+void rotate_ticket_keys(const std::vector<std::unique_ptr<proxy::Worker>>& workers) {
+  tls::TicketKeys keys{};
+  try {
+    keys = tls::generate_ticket_keys();
+  } catch (const std::runtime_error& error) {
+    observe::log_line(observe::LogLevel::kError, std::string(error.what()) +
+                                                     "; keeping the "
+                                                     "current ones");
+    return;
+  }
+  for (const auto& worker : workers) {
+    proxy::Worker* target = worker.get();
+    target->loop().post([target, keys] { target->tls().add_ticket_key(keys); });
+  }
 }
 
 }  // namespace
@@ -102,7 +124,10 @@ int run_server(const std::shared_ptr<const router::RouteTable>& routes) {
   observe::log_line(observe::LogLevel::kNotice, "yoke " YOKE_VERSION " started with " +
                                                     std::to_string(workers.size()) + " workers");
   timespec poll{0, 200'000'000};
+  tls::TicketKeyRotation rotation(routes->tls().ticket_key_period(),
+                                  std::chrono::steady_clock::now());
   while (running.load() > 0) {
+    if (rotation.due(std::chrono::steady_clock::now())) rotate_ticket_keys(workers);
     int signal_number = sigtimedwait(&signals, nullptr, &poll);
     if (signal_number == SIGTERM || signal_number == SIGINT) {
       observe::log_line(observe::LogLevel::kNotice, "graceful stop requested");

@@ -65,5 +65,7 @@ void validate_admin(const Admin& admin, const Http& http);
 
 // Checks across servers: at least one, no conflicting server names, one default per address.
 void validate_http(const Http& http, const SourceLocation& http_where);
+// Every server on a TLS address has a certificate or rejects handshakes (validate_ssl.cc).
+void validate_ssl(const Http& http);
 
 }  // namespace yoke::config

@@ -29,7 +29,12 @@ constexpr std::string_view kKnownDirectives[] = {
     // http only
     "limit_req_zone", "limit_conn_zone",
     // active health checks (nginx Plus): health_check in upstream, match in http and its tests
-    "health_check", "match", "status", "header", "body"};
+    "health_check", "match", "status", "header", "body",
+    // ngx_http_ssl_module (http and server)
+    "ssl_certificate", "ssl_certificate_key", "ssl_protocols", "ssl_ciphers",
+    "ssl_prefer_server_ciphers", "ssl_session_cache", "ssl_session_timeout", "ssl_session_tickets",
+    "ssl_reject_handshake", "ssl_conf_command", "ssl_verify_client", "ssl_verify_depth",
+    "ssl_client_certificate", "ssl_stapling", "ssl_stapling_file"};
 
 bool is_known_directive(std::string_view name) {
   for (auto known : kKnownDirectives) {

@@ -19,7 +19,8 @@ bool read_inherited_directive(const Directive& directive, Level level,
       directive.name == "client_header_timeout" || directive.name == "large_client_header_buffers";
   if (server_only && level == Level::kLocation) reject_directive(directive);
   return read_proxy_directive(directive, settings) || read_client_directive(directive, settings) ||
-         read_limit_directive(directive, settings);
+         read_limit_directive(directive, settings) ||
+         read_ssl_directive(directive, level, settings.ssl);
 }
 
 InheritedSettings merge_settings(const InheritedSettings& parent, const InheritedSettings& child) {
@@ -46,6 +47,7 @@ InheritedSettings merge_settings(const InheritedSettings& parent, const Inherite
   inherit(merged.limit_conn_dry_run, parent.limit_conn_dry_run);
   inherit(merged.client_header_timeout, parent.client_header_timeout);
   inherit(merged.large_header_buffers, parent.large_header_buffers);
+  merged.ssl = merge_ssl(parent.ssl, child.ssl);
   return merged;
 }
 
@@ -88,6 +90,7 @@ void apply_settings(const InheritedSettings& settings, Server& server) {
   buffers = settings.large_header_buffers.value_or(buffers);
   server.large_header_buffers = buffers.count;
   server.large_header_buffer_size = buffers.size;
+  server.ssl = apply_ssl(settings.ssl);
 }
 
 }  // namespace yoke::config

@@ -4,6 +4,8 @@
 // level wins, an unset one takes the parent's, and defaults apply only at the end.
 #include <cstdint>
 #include <optional>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "yoke/config/model.h"
@@ -15,6 +17,33 @@ enum class Level { kHttp, kServer, kLocation };
 struct LargeHeaderBuffers {
   int count = 4;
   std::uint64_t size = 8192;
+};
+
+// A file named by an ssl_* directive, and where.
+struct SslFile {
+  std::string path;
+  SourceLocation where;
+};
+
+// ngx_http_ssl_module settings (inherited_ssl.cc); http and server level only.
+struct InheritedSsl {
+  std::optional<std::vector<SslFile>> certificates;
+  std::optional<std::vector<SslFile>> keys;
+  std::optional<unsigned> protocols;
+  std::optional<std::string> ciphers;
+  std::optional<bool> prefer_server_ciphers;
+  std::optional<std::size_t> session_cache_entries;
+  std::optional<Duration> session_timeout;
+  std::optional<bool> session_tickets;
+  std::optional<bool> reject_handshake;
+  std::optional<std::vector<std::pair<std::string, std::string>>> conf_commands;
+  std::optional<VerifyClient> verify_client;
+  SourceLocation verify_client_where;
+  std::optional<int> verify_depth;
+  std::optional<SslFile> client_certificate;
+  std::optional<bool> stapling;
+  SourceLocation stapling_where;
+  std::optional<SslFile> stapling_file;
 };
 
 struct InheritedSettings {
@@ -44,6 +73,7 @@ struct InheritedSettings {
   // http and server only: they act before a location is chosen.
   std::optional<Duration> client_header_timeout;
   std::optional<LargeHeaderBuffers> large_header_buffers;
+  InheritedSsl ssl;
 };
 
 // Reads directive into settings when it is an inheritable directive; returns false when it is
@@ -58,6 +88,13 @@ bool read_client_directive(const Directive& directive, InheritedSettings& settin
 // limit_req and limit_conn with their _status and _dry_run (inherited_limits.cc); false for
 // others.
 bool read_limit_directive(const Directive& directive, InheritedSettings& settings);
+
+// The ssl_* directives (inherited_ssl.cc); false when directive is not one of them. Fails with
+// "not allowed here" at location level.
+bool read_ssl_directive(const Directive& directive, Level level, InheritedSsl& ssl);
+InheritedSsl merge_ssl(const InheritedSsl& parent, const InheritedSsl& child);
+// Effective settings; pairs certificates with keys (an unpaired one is an error).
+Ssl apply_ssl(const InheritedSsl& ssl);
 
 // child with every unset value taken from parent.
 InheritedSettings merge_settings(const InheritedSettings& parent, const InheritedSettings& child);

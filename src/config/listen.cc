@@ -1,4 +1,4 @@
-// listen [ADDRESS:]PORT | ADDRESS [default_server] [reuseport] [backlog=N]
+// listen [ADDRESS:]PORT | ADDRESS [default_server] [ssl] [reuseport] [backlog=N]
 // (ngx_http_core_listen). ADDRESS is "*", an IPv4 address or a bracketed IPv6 address; names
 // are not resolved. Port 0 is accepted (the kernel picks one), which nginx refuses.
 #include <set>
@@ -45,6 +45,8 @@ void read_listen_parameter(const Directive& directive, const Argument& argument,
   const std::string& text = argument.text;
   if (text == "default_server") {
     listen.default_server = true;
+  } else if (text == "ssl") {
+    listen.ssl = true;
   } else if (text == "reuseport") {
     listen.reuseport = true;
   } else if (text.rfind("backlog=", 0) == 0) {
@@ -60,7 +62,7 @@ void read_listen_parameter(const Directive& directive, const Argument& argument,
 
 Listen build_listen(const Directive& directive) {
   require_no_block(directive);
-  require_args(directive, 1, 4);
+  require_args(directive, 1, 5);
   Listen listen;
   listen.where = directive.where;
   listen.address = listen_address(directive.args[0]);

@@ -51,8 +51,8 @@ TEST(ConfigModelServer, BadListens) {
   EXPECT_EQ(load_error(http_with_server("listen localhost:80;")),
             "t.conf:3:8: host not found in \"localhost:80\" of the \"listen\" directive, expected "
             "\"*\", an IPv4 address or a bracketed IPv6 address");
-  EXPECT_EQ(load_error(http_with_server("listen 80 ssl;")),
-            "t.conf:3:11: invalid parameter \"ssl\"");
+  EXPECT_EQ(load_error(http_with_server("listen 80 tls;")),
+            "t.conf:3:11: invalid parameter \"tls\"");
   EXPECT_EQ(load_error(http_with_server("listen 70000;")),
             "t.conf:3:8: invalid port in \"70000\" of the \"listen\" directive");
   EXPECT_EQ(load_error(http_with_server("listen 127.0.0.1:x;")),

@@ -49,6 +49,7 @@ void validate_http(const Http& http, const SourceLocation& http_where) {
   }
   check_server_names(http);
   check_default_servers(http);
+  validate_ssl(http);
 }
 
 }  // namespace yoke::config

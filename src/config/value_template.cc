@@ -8,11 +8,13 @@
 namespace yoke::config {
 namespace {
 
-constexpr std::array<std::string_view, 14> kVariables = {
-    "host",        "remote_addr",       "remote_port", "proxy_add_x_forwarded_for",
-    "scheme",      "request_uri",       "uri",         "args",
-    "server_port", "server_name",       "request_id",  "request_method",
-    "proxy_host",  "binary_remote_addr"};
+constexpr std::array<std::string_view, 20> kVariables = {
+    "host", "remote_addr", "remote_port", "proxy_add_x_forwarded_for", "scheme", "request_uri",
+    "uri", "args", "server_port", "server_name", "request_id", "request_method", "proxy_host",
+    "binary_remote_addr",
+    // ngx_http_ssl_module's (empty on plain connections)
+    "ssl_protocol", "ssl_cipher", "ssl_server_name", "ssl_session_reused", "ssl_client_s_dn",
+    "ssl_client_verify"};
 
 // Families of variables named by a prefix: request headers, query arguments, cookies.
 constexpr std::array<std::string_view, 3> kPrefixes = {"http_", "arg_", "cookie_"};

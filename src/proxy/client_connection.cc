@@ -8,6 +8,7 @@
 #include "client_session.h"
 #include "worker.h"
 #include "yoke/core/socket.h"
+#include "yoke/tls/worker_contexts.h"
 
 namespace yoke::proxy {
 
@@ -20,6 +21,7 @@ ClientConnection::ClientConnection(Worker& worker, int fd, std::uint32_t listene
 void ClientConnection::start() {
   worker_.metrics().connections_accepted.add();
   worker_.add_connection(this);
+  if (worker_.tls().is_tls(listener_) && !start_tls()) return close();
   if (!worker_.loop().watch(fd_, this)) return close();
   const auto& server = *worker_.routes().listeners()[listener_].default_server->config;
   worker_.loop().arm(client_timer_, server.client_header_timeout);
@@ -27,6 +29,15 @@ void ClientConnection::start() {
 
 void ClientConnection::on_io(std::uint32_t events) {
   if (fd_ < 0) return;  // closed earlier in this loop iteration
+  if (ssl_ != nullptr) [[unlikely]] {
+    if (handshaking_) {
+      if (!continue_handshake()) return;
+      // Decrypted bytes may already wait inside OpenSSL (a request sent with the Finished
+      // message): epoll will not report them, so look now.
+      events |= EPOLLIN;
+    }
+    events = tls_events(events);
+  }
   if (session_ == nullptr) {
     // Writable while idle: there is nothing to send, and the session starts out assuming
     // the socket writable, so this edge carries no information worth a session.
@@ -39,6 +50,10 @@ void ClientConnection::on_io(std::uint32_t events) {
 
 void ClientConnection::on_timer(Timer& timer) {
   if (session_ != nullptr) return session_->on_timer(timer);
+  if (handshaking_) {
+    return fail_handshake({tls::HandshakeStatus::kFailed, tls::HandshakeFailure::kTimeout,
+                           "client_header_timeout expired"});
+  }
   set_close_reason(observe::ClientCloseReason::kIdleTimeout);
   close();  // keep-alive timeout, or no request within client_header_timeout
 }
@@ -67,6 +82,7 @@ void ClientConnection::close() {
   worker_.metrics().connections_closed[static_cast<std::size_t>(close_reason_)].add();
   session_ = nullptr;
   client_timer_.cancel();
+  if (ssl_ != nullptr) end_tls();
   worker_.loop().unwatch_closing(fd_);
   close_fd(fd_);
   fd_ = -1;

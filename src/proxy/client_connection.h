@@ -5,13 +5,21 @@
 // worker's SessionPool when the client sends something and handed back as soon as the
 // connection is idle again — nginx likewise frees a keep-alive connection's request and
 // buffers and keeps only its ngx_connection_t (ngx_http_set_keepalive).
+// On a TLS listener the connection also owns the SSL object and runs the handshake before any
+// session is taken; the session then reads and writes through read()/write(), which pick plain
+// socket calls or OpenSSL with one branch per call (docs/architecture.md, "TLS").
 // Worker thread only.
+#include <openssl/ssl.h>
+#include <sys/uio.h>
+
 #include <cstdint>
 
 #include "peer_address.h"
 #include "yoke/core/event_loop.h"
+#include "yoke/core/socket.h"
 #include "yoke/core/timer.h"
 #include "yoke/observe/worker_metrics.h"
+#include "yoke/tls/tls_io.h"
 
 namespace yoke::proxy {
 
@@ -52,6 +60,23 @@ class ClientConnection final : public IoHandler, public TimerHandler, public Def
     if (wrote_ && !nodelay_) set_nodelay();
     wrote_ = true;
   }
+  // The client's bytes: decrypted on a TLS connection. Same contract as read_some().
+  IoResult read(char* into, std::size_t capacity) {
+    if (ssl_ == nullptr) [[likely]]
+      return read_some(fd_, into, capacity);
+    return tls::read(ssl_, into, capacity, tls_wait_);
+  }
+  // Sends to the client (encrypted on a TLS connection). Same contract as write_some().
+  IoResult write(const iovec* parts, int count) {
+    before_write();
+    if (ssl_ == nullptr) [[likely]]
+      return write_some(fd_, parts, count);
+    return tls::write(ssl_, parts, count, tls_wait_);
+  }
+  // Ends our direction (after close_notify on TLS) while still reading (lingering close).
+  void shutdown_write();
+  // The TLS state for $ssl_* variables; null on a plain connection.
+  const SSL* ssl() const { return ssl_; }
   // The session is idle: forget it (it returns itself to the pool).
   void detach() { session_ = nullptr; }
   // Closes the socket and leaves the worker; the object is deleted after this loop iteration.
@@ -71,15 +96,26 @@ class ClientConnection final : public IoHandler, public TimerHandler, public Def
   ClientSession* session_ = nullptr;
   Timer client_timer_;
   PeerAddress peer_;
-  int fd_;
+  int fd_;              // beside the 28-byte peer_, so ssl_ needs no padding
+  SSL* ssl_ = nullptr;  // TLS listeners only
   std::uint32_t listener_;
   std::uint32_t requests_ = 0;
   bool wrote_ = false;
   bool nodelay_ = false;
   bool has_close_reason_ = false;
   observe::ClientCloseReason close_reason_ = observe::ClientCloseReason::kError;
+  bool handshaking_ = false;
+  tls::CrossWait tls_wait_;
 
   void set_nodelay();
+  // client_connection_tls.cc
+  bool start_tls();
+  // Runs the handshake on; true when it completed (a session may now read).
+  bool continue_handshake();
+  void fail_handshake(const tls::HandshakeResult& result);
+  void answer_plain_http();
+  std::uint32_t tls_events(std::uint32_t events) const;
+  void end_tls();
 };
 
 }  // namespace yoke::proxy

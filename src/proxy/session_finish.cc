@@ -71,7 +71,7 @@ bool ClientSession::client_may_send_more(bool body_left) const {
 // make the kernel answer with a reset that could destroy the response in flight.
 void ClientSession::linger() {
   phase_ = Phase::kLingering;
-  ::shutdown(fd_, SHUT_WR);
+  connection_->shutdown_write();
   return_buffer(client_in_);
   worker_.loop().arm(client_timer(), kLingeringTimeout);
   pump_lingering();

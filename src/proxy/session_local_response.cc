@@ -132,8 +132,7 @@ bool ClientSession::flush(int fd, Outgoing& out, bool& writable) {
       const char* start = out.source->readable().data() + out.source_offset;
       parts[count++] = {const_cast<char*>(start), out.source_length};
     }
-    if (fd == fd_) connection_->before_write();
-    IoResult result = write_some(fd, parts, count);
+    IoResult result = fd == fd_ ? connection_->write(parts, count) : write_some(fd, parts, count);
     if (result.kind == IoResult::Kind::kWouldBlock) {
       writable = false;
       return true;

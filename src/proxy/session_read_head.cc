@@ -123,7 +123,7 @@ bool ClientSession::read_client() {
   if (in.writable() == 0) in.compact();
   if (in.writable() == 0) return false;
   std::size_t room = in.writable();
-  IoResult result = read_some(fd_, in.write_position(), room);
+  IoResult result = connection_->read(in.write_position(), room);
   if (result.kind == IoResult::Kind::kDone) {
     in.commit(result.bytes);
     if (drained(result, room, client_hung_up_)) readable_ = false;

@@ -1,6 +1,8 @@
 // Values of nginx variables for one request (ngx_http_variables.c), read while the upstream
 // head is written. Views point into the request head or into the session.
 #include <netinet/in.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #include <random>
 
@@ -45,6 +47,57 @@ std::string_view host_without_port(std::string_view host) {
   return host.substr(0, host.find(':'));
 }
 
+// The client certificate's subject in RFC 2253 form, as nginx's $ssl_client_s_dn (1.11.6+).
+std::string_view client_subject(const SSL* ssl, std::string& text) {
+  X509* certificate = SSL_get0_peer_certificate(ssl);
+  if (certificate == nullptr) return "";
+  BIO* bio = BIO_new(BIO_s_mem());
+  if (bio == nullptr) return "";
+  X509_NAME_print_ex(bio, X509_get_subject_name(certificate), 0, XN_FLAG_RFC2253);
+  char* data = nullptr;
+  long length = BIO_get_mem_data(bio, &data);
+  text.clear();
+  if (data != nullptr && length > 0) text.assign(data, static_cast<std::size_t>(length));
+  BIO_free(bio);
+  return text;
+}
+
+// nginx's $ssl_client_verify: SUCCESS, FAILED:reason or NONE.
+std::string_view client_verify(const SSL* ssl, std::string& text) {
+  if (SSL_get0_peer_certificate(ssl) == nullptr) return "NONE";
+  long result = SSL_get_verify_result(ssl);
+  if (result == X509_V_OK) return "SUCCESS";
+  text = std::string("FAILED:") + X509_verify_cert_error_string(result);
+  return text;
+}
+
+// ngx_http_ssl_module's variables; empty on a plain connection, as in nginx. Empty values are
+// "" rather than a null view: they end up in memcpy, which must not see a null pointer.
+std::string_view tls_value(router::VariableId id, const SSL* ssl, std::string& text) {
+  if (ssl == nullptr) return "";
+  const char* name = nullptr;
+  switch (id) {
+    case router::VariableId::kSslProtocol:
+      name = SSL_get_version(ssl);
+      break;
+    case router::VariableId::kSslCipher:
+      name = SSL_CIPHER_get_name(SSL_get_current_cipher(ssl));
+      break;
+    case router::VariableId::kSslServerName:
+      name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
+      break;
+    case router::VariableId::kSslSessionReused:
+      return SSL_session_reused(ssl) == 1 ? "r" : ".";
+    case router::VariableId::kSslClientSubject:
+      return client_subject(ssl, text);
+    case router::VariableId::kSslClientVerify:
+      return client_verify(ssl, text);
+    default:
+      break;
+  }
+  return name != nullptr ? std::string_view(name) : std::string_view("");
+}
+
 thread_local std::mt19937_64 request_id_random{std::random_device{}()};
 
 }  // namespace
@@ -76,7 +129,14 @@ std::string_view ClientSession::value(router::VariableId id, std::string_view na
       return {reinterpret_cast<const char*>(&v6->sin6_addr), 16};
     }
     case router::VariableId::kScheme:
-      return "http";
+      return connection_->ssl() != nullptr ? "https" : "http";
+    case router::VariableId::kSslProtocol:
+    case router::VariableId::kSslCipher:
+    case router::VariableId::kSslServerName:
+    case router::VariableId::kSslSessionReused:
+    case router::VariableId::kSslClientSubject:
+    case router::VariableId::kSslClientVerify:
+      return tls_value(id, connection_->ssl(), text);
     case router::VariableId::kRequestUri:
       return head.target;
     case router::VariableId::kUri:

@@ -55,7 +55,8 @@ Worker::Worker(int id, std::shared_ptr<const router::RouteTable> routes)
     : id_(id),
       routes_(std::move(routes)),
       loop_(open_poller(routes_->config().event_method, id)),
-      buffers_(kBufferSize) {
+      buffers_(kBufferSize),
+      tls_(std::make_unique<tls::WorkerContexts>(*routes_)) {
   grace_handler_ = std::make_unique<GraceHandler>(*this);
   grace_timer_.bind(grace_handler_.get());
   grace_handler_->flush_timer.bind(grace_handler_.get());

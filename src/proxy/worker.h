@@ -16,6 +16,7 @@
 #include "yoke/http1/message.h"
 #include "yoke/observe/worker_metrics.h"
 #include "yoke/router/route_table.h"
+#include "yoke/tls/worker_contexts.h"
 #include "yoke/upstream/upstream_balancer.h"
 
 namespace yoke::proxy {
@@ -57,6 +58,8 @@ class Worker {
   Scratch& scratch() { return scratch_; }
   const router::RouteTable& routes() const { return *routes_; }
   UpstreamRuntime& upstream(std::size_t index) { return upstreams_[index]; }
+  // This worker's TLS contexts and handshake counters (src/tls/).
+  tls::WorkerContexts& tls() { return *tls_; }
   AccessLogWriter* access_log(const std::string& path);
   bool logs_access() const { return !access_logs_.empty(); }
   // This worker's counters (written only here; the admin thread reads them through the handle).
@@ -80,6 +83,7 @@ class Worker {
   BufferPool buffers_;
   Scratch scratch_;
   SessionPool sessions_{*this};  // after buffers_: spare sessions are deleted first
+  std::unique_ptr<tls::WorkerContexts> tls_;
   std::vector<UpstreamRuntime> upstreams_;
   std::shared_ptr<observe::WorkerMetrics> metrics_;
   std::vector<std::unique_ptr<Listener>> listeners_;

@@ -136,6 +136,7 @@ void add_listens(const VirtualServer& server, std::vector<ListenerSpec>& listene
       continue;
     }
     same->servers.push_back(&server);
+    same->listen.ssl = same->listen.ssl || listen.ssl;
     if (listen.default_server) {
       if (same->listen.default_server) {
         throw config::ConfigError(listen.where,
@@ -209,6 +210,7 @@ std::shared_ptr<const RouteTable> RouteTable::build(std::shared_ptr<const config
     attach_limits(table->rate_zones_, table->conn_zones_, *server);
   }
   for (const auto& server : table->servers_) add_listens(*server, table->listeners_);
+  table->tls_ = tls::Credentials::load(*table->config_);
   return table;
 }
 

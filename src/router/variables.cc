@@ -27,6 +27,12 @@ constexpr NamedVariable kVariables[] = {
     {"request_id", VariableId::kRequestId},
     {"request_method", VariableId::kRequestMethod},
     {"proxy_host", VariableId::kProxyHost},
+    {"ssl_protocol", VariableId::kSslProtocol},
+    {"ssl_cipher", VariableId::kSslCipher},
+    {"ssl_server_name", VariableId::kSslServerName},
+    {"ssl_session_reused", VariableId::kSslSessionReused},
+    {"ssl_client_s_dn", VariableId::kSslClientSubject},
+    {"ssl_client_verify", VariableId::kSslClientVerify},
 };
 
 struct Prefix {

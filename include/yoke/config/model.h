@@ -4,9 +4,11 @@
 // http → server → location hierarchy the way nginx merges it, so a Location holds its
 // effective values.
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "yoke/balancing/hash_key.h"
@@ -245,14 +247,62 @@ struct Location {
 
 struct Listen {
   SocketAddress address;  // "listen 80" is 0.0.0.0:80
+  bool ssl = false;       // TLS on this address (any server's "listen … ssl" makes it so)
   bool reuseport = false;
   bool default_server = false;
   int backlog = 511;
   SourceLocation where;
 };
 
+// TLS protocol versions of ssl_protocols (bits).
+enum SslProtocol : unsigned {
+  kTlsV1 = 1U << 0,
+  kTlsV1_1 = 1U << 1,
+  kTlsV1_2 = 1U << 2,
+  kTlsV1_3 = 1U << 3,
+};
+
+// One certificate chain and its key (ssl_certificate / ssl_certificate_key, paired in order).
+// Paths are absolute: relative ones were taken from the folder of the file that named them.
+struct SslCertificate {
+  std::string certificate;
+  std::string key;
+  SourceLocation certificate_where;
+  SourceLocation key_where;
+};
+
+// ssl_verify_client: whether clients must present a certificate signed by a CA of
+// ssl_client_certificate.
+enum class VerifyClient : std::uint8_t { kOff, kOn, kOptional, kOptionalNoCa };
+
+// ngx_http_ssl_module settings of one server (inherited from http as nginx merges them).
+struct Ssl {
+  std::vector<SslCertificate> certificates;  // RSA and ECDSA pairs may both be given
+  unsigned protocols = kTlsV1_2 | kTlsV1_3;
+  // TLS 1.2 cipher list: forward-secret AEAD suites only (Mozilla's "intermediate" profile
+  // without DHE), where nginx's default HIGH:!aNULL:!MD5 also allows RSA key exchange and CBC.
+  std::string ciphers =
+      "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
+      "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
+  bool prefer_server_ciphers = false;
+  // Sessions kept per worker for session-ID resumption; 0 = none (nginx's default "none").
+  std::size_t session_cache_entries = 0;
+  Duration session_timeout{300000};
+  bool session_tickets = true;
+  bool reject_handshake = false;
+  std::vector<std::pair<std::string, std::string>> conf_commands;  // ssl_conf_command NAME VALUE
+  VerifyClient verify_client = VerifyClient::kOff;
+  int verify_depth = 1;
+  std::string client_certificate;  // PEM file of trusted CAs (absolute path); empty = none
+  SourceLocation client_certificate_where;
+  // ssl_stapling on + ssl_stapling_file: a DER OCSP response stapled when clients ask.
+  std::string stapling_file;  // empty = no stapling
+  SourceLocation stapling_file_where;
+};
+
 struct Server {
   std::vector<Listen> listens;
+  Ssl ssl;
   std::vector<std::string> server_names;  // exact, "*.example.com", "www.example.*", "~regex"
   std::vector<Location> locations;        // in configured order
   Duration client_header_timeout{60000};

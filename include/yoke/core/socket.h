@@ -15,6 +15,9 @@ struct IoResult {
   enum class Kind { kDone, kWouldBlock, kClosed, kError } kind = Kind::kDone;
   std::size_t bytes = 0;  // kDone: bytes transferred
   int error = 0;          // kError: errno
+  // kDone: a short read does not mean the source is empty (TLS: an end or error follows the
+  // bytes returned, to be reported by the next read). Always false for plain sockets.
+  bool more = false;
 };
 
 // Whether a successful read of a stream socket emptied it, so that the next read, which could
@@ -23,7 +26,7 @@ struct IoResult {
 // (EPOLLRDHUP) no further event will come, so reading goes on until EOF. nginx makes the same
 // decision in ngx_unix_recv() (rev->ready = 0 on a short read when EPOLLRDHUP is available).
 inline bool drained(const IoResult& result, std::size_t room, bool hung_up) {
-  return !hung_up && result.bytes < room;
+  return !hung_up && !result.more && result.bytes < room;
 }
 
 // A non-blocking listening socket on address with SO_REUSEADDR and, when reuseport,

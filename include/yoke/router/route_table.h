@@ -14,6 +14,7 @@
 #include "yoke/limits/conn_zone.h"
 #include "yoke/limits/rate_zone.h"
 #include "yoke/router/variables.h"
+#include "yoke/tls/credentials.h"
 #include "yoke/upstream/session_affinity.h"
 #include "yoke/upstream/upstream_balancer.h"
 
@@ -85,7 +86,7 @@ struct VirtualServer {
 };
 
 struct ListenerSpec {
-  config::Listen listen;
+  config::Listen listen;  // listen.ssl: any server's listen on this address said "ssl"
   std::vector<const VirtualServer*> servers;  // servers with this address
   const VirtualServer* default_server = nullptr;
 };
@@ -98,6 +99,8 @@ class RouteTable {
   const config::Config& config() const { return *config_; }
   const std::vector<ListenerSpec>& listeners() const { return listeners_; }
   const std::vector<UpstreamEntry>& upstreams() const { return upstreams_; }
+  // Certificates and ticket keys of the TLS servers (src/tls/), loaded with the snapshot.
+  const tls::Credentials& tls() const { return *tls_; }
 
   // The virtual server for a Host value on listener listener_index (nginx order: exact name,
   // longest leading wildcard, longest trailing wildcard, first matching regex, default).
@@ -113,6 +116,7 @@ class RouteTable {
   std::vector<UpstreamEntry> upstreams_;
   std::vector<std::unique_ptr<RateLimitEntry>> rate_zones_;  // stable addresses for routes
   std::vector<std::unique_ptr<ConnLimitEntry>> conn_zones_;
+  std::shared_ptr<const tls::Credentials> tls_;
 };
 
 }  // namespace yoke::router

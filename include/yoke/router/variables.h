@@ -27,6 +27,12 @@ enum class VariableId : std::uint8_t {
   kRequestId,
   kRequestMethod,
   kProxyHost,
+  kSslProtocol,
+  kSslCipher,
+  kSslServerName,
+  kSslSessionReused,
+  kSslClientSubject,
+  kSslClientVerify,
   kHttpField,  // $http_NAME: name holds the field name with '_' for '-'
   kArg,        // $arg_NAME
   kCookie,     // $cookie_NAME
