@@ -121,7 +121,9 @@ TEST(AdaptivePolicy, WithoutFeedbackSpreadsLikeLeastConn) {
     policy->on_request_start(*host, context.now);
     ++counts[host->index];
   }
-  for (std::size_t i = 0; i < 4; ++i) EXPECT_EQ(counts[i], 100) << i;
+  // Within one of least_conn's exact 100 each: with ~100 in flight, loads one apart are within
+  // the 5% the policy counts as equal, so either may be picked.
+  for (std::size_t i = 0; i < 4; ++i) EXPECT_NEAR(counts[i], 100, 2) << i;
 }
 
 TEST(AdaptivePolicy, AFixedSeedGivesTheSameSequence) {
