@@ -12,7 +12,8 @@ namespace yoke::balancing {
 struct AdaptiveArguments {
   // How fast each host's latency model forgets (load_latency_model.h): samples Δt old weigh
   // e^(−Δt/decay). Short enough to follow a host that slows down within a few seconds; 3 s
-  // was best or tied for best in every simulator scenario (docs/balancing.md) among 0.3–10 s.
+  // was best or within noise of the best among 0.3–10 s in the simulator scenarios
+  // (docs/balancing.md).
   Milliseconds decay{3000};
   // The latency an error is learnt as at least, so a host that fails fast does not look fast.
   Milliseconds penalty{1000};
