@@ -25,9 +25,9 @@ constexpr std::string_view kKnownDirectives[] = {
     "proxy_next_upstream_timeout", "client_max_body_size", "client_body_timeout", "send_timeout",
     "keepalive_timeout", "keepalive_requests", "access_log", "client_header_timeout",
     "large_client_header_buffers", "limit_req", "limit_req_status", "limit_req_dry_run",
-    "limit_conn", "limit_conn_status", "limit_conn_dry_run",
+    "limit_conn", "limit_conn_status", "limit_conn_dry_run", "trace_context",
     // http only
-    "limit_req_zone", "limit_conn_zone",
+    "limit_req_zone", "limit_conn_zone", "log_format",
     // active health checks (nginx Plus): health_check in upstream, match in http and its tests
     "health_check", "match", "status", "header", "body",
     // ngx_http_ssl_module (http and server)

@@ -36,6 +36,14 @@ void MetricsRegistry::write_connections(ExpositionWriter& out) const {
     out.sample_count({{"reason", client_close_reason_name(static_cast<ClientCloseReason>(r))}},
                      closed[r]);
   }
+  out.family("yoke_access_log_write_errors_total", MetricType::kCounter,
+             "Access log writes (and opens) that failed: full disk, unwritable file, full pipe.");
+  out.sample_count({},
+                   sum([](const WorkerMetrics& w) { return w.access_log_write_errors.value(); }));
+  out.family("yoke_access_log_lines_dropped_total", MetricType::kCounter,
+             "Access log lines lost to failed writes or a file that could not be opened.");
+  out.sample_count({},
+                   sum([](const WorkerMetrics& w) { return w.access_log_lines_dropped.value(); }));
   write_upstream_connections(out);
 }
 

@@ -20,6 +20,7 @@ ClientConnection::ClientConnection(Worker& worker, int fd, std::uint32_t listene
 
 void ClientConnection::start() {
   worker_.metrics().connections_accepted.add();
+  number_ = next_connection_number();
   worker_.add_connection(this);
   if (worker_.tls().is_tls(listener_) && !start_tls()) return close();
   if (!worker_.loop().watch(fd_, this)) return close();

@@ -48,6 +48,8 @@ class ClientConnection final : public IoHandler, public TimerHandler, public Def
   SocketAddress peer() const { return peer_.expand(); }
   std::uint32_t requests() const { return requests_; }
   void count_request() { ++requests_; }
+  // $connection: this connection's serial number, unique in the process (nginx's c->number).
+  std::uint64_t number() const { return number_; }
   // The client timer (header, body, keep-alive and lingering timeouts) belongs to the
   // connection, so a keep-alive wait keeps running when the session is handed back.
   Timer& client_timer() { return client_timer_; }
@@ -100,6 +102,7 @@ class ClientConnection final : public IoHandler, public TimerHandler, public Def
   SSL* ssl_ = nullptr;  // TLS listeners only
   std::uint32_t listener_;
   std::uint32_t requests_ = 0;
+  std::uint64_t number_ = 0;
   bool wrote_ = false;
   bool nodelay_ = false;
   bool has_close_reason_ = false;

@@ -34,9 +34,11 @@ void ClientSession::handle_head(const http1::RequestHead& head) {
   expect_continue_ = head.expect_continue;
   body_expected_ = head.body != http1::BodyKind::kNone;
   server_ = &worker_.routes().select_server(listener_, head.host);
+  bool normalized = router::normalize_path(head.path, uri_);
+  route_ = normalized ? worker_.routes().select_route(*server_, uri_) : nullptr;
+  read_trace_context(head);
   capture_log_fields(head);
-  if (!router::normalize_path(head.path, uri_)) return respond_local(400, {}, true);
-  route_ = worker_.routes().select_route(*server_, uri_);
+  if (!normalized) return respond_local(400, {}, true);
   if (route_ == nullptr) return respond_local(404, {}, false);
   const config::Location& location = *route_->config;
   keepalive_timeout_ = location.keepalive_timeout;

@@ -12,7 +12,6 @@ namespace {
 // Every buffer is 32 KiB: it holds the largest head allowed by default
 // (large_client_header_buffers 4 8k) and moves bodies in large enough steps.
 constexpr std::size_t kBufferSize = 32 * 1024;
-constexpr Milliseconds kLogFlushInterval{1000};
 
 // The backend `events { use …; }` asks for. When the kernel refuses io_uring (sysctl
 // kernel.io_uring_disabled, a seccomp policy, a kernel older than 6.1), the worker says so and
@@ -36,16 +35,16 @@ std::unique_ptr<Poller> open_poller(PollerKind kind, int worker_id) {
 }
 }  // namespace
 
-// Ends a graceful stop after the grace period, and flushes access logs once a second.
+std::uint64_t next_connection_number() {
+  static std::atomic<std::uint64_t> counter{0};
+  return counter.fetch_add(1, std::memory_order_relaxed) + 1;
+}
+
+// Ends a graceful stop after the grace period.
 class Worker::GraceHandler final : public TimerHandler {
  public:
   explicit GraceHandler(Worker& worker) : worker_(worker) {}
-  void on_timer(Timer& timer) override {
-    if (&timer == &worker_.grace_timer_) return worker_.request_stop(true);
-    for (auto& log : worker_.access_logs_) log->flush();
-    worker_.loop_.arm(timer, kLogFlushInterval);
-  }
-  Timer flush_timer;
+  void on_timer(Timer& /*timer*/) override { worker_.request_stop(true); }
 
  private:
   Worker& worker_;
@@ -59,7 +58,6 @@ Worker::Worker(int id, std::shared_ptr<const router::RouteTable> routes)
       tls_(std::make_unique<tls::WorkerContexts>(*routes_)) {
   grace_handler_ = std::make_unique<GraceHandler>(*this);
   grace_timer_.bind(grace_handler_.get());
-  grace_handler_->flush_timer.bind(grace_handler_.get());
   std::vector<std::size_t> servers_per_upstream;
   for (const auto& entry : routes_->upstreams())
     servers_per_upstream.push_back(entry.hosts->hosts.size());
@@ -71,6 +69,7 @@ Worker::Worker(int id, std::shared_ptr<const router::RouteTable> routes)
     runtime.pool = std::make_unique<UpstreamPool>(
         entry.hosts->hosts.size(), entry.config->keepalive, entry.config->keepalive_timeout);
     runtime.pool->count_idle_in(&metrics_->upstream(upstreams_.size()).connections_idle);
+    for (const auto& host : entry.hosts->hosts) runtime.addresses.push_back(host.address.to_string());
     upstreams_.push_back(std::move(runtime));
   }
 }
@@ -78,7 +77,7 @@ Worker::Worker(int id, std::shared_ptr<const router::RouteTable> routes)
 Worker::~Worker() {
   while (connections_ != nullptr) connections_->abort();
   for (auto& runtime : upstreams_) runtime.pool->close_all();
-  for (auto& log : access_logs_) log->flush();
+  flush_log_files();
 }
 
 bool Worker::open_listeners(std::string& error) {
@@ -98,25 +97,26 @@ bool Worker::open_listeners(std::string& error) {
   return true;
 }
 
-AccessLogWriter* Worker::access_log(const std::string& path) {
-  for (auto& log : access_logs_) {
-    if (log->path() == path) return log->ok() ? log.get() : nullptr;
+void Worker::open_log_files() {
+  for (const router::LogFile& spec : routes_->log_files()) {
+    log_files_.push_back(std::make_unique<AccessLogFile>(spec, loop_, *metrics_));
   }
-  return nullptr;
+}
+
+void Worker::flush_log_files() {
+  for (auto& file : log_files_) file->flush();
+}
+
+void Worker::reopen_logs() {
+  loop_.post([this] {
+    for (auto& file : log_files_) file->reopen();
+  });
 }
 
 void Worker::run() {
-  for (const auto& server : routes_->config().http.servers) {
-    for (const auto& location : server.locations) {
-      if (!location.access_log.enabled || access_log(location.access_log.path) != nullptr) continue;
-      auto writer = std::make_unique<AccessLogWriter>(location.access_log.path);
-      if (!writer->ok()) observe::log_line(observe::LogLevel::kError, writer->error());
-      access_logs_.push_back(std::move(writer));
-    }
-  }
-  if (!access_logs_.empty()) loop_.arm(grace_handler_->flush_timer, kLogFlushInterval);
+  open_log_files();
   loop_.run();
-  for (auto& log : access_logs_) log->flush();
+  flush_log_files();
 }
 
 void Worker::request_stop(bool immediate) {

@@ -27,7 +27,13 @@ class Listener;
 struct UpstreamRuntime {
   std::unique_ptr<upstream::UpstreamBalancer> balancer;
   std::unique_ptr<UpstreamPool> pool;
+  std::vector<std::string> addresses;  // each host's address as text ($upstream_addr)
+  std::string_view address_text(std::size_t host) const { return addresses[host]; }
 };
+
+// $connection: the next connection serial number. One relaxed atomic increment per accepted
+// connection (nginx's ngx_connection_counter is shared the same way), never per request.
+std::uint64_t next_connection_number();
 
 // Parse results shared by one worker's sessions: a head is parsed and used within one call,
 // so one scratch copy per worker replaces a 3 KiB array per connection.
@@ -60,8 +66,10 @@ class Worker {
   UpstreamRuntime& upstream(std::size_t index) { return upstreams_[index]; }
   // This worker's TLS contexts and handshake counters (src/tls/).
   tls::WorkerContexts& tls() { return *tls_; }
-  AccessLogWriter* access_log(const std::string& path);
-  bool logs_access() const { return !access_logs_.empty(); }
+  // The worker's handle on RouteTable::log_files()[index] (opened by run()).
+  AccessLogFile& log_file(std::size_t index) { return *log_files_[index]; }
+  // Thread-safe: flush every access log and open its path anew (SIGUSR1, logrotate).
+  void reopen_logs();
   // This worker's counters (written only here; the admin thread reads them through the handle).
   observe::WorkerMetrics& metrics() { return *metrics_; }
   std::shared_ptr<const observe::WorkerMetrics> metrics_handle() const { return metrics_; }
@@ -75,6 +83,8 @@ class Worker {
 
  private:
   void begin_stop();
+  void open_log_files();
+  void flush_log_files();
   void check_stopped();
 
   int id_;
@@ -87,7 +97,7 @@ class Worker {
   std::vector<UpstreamRuntime> upstreams_;
   std::shared_ptr<observe::WorkerMetrics> metrics_;
   std::vector<std::unique_ptr<Listener>> listeners_;
-  std::vector<std::unique_ptr<AccessLogWriter>> access_logs_;
+  std::vector<std::unique_ptr<AccessLogFile>> log_files_;
   ClientConnection* connections_ = nullptr;  // intrusive list of open client connections
   std::size_t connection_count_ = 0;
   bool stopping_ = false;

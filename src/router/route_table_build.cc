@@ -210,6 +210,7 @@ std::shared_ptr<const RouteTable> RouteTable::build(std::shared_ptr<const config
     attach_limits(table->rate_zones_, table->conn_zones_, *server);
   }
   for (const auto& server : table->servers_) add_listens(*server, table->listeners_);
+  table->attach_access_logs();
   table->tls_ = tls::Credentials::load(*table->config_);
   return table;
 }

@@ -33,6 +33,27 @@ constexpr NamedVariable kVariables[] = {
     {"ssl_session_reused", VariableId::kSslSessionReused},
     {"ssl_client_s_dn", VariableId::kSslClientSubject},
     {"ssl_client_verify", VariableId::kSslClientVerify},
+    {"remote_user", VariableId::kRemoteUser},
+    {"time_local", VariableId::kTimeLocal},
+    {"time_iso8601", VariableId::kTimeIso8601},
+    {"msec", VariableId::kMsec},
+    {"request", VariableId::kRequest},
+    {"server_protocol", VariableId::kServerProtocol},
+    {"status", VariableId::kStatus},
+    {"body_bytes_sent", VariableId::kBodyBytesSent},
+    {"bytes_sent", VariableId::kBytesSent},
+    {"request_length", VariableId::kRequestLength},
+    {"request_time", VariableId::kRequestTime},
+    {"upstream_addr", VariableId::kUpstreamAddr},
+    {"upstream_status", VariableId::kUpstreamStatus},
+    {"upstream_response_time", VariableId::kUpstreamResponseTime},
+    {"upstream_connect_time", VariableId::kUpstreamConnectTime},
+    {"upstream_header_time", VariableId::kUpstreamHeaderTime},
+    {"connection", VariableId::kConnection},
+    {"connection_requests", VariableId::kConnectionRequests},
+    {"pipe", VariableId::kPipe},
+    {"trace_id", VariableId::kTraceId},
+    {"span_id", VariableId::kSpanId},
 };
 
 struct Prefix {
@@ -44,6 +65,7 @@ constexpr Prefix kPrefixes[] = {
     {"http_", VariableId::kHttpField},
     {"arg_", VariableId::kArg},
     {"cookie_", VariableId::kCookie},
+    {"sent_http_", VariableId::kSentHttpField},
 };
 
 CompiledPart compile_variable(std::string_view name) {
@@ -59,6 +81,24 @@ CompiledPart compile_variable(std::string_view name) {
 }
 
 }  // namespace
+
+bool reads_request_head(VariableId id) {
+  switch (id) {
+    case VariableId::kHost:
+    case VariableId::kRequestUri:
+    case VariableId::kArgs:
+    case VariableId::kRequestMethod:
+    case VariableId::kRemoteUser:
+    case VariableId::kRequest:
+    case VariableId::kHttpField:
+    case VariableId::kArg:
+    case VariableId::kCookie:
+    case VariableId::kProxyAddXForwardedFor:
+      return true;
+    default:
+      return false;
+  }
+}
 
 CompiledTemplate compile_template(const config::ValueTemplate& value) {
   CompiledTemplate compiled;

@@ -100,6 +100,10 @@ class WorkerMetrics {
   Counter connections_accepted;
   Counter connections_refused;  // over worker_connections
   std::array<Counter, static_cast<std::size_t>(ClientCloseReason::kCount)> connections_closed;
+  // Access logs (src/proxy/access_log.h): write() or open() calls that failed, and the lines
+  // lost with them.
+  Counter access_log_write_errors;
+  Counter access_log_lines_dropped;
 
   // A finished request: upstream < upstream_count() when its location proxies, server <
   // the upstream's server count when that server's response was passed on.
