@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "admin/admin_endpoints.h"
+#include "cli/log_reopen.h"
 #include "proxy/worker.h"
 #include "yoke/health/checker.h"
 #include "yoke/observe/error_log.h"
@@ -35,6 +36,7 @@ sigset_t control_signals() {
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGQUIT);
   sigaddset(&set, SIGHUP);
+  sigaddset(&set, SIGUSR1);
   return set;
 }
 
@@ -134,6 +136,8 @@ int run_server(const std::shared_ptr<const router::RouteTable>& routes) {
       for (auto& worker : workers) worker->request_stop(false);
     } else if (signal_number == SIGQUIT) {
       for (auto& worker : workers) worker->request_stop(true);
+    } else if (signal_number == SIGUSR1) {
+      reopen_log_files(workers);
     } else if (signal_number == SIGHUP) {
       observe::log_line(observe::LogLevel::kWarn,
                         "SIGHUP: configuration reload is not available in this version; "
