@@ -19,8 +19,7 @@ bool read_inherited_directive(const Directive& directive, Level level,
       directive.name == "client_header_timeout" || directive.name == "large_client_header_buffers";
   if (server_only && level == Level::kLocation) reject_directive(directive);
   return read_proxy_directive(directive, settings) || read_client_directive(directive, settings) ||
-         read_limit_directive(directive, settings) ||
-         read_log_directive(directive, settings) ||
+         read_limit_directive(directive, settings) || read_log_directive(directive, settings) ||
          read_ssl_directive(directive, level, settings.ssl);
 }
 

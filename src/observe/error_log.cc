@@ -56,8 +56,8 @@ void reopen_error_log() {
   int fd = ::open(error_log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (fd < 0) {
     int error = errno;
-    log_line(LogLevel::kAlert, "cannot reopen error log \"" + error_log_path +
-                                   "\": " + std::strerror(error));
+    log_line(LogLevel::kAlert,
+             "cannot reopen error log \"" + error_log_path + "\": " + std::strerror(error));
     return;
   }
   // dup2 keeps O_CLOEXEC off on the target; it is set again so no child inherits the log.

@@ -30,17 +30,23 @@ std::string_view piece_value(const LogPiece& piece, const CapturedValues& captur
 
 constexpr char kHex[] = "0123456789ABCDEF";
 
-// nginx's ngx_http_log_escape: '"', '\' and bytes outside printable ASCII become \xHH.
+bool needs_default_escape(unsigned char byte) {
+  return byte < 0x20 || byte >= 0x7f || byte == '"' || byte == '\\';
+}
+
+// nginx's ngx_http_log_escape: '"', '\' and bytes outside printable ASCII become \xHH. Runs
+// of bytes that need nothing are appended whole (most values are all such bytes).
 void append_default_escaped(std::string& out, std::string_view value) {
-  for (char c : value) {
-    auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 || byte >= 0x7f || c == '"' || c == '\\') {
-      const char escaped[4] = {'\\', 'x', kHex[byte >> 4], kHex[byte & 0xf]};
-      out.append(escaped, 4);
-    } else {
-      out.push_back(c);
-    }
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    auto byte = static_cast<unsigned char>(value[i]);
+    if (!needs_default_escape(byte)) continue;
+    out.append(value.data() + start, i - start);
+    const char escaped[4] = {'\\', 'x', kHex[byte >> 4], kHex[byte & 0xf]};
+    out.append(escaped, 4);
+    start = i + 1;
   }
+  out.append(value.data() + start, value.size() - start);
 }
 
 // Length of the well-formed UTF-8 sequence at value[i] (RFC 3629 §4), or 0.
@@ -70,7 +76,14 @@ void append_unicode_escape(std::string& out, unsigned char byte) {
 // they are, a byte that is not part of well-formed UTF-8 becomes \u00XX, so every line is
 // valid JSON whatever a client sent.
 void append_json_escaped(std::string& out, std::string_view value) {
-  for (std::size_t i = 0; i < value.size();) {
+  std::size_t plain = 0;  // a leading run that needs nothing is appended whole
+  while (plain < value.size()) {
+    auto byte = static_cast<unsigned char>(value[plain]);
+    if (byte < 0x20 || byte >= 0x80 || byte == '"' || byte == '\\') break;
+    ++plain;
+  }
+  out.append(value.data(), plain);
+  for (std::size_t i = plain; i < value.size();) {
     auto byte = static_cast<unsigned char>(value[i]);
     if (byte >= 0x80) {
       std::size_t length = utf8_sequence(value, i);
@@ -85,13 +98,27 @@ void append_json_escaped(std::string& out, std::string_view value) {
     }
     ++i;
     switch (byte) {
-      case '"': out.append("\\\""); break;
-      case '\\': out.append("\\\\"); break;
-      case '\n': out.append("\\n"); break;
-      case '\r': out.append("\\r"); break;
-      case '\t': out.append("\\t"); break;
-      case '\b': out.append("\\b"); break;
-      case '\f': out.append("\\f"); break;
+      case '"':
+        out.append("\\\"");
+        break;
+      case '\\':
+        out.append("\\\\");
+        break;
+      case '\n':
+        out.append("\\n");
+        break;
+      case '\r':
+        out.append("\\r");
+        break;
+      case '\t':
+        out.append("\\t");
+        break;
+      case '\b':
+        out.append("\\b");
+        break;
+      case '\f':
+        out.append("\\f");
+        break;
       default:
         if (byte < 0x20) {
           append_unicode_escape(out, byte);

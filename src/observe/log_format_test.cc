@@ -59,9 +59,8 @@ TEST(LogFormat, CompilesLiteralsLiveVariablesAndCapturesEachHeadVariableOnce) {
 }
 
 TEST(LogFormat, WritesCapturedAndLiveValues) {
-  CompiledLogFormat compiled = compile_log_format(
-      format_of({{true, "request"}, {false, " "}, {true, "status"}, {false, " "},
-                 {true, "http_referer"}}));
+  CompiledLogFormat compiled = compile_log_format(format_of(
+      {{true, "request"}, {false, " "}, {true, "status"}, {false, " "}, {true, "http_referer"}}));
   FakeValues values;
   values.values[VariableId::kStatus] = "200";
   std::string text = "GET / HTTP/1.1";
@@ -104,8 +103,8 @@ TEST(LogFormat, JsonEscapingKeepsUtf8AndEscapesTheRest) {
 }
 
 TEST(LogFormat, ConditionHoldsUnlessEmptyOrZero) {
-  CompiledLogFormat condition = compile_log_format(
-      format_of({{true, "status"}, {true, "pipe"}}, config::LogEscape::kNone));
+  CompiledLogFormat condition =
+      compile_log_format(format_of({{true, "status"}, {true, "pipe"}}, config::LogEscape::kNone));
   FakeValues values;
   EXPECT_FALSE(log_condition_holds(condition, {}, values));
   values.values[VariableId::kStatus] = "0";

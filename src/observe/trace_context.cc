@@ -42,9 +42,11 @@ bool parse_traceparent(std::string_view value, TraceParent& out) {
   return true;
 }
 
-void format_traceparent(std::string_view trace_id, std::string_view span_id,
-                        std::string_view flags, char* out) {
-  std::memcpy(out, "00-", 3);
+void format_traceparent(std::string_view trace_id, std::string_view span_id, std::string_view flags,
+                        char* out) {
+  out[0] = '0';
+  out[1] = '0';
+  out[2] = '-';
   std::memcpy(out + 3, trace_id.data(), kTraceIdLength);
   out[35] = '-';
   std::memcpy(out + 36, span_id.data(), kParentIdLength);

@@ -26,9 +26,9 @@ TEST(TraceContext, RejectsWhatTheSpecCallsInvalid) {
     changed.replace(at, text.size(), text);
     return changed;
   };
-  EXPECT_FALSE(parse_traceparent(with(0, "ff"), parent));  // §3.2.2.1
-  EXPECT_FALSE(parse_traceparent(with(3, "4BF9"), parent));  // uppercase
-  EXPECT_FALSE(parse_traceparent(with(3, std::string(32, '0')), parent));  // §3.2.2.3
+  EXPECT_FALSE(parse_traceparent(with(0, "ff"), parent));                   // §3.2.2.1
+  EXPECT_FALSE(parse_traceparent(with(3, "4BF9"), parent));                 // uppercase
+  EXPECT_FALSE(parse_traceparent(with(3, std::string(32, '0')), parent));   // §3.2.2.3
   EXPECT_FALSE(parse_traceparent(with(36, std::string(16, '0')), parent));  // §3.2.2.4
   EXPECT_FALSE(parse_traceparent(with(53, "0g"), parent));
   EXPECT_FALSE(parse_traceparent(with(35, "_"), parent));

@@ -110,8 +110,8 @@ void AccessLogFile::report_failure(const std::string& what, int error) {
   ++unreported_;
   TimePoint now = Clock::now();
   if (last_report_ != TimePoint{} && now - last_report_ < kReportInterval) return;
-  std::string message = what + " to access log \"" + path_ + "\" failed (" +
-                        std::strerror(error) + "), lines dropped";
+  std::string message = what + " to access log \"" + path_ + "\" failed (" + std::strerror(error) +
+                        "), lines dropped";
   if (unreported_ > 1) {
     message += " (" + std::to_string(unreported_) + " failures since the last report)";
   }

@@ -221,16 +221,17 @@ std::string_view ClientSession::log_value(VariableId id, std::string_view name) 
       auto since_epoch = std::chrono::system_clock::now().time_since_epoch();
       auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(since_epoch).count();
       char digits[32];
-      int length = std::snprintf(digits, sizeof digits, "%lld.%03lld",
-                                 static_cast<long long>(ms / 1000),
-                                 static_cast<long long>(ms % 1000));
+      int length =
+          std::snprintf(digits, sizeof digits, "%lld.%03lld", static_cast<long long>(ms / 1000),
+                        static_cast<long long>(ms % 1000));
       text.assign(digits, static_cast<std::size_t>(length));
       return text;
     }
     case VariableId::kServerProtocol:
       return client_version_minor_ == 1 ? "HTTP/1.1" : "HTTP/1.0";
     case VariableId::kStatus:
-      return response_status_ == 0 ? std::string_view("000") : number(text, response_status_);
+      // 0 when no status was decided (nginx prints 000, which is not a JSON number).
+      return number(text, static_cast<std::uint64_t>(response_status_));
     case VariableId::kBodyBytesSent:
       return number(text, to_client_.body_bytes);
     case VariableId::kBytesSent:

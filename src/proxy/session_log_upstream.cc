@@ -26,7 +26,8 @@ void append_seconds(std::string& out, Microseconds time) {
   auto [end, error] = std::to_chars(digits, digits + sizeof digits, ms / 1000);
   out.append(digits, end);
   const char fraction[4] = {'.', static_cast<char>('0' + ms / 100 % 10),
-                            static_cast<char>('0' + ms / 10 % 10), static_cast<char>('0' + ms % 10)};
+                            static_cast<char>('0' + ms / 10 % 10),
+                            static_cast<char>('0' + ms % 10)};
   out.append(fraction, 4);
 }
 

@@ -69,7 +69,8 @@ Worker::Worker(int id, std::shared_ptr<const router::RouteTable> routes)
     runtime.pool = std::make_unique<UpstreamPool>(
         entry.hosts->hosts.size(), entry.config->keepalive, entry.config->keepalive_timeout);
     runtime.pool->count_idle_in(&metrics_->upstream(upstreams_.size()).connections_idle);
-    for (const auto& host : entry.hosts->hosts) runtime.addresses.push_back(host.address.to_string());
+    for (const auto& host : entry.hosts->hosts)
+      runtime.addresses.push_back(host.address.to_string());
     upstreams_.push_back(std::move(runtime));
   }
 }

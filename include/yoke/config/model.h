@@ -191,8 +191,8 @@ struct AccessLog {
   std::string path;                 // "/dev/stdout" allowed
   std::string format = "combined";  // a log_format name, "combined" or "json"
   SourceLocation format_where;
-  std::uint64_t buffer = 64 * 1024;  // bytes gathered before a write()
-  Duration flush{1000};              // the longest a line waits in the buffer
+  std::uint64_t buffer = 64 * 1024;        // bytes gathered before a write()
+  Duration flush{1000};                    // the longest a line waits in the buffer
   std::optional<ValueTemplate> condition;  // if=: no line when it expands to "" or "0"
   SourceLocation where;
 };
@@ -345,7 +345,7 @@ struct Http {
   std::vector<Upstream> upstreams;
   std::vector<RateLimitZone> limit_req_zones;
   std::vector<ConnLimitZone> limit_conn_zones;
-  std::vector<Match> matches;  // `match NAME { }` blocks, for health_check match=NAME
+  std::vector<Match> matches;          // `match NAME { }` blocks, for health_check match=NAME
   std::vector<LogFormat> log_formats;  // "combined" and "json" first, then log_format's
   std::vector<Server> servers;
 };

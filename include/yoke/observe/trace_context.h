@@ -22,7 +22,7 @@ struct TraceParent {
 bool parse_traceparent(std::string_view value, TraceParent& out);
 
 // Writes "00-TRACEID-SPANID-FLAGS" (kTraceparentLength bytes) to out.
-void format_traceparent(std::string_view trace_id, std::string_view span_id,
-                        std::string_view flags, char* out);
+void format_traceparent(std::string_view trace_id, std::string_view span_id, std::string_view flags,
+                        char* out);
 
 }  // namespace yoke::observe
