@@ -1,5 +1,6 @@
 #include "yoke/observe/log_format.h"
 
+#include <array>
 #include <utility>
 
 namespace yoke::observe {
@@ -30,9 +31,16 @@ std::string_view piece_value(const LogPiece& piece, const CapturedValues& captur
 
 constexpr char kHex[] = "0123456789ABCDEF";
 
-bool needs_default_escape(unsigned char byte) {
-  return byte < 0x20 || byte >= 0x7f || byte == '"' || byte == '\\';
-}
+// One table lookup per byte instead of four comparisons.
+constexpr std::array<bool, 256> kNeedsDefaultEscape = [] {
+  std::array<bool, 256> table{};
+  for (int byte = 0; byte < 256; ++byte) {
+    table[byte] = byte < 0x20 || byte >= 0x7f || byte == '"' || byte == '\\';
+  }
+  return table;
+}();
+
+bool needs_default_escape(unsigned char byte) { return kNeedsDefaultEscape[byte]; }
 
 // nginx's ngx_http_log_escape: '"', '\' and bytes outside printable ASCII become \xHH. Runs
 // of bytes that need nothing are appended whole (most values are all such bytes).

@@ -82,11 +82,11 @@ std::string_view cached_time(bool iso) {
   return {cache.text, cache.length};
 }
 
-std::string_view number(std::string& text, std::uint64_t value) {
-  char digits[24];
+// Digits in a per-thread buffer: a line appends each value before asking for the next.
+std::string_view number(std::uint64_t value) {
+  thread_local char digits[24];
   auto [end, error] = std::to_chars(digits, digits + sizeof digits, value);
-  text.assign(digits, end);
-  return text;
+  return {digits, static_cast<std::size_t>(end - digits)};
 }
 
 }  // namespace
@@ -231,17 +231,17 @@ std::string_view ClientSession::log_value(VariableId id, std::string_view name) 
       return client_version_minor_ == 1 ? "HTTP/1.1" : "HTTP/1.0";
     case VariableId::kStatus:
       // 0 when no status was decided (nginx prints 000, which is not a JSON number).
-      return number(text, static_cast<std::uint64_t>(response_status_));
+      return number(static_cast<std::uint64_t>(response_status_));
     case VariableId::kBodyBytesSent:
-      return number(text, to_client_.body_bytes);
+      return number(to_client_.body_bytes);
     case VariableId::kBytesSent:
-      return number(text, to_client_.bytes_written);
+      return number(to_client_.bytes_written);
     case VariableId::kRequestLength:
-      return number(text, head_size_ + to_upstream_.body_bytes);
+      return number(head_size_ + to_upstream_.body_bytes);
     case VariableId::kConnection:
-      return number(text, connection_ != nullptr ? connection_->number() : 0);
+      return number(connection_ != nullptr ? connection_->number() : 0);
     case VariableId::kConnectionRequests:
-      return number(text, connection_ != nullptr ? connection_->requests() : 0);
+      return number(connection_ != nullptr ? connection_->requests() : 0);
     case VariableId::kPipe:
       return pipelined_ ? "p" : ".";
     case VariableId::kRequestTime:
