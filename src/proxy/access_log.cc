@@ -26,7 +26,10 @@ AccessLogFile::AccessLogFile(const router::LogFile& spec, EventLoop& loop,
   flush_timer_.bind(this);
   // One line past the threshold fits without growing the string.
   pending_.reserve(buffer_size_ + 4096);
-  if (!open_file()) report_failure("open()", errno);
+  if (!open_file()) {
+    metrics_.access_log_write_errors.add();
+    report_failure("open()", errno);
+  }
 }
 
 AccessLogFile::~AccessLogFile() {
@@ -103,7 +106,10 @@ bool AccessLogFile::write_all(std::size_t& offset) {
 void AccessLogFile::reopen() {
   flush();
   if (path_ == "/dev/stdout" && fd_ >= 0) return;  // nothing to rotate
-  if (!open_file()) report_failure("reopen()", errno);
+  if (!open_file()) {
+    metrics_.access_log_write_errors.add();
+    report_failure("reopen()", errno);
+  }
 }
 
 void AccessLogFile::report_failure(const std::string& what, int error) {
