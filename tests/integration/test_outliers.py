@@ -67,8 +67,10 @@ http {
         self.assertEqual(value(samples, "yoke_server_ejections_total", upstream="app",
                                server=server_a), 1, counts)
         self.assertEqual(value(samples, "yoke_server_ejected", upstream="app", server=server_a), 1)
-        # Five consecutive failures in all, however the two workers shared them.
-        self.assertEqual(counts.get(500, 0), 5, counts)
+        # Five consecutive failures in all, however the two workers shared them. A worker
+        # records an attempt's outcome just after the response's last byte is written, so a
+        # sixth request may reach "a" on the other worker in that instant (a preempted worker).
+        self.assertIn(counts.get(500, 0), (5, 6), counts)
         ejected_at = time.monotonic()
         during = self.spread(port, 60)
         self.assertEqual(during.get(500, 0), 0, during)
