@@ -89,6 +89,7 @@ Groups split_groups(const balancing::HostSet& hosts) {
 // Primaries by priority=N, ascending, each keeping the configured order of its hosts.
 std::vector<std::vector<const Host*>> split_levels(const std::vector<const Host*>& primaries) {
   std::vector<int> priorities;
+  priorities.reserve(primaries.size());
   for (const Host* host : primaries) priorities.push_back(host->priority);
   std::sort(priorities.begin(), priorities.end());
   priorities.erase(std::unique(priorities.begin(), priorities.end()), priorities.end());
