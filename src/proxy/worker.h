@@ -28,7 +28,7 @@ struct UpstreamRuntime {
   std::unique_ptr<upstream::UpstreamBalancer> balancer;
   std::unique_ptr<UpstreamPool> pool;
   upstream::RetryBudget::Local retry_budget;  // this worker's requests not yet deposited
-  std::vector<std::string> addresses;  // each host's address as text ($upstream_addr)
+  std::vector<std::string> addresses;         // each host's address as text ($upstream_addr)
   std::string_view address_text(std::size_t host) const { return addresses[host]; }
 };
 
