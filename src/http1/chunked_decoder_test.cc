@@ -229,7 +229,8 @@ TEST(Http1Chunked, TrailerFieldsWalkEveryLineEnding) {
   TrailerFields fields(out.trailers);
   Header field;
   std::vector<std::string> seen;
-  while (fields.next(field)) seen.push_back(std::string(field.name) + "=" + std::string(field.value));
+  while (fields.next(field))
+    seen.push_back(std::string(field.name) + "=" + std::string(field.value));
   EXPECT_EQ(seen, (std::vector<std::string>{"X-A=1", "X-B=two words", "X-C="}));
   EXPECT_FALSE(fields.next(field));
 }

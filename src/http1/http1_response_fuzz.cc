@@ -58,8 +58,7 @@ void fuzz_response(std::string_view input, const Limits& limits, bool request_wa
   const std::size_t size = head.head_size;
   const BodyKind body = head.body;
   if (body == BodyKind::kChunked) decode_body(input.substr(size));
-  check(parse_response_head(parsed, limits, request_was_head, head).state ==
-        ParseState::kComplete);
+  check(parse_response_head(parsed, limits, request_was_head, head).state == ParseState::kComplete);
   check(head.head_size == size && head.body == body);
 }
 

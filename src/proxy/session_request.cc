@@ -48,8 +48,8 @@ struct HeadWriter {
 template <typename Write>
 void write_target(const http1::RequestHead& head, Write& write) {
   const std::string_view target = head.target;
-  const bool absolute_form = !target.empty() && target[0] != '/' && target != "*" &&
-                             head.method != "CONNECT";
+  const bool absolute_form =
+      !target.empty() && target[0] != '/' && target != "*" && head.method != "CONNECT";
   if (!absolute_form) return write(target);
   const char* target_end = target.data() + target.size();
   if (head.path.data() >= target.data() && head.path.data() < target_end) {
