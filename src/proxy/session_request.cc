@@ -3,6 +3,7 @@
 // proxy_set_header rules apply as in nginx (a rule replaces the client's field of that name;
 // an empty value removes it).
 #include <charconv>
+#include <functional>
 
 #include "client_session.h"
 #include "field_copy.h"
@@ -52,7 +53,9 @@ void write_target(const http1::RequestHead& head, Write& write) {
       !target.empty() && target[0] != '/' && target != "*" && head.method != "CONNECT";
   if (!absolute_form) return write(target);
   const char* target_end = target.data() + target.size();
-  if (head.path.data() >= target.data() && head.path.data() < target_end) {
+  // std::less: a total order even for the static "/", which lies outside the buffer.
+  const std::less<const char*> before;
+  if (!before(head.path.data(), target.data()) && before(head.path.data(), target_end)) {
     return write(std::string_view(head.path.data(),
                                   static_cast<std::size_t>(target_end - head.path.data())));
   }
