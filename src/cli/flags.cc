@@ -14,6 +14,17 @@ Flags parse_flags(int argc, char** argv) {
         return flags;
       }
       flags.config_file = argv[++i];
+    } else if (arg == "-s" || arg == "--signal") {
+      if (i + 1 >= argc) {
+        flags.error = "option \"-s\" requires a parameter (reload, stop or quit)";
+        return flags;
+      }
+      flags.signal_name = argv[++i];
+      if (flags.signal_name != "reload" && flags.signal_name != "stop" &&
+          flags.signal_name != "quit") {
+        flags.error = "invalid option: \"-s " + flags.signal_name + "\" (reload, stop or quit)";
+        return flags;
+      }
     } else if (arg == "-t" || arg == "--test") {
       flags.test_only = true;
     } else if (arg == "-v" || arg == "-V" || arg == "--version") {
@@ -29,16 +40,18 @@ Flags parse_flags(int argc, char** argv) {
 }
 
 std::string usage() {
-  return "Usage: yoke [-h] [-v] [-t] [-c FILE]\n"
+  return "Usage: yoke [-h] [-v] [-t] [-s SIGNAL] [-c FILE]\n"
          "\n"
          "Options:\n"
          "  -h, --help     show this help and exit\n"
          "  -v, --version  show the version and exit\n"
          "  -t, --test     check the configuration file and exit (0 = valid, 1 = invalid)\n"
          "  -c, --config   use configuration FILE (default: /etc/yoke/yoke.conf)\n"
+         "  -s, --signal   send SIGNAL to the running yoke (its pid file from FILE's \"pid\"):\n"
+         "                 reload (HUP), quit (graceful stop, TERM), stop (at once, QUIT)\n"
          "\n"
-         "Signals: TERM/INT stop gracefully (finish in-flight requests, bounded by\n"
-         "worker_shutdown_timeout), QUIT stops at once.\n";
+         "Signals: HUP reloads the configuration; TERM/INT stop gracefully (finish in-flight\n"
+         "requests, bounded by worker_shutdown_timeout), QUIT stops at once.\n";
 }
 
 }  // namespace yoke::cli

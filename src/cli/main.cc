@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "cli/flags.h"
+#include "cli/send_signal.h"
 #include "cli/server.h"
 #include "yoke/config/model.h"
 #include "yoke/observe/error_log.h"
@@ -32,6 +33,7 @@ int main(int argc, char** argv) {
     std::printf("yoke version: yoke/%s\n", YOKE_VERSION);
     return 0;
   }
+  if (!flags.signal_name.empty()) return cli::send_signal(flags.config_file, flags.signal_name);
   std::shared_ptr<const router::RouteTable> routes;
   try {
     auto config = std::make_shared<config::Config>(config::load_config(flags.config_file));
@@ -56,5 +58,5 @@ int main(int argc, char** argv) {
   observe::parse_log_level(config.error_log_level, level);
   std::string error;
   if (!observe::open_error_log(config.error_log_path, level, error)) return fail(error);
-  return cli::run_server(routes);
+  return cli::run_server(routes, flags.config_file);
 }
