@@ -61,9 +61,15 @@ bool Reloader::reload() {
     fail(error.what());
     return false;
   }
-  apply(next, std::move(generations), std::move(opened));
+  const std::size_t carried = apply(next, std::move(generations), std::move(opened));
   last_duration_ = std::chrono::duration_cast<std::chrono::microseconds>(
       std::chrono::steady_clock::now() - started);
+  observe::log_line(observe::LogLevel::kNotice,
+                    "configuration reloaded in " + std::to_string(last_duration_.count()) +
+                        " us: " + std::to_string(next->upstreams().size()) + " upstreams, " +
+                        std::to_string(next->listeners().size()) +
+                        " listen addresses, state of " + std::to_string(carried) +
+                        " servers carried over");
   return true;
 }
 
@@ -114,8 +120,8 @@ bool Reloader::open_new_listeners(const router::RouteTable& next,
   return true;
 }
 
-// The point of no return: every check passed.
-void Reloader::apply(const std::shared_ptr<const router::RouteTable>& next,
+// The point of no return: every check passed. Returns how many servers' state was carried over.
+std::size_t Reloader::apply(const std::shared_ptr<const router::RouteTable>& next,
                      std::vector<proxy::WorkerGenerationPtr> generations,
                      std::vector<std::vector<int>> opened) {
   // The checker thread is the one writer of the host state: stop it before copying its
@@ -131,11 +137,7 @@ void Reloader::apply(const std::shared_ptr<const router::RouteTable>& next,
   start_checker();
   metrics_->replace(next, std::move(blocks));
   metrics_->record_reload(true, std::chrono::system_clock::now());
-  observe::log_line(observe::LogLevel::kNotice,
-                    "configuration reloaded: " + std::to_string(next->upstreams().size()) +
-                        " upstreams, " + std::to_string(next->listeners().size()) +
-                        " listen addresses, state of " + std::to_string(carried) +
-                        " servers carried over");
+  return carried;
 }
 
 void Reloader::fail(const std::string& why) {

@@ -39,7 +39,7 @@ class Reloader {
   void warn_restart_only(const config::Config& next) const;
   bool open_new_listeners(const router::RouteTable& next,
                           std::vector<std::vector<int>>& opened);
-  void apply(const std::shared_ptr<const router::RouteTable>& next,
+  std::size_t apply(const std::shared_ptr<const router::RouteTable>& next,
              std::vector<proxy::WorkerGenerationPtr> generations,
              std::vector<std::vector<int>> opened);
   void fail(const std::string& why);
