@@ -67,9 +67,8 @@ bool Reloader::reload() {
   observe::log_line(observe::LogLevel::kNotice,
                     "configuration reloaded in " + std::to_string(last_duration_.count()) +
                         " us: " + std::to_string(next->upstreams().size()) + " upstreams, " +
-                        std::to_string(next->listeners().size()) +
-                        " listen addresses, state of " + std::to_string(carried) +
-                        " servers carried over");
+                        std::to_string(next->listeners().size()) + " listen addresses, state of " +
+                        std::to_string(carried) + " servers carried over");
   return true;
 }
 
@@ -104,7 +103,8 @@ bool Reloader::open_new_listeners(const router::RouteTable& next,
   const auto& specs = next.listeners();
   for (std::size_t l = 0; l < specs.size(); ++l) {
     bool running = false;
-    for (const auto& spec : routes_->listeners()) running = running || spec.listen.address == specs[l].listen.address;
+    for (const auto& spec : routes_->listeners())
+      running = running || spec.listen.address == specs[l].listen.address;
     if (running) continue;
     for (std::size_t w = 0; w < workers_.size(); ++w) {
       std::string error;
@@ -122,8 +122,8 @@ bool Reloader::open_new_listeners(const router::RouteTable& next,
 
 // The point of no return: every check passed. Returns how many servers' state was carried over.
 std::size_t Reloader::apply(const std::shared_ptr<const router::RouteTable>& next,
-                     std::vector<proxy::WorkerGenerationPtr> generations,
-                     std::vector<std::vector<int>> opened) {
+                            std::vector<proxy::WorkerGenerationPtr> generations,
+                            std::vector<std::vector<int>> opened) {
   // The checker thread is the one writer of the host state: stop it before copying its
   // findings, and start the new one on the new snapshot.
   stop_checker();

@@ -37,11 +37,10 @@ class Reloader {
  private:
   std::shared_ptr<const router::RouteTable> build_next() const;
   void warn_restart_only(const config::Config& next) const;
-  bool open_new_listeners(const router::RouteTable& next,
-                          std::vector<std::vector<int>>& opened);
+  bool open_new_listeners(const router::RouteTable& next, std::vector<std::vector<int>>& opened);
   std::size_t apply(const std::shared_ptr<const router::RouteTable>& next,
-             std::vector<proxy::WorkerGenerationPtr> generations,
-             std::vector<std::vector<int>> opened);
+                    std::vector<proxy::WorkerGenerationPtr> generations,
+                    std::vector<std::vector<int>> opened);
   void fail(const std::string& why);
 
   std::string config_path_;

@@ -45,8 +45,8 @@ TEST(LayoutMap, MatchesUpstreamsByNameAndServersByAddress) {
   MetricsLayout to = MetricsLayout::of(*routes(kAppCB));
   LayoutMap map = LayoutMap::between(from, to);
   ASSERT_EQ(map.upstream.size(), 2U);
-  EXPECT_EQ(map.upstream[0], 1U);  // app moved to position 1
-  EXPECT_EQ(map.upstream[1], LayoutMap::kNone);  // other is gone
+  EXPECT_EQ(map.upstream[0], 1U);                 // app moved to position 1
+  EXPECT_EQ(map.upstream[1], LayoutMap::kNone);   // other is gone
   EXPECT_EQ(map.server[0][0], LayoutMap::kNone);  // .81 is gone
   EXPECT_EQ(map.server[0][1], 1U);                // .82 stays, still second
 }
@@ -69,7 +69,7 @@ TEST(Accumulate, AddsCountersHistogramsAndGaugesButNotHealthDeadlines) {
   EXPECT_EQ(kept.header.bucket(0), 0U);
   EXPECT_EQ(kept.in_flight.value(), 2);
   EXPECT_EQ(kept.failed_until_ns.value(), std::numeric_limits<std::int64_t>::max());
-  EXPECT_EQ(into->upstream(1).request_duration.bucket(1), 2U);  // 700 µs: the 1 ms bucket
+  EXPECT_EQ(into->upstream(1).request_duration.bucket(1), 2U);       // 700 µs: the 1 ms bucket
   EXPECT_EQ(into->upstream(1).servers[0].responses[4].value(), 0U);  // .81's 500 is not .83's
   EXPECT_EQ(into->unrouted_responses[3].value(), 1U);
   EXPECT_EQ(into->connections_accepted.value(), 7U);
@@ -82,8 +82,9 @@ TEST(MetricsRegistryReload, CountersOfSeriesThatStayNeverGoBackwards) {
   old_block->count_request(0, 1, 200, Microseconds(700));
   old_block->count_request(0, 1, 200, Microseconds(700));
   MetricsRegistry registry(old_routes, {old_block}, {});
-  const std::string series = "yoke_requests_total{upstream=\"app\",server=\"127.0.0.1:8082\","
-                             "code_class=\"2xx\"}";
+  const std::string series =
+      "yoke_requests_total{upstream=\"app\",server=\"127.0.0.1:8082\","
+      "code_class=\"2xx\"}";
   EXPECT_EQ(value(registry.render(ExpositionFormat::kPrometheusText, {}), series), 2);
   auto new_routes = routes(kAppCB);
   auto new_block = block_for(*new_routes);
@@ -103,8 +104,9 @@ TEST(MetricsRegistryReload, CountersOfSeriesThatStayNeverGoBackwards) {
   std::string text = registry.render(ExpositionFormat::kPrometheusText, {});
   EXPECT_EQ(value(text, series), 4);
   // .81 came back: a new series, starting at 0; yoke_workers counts workers, not blocks.
-  EXPECT_EQ(value(text, "yoke_requests_total{upstream=\"app\",server=\"127.0.0.1:8081\","
-                        "code_class=\"2xx\"}"),
+  EXPECT_EQ(value(text,
+                  "yoke_requests_total{upstream=\"app\",server=\"127.0.0.1:8081\","
+                  "code_class=\"2xx\"}"),
             0);
   EXPECT_EQ(value(text, "yoke_workers"), 1);
   EXPECT_EQ(value(text, "yoke_server_up{upstream=\"app\",server=\"127.0.0.1:8082\"}"), 1);

@@ -21,9 +21,8 @@ void ClientSession::count_request() {
   if (route_ != nullptr && route_->config->proxy_pass) upstream = route_->upstream;
   if (upstream_ != nullptr && response_head_sent_) server = upstream_->host().index;
   TimePoint now = worker_.loop().now();
-  gen().metrics().count_request(
-      upstream, server, response_status_,
-      server_ != nullptr ? since(exchange_start_, now) : Microseconds(0));
+  gen().metrics().count_request(upstream, server, response_status_,
+                                server_ != nullptr ? since(exchange_start_, now) : Microseconds(0));
 }
 
 // close() in the middle of an exchange: a tunnel that ended, a response cut off, a client that

@@ -43,7 +43,8 @@ void Worker::adopt(WorkerGenerationPtr next, const std::vector<int>& opened) {
       listeners_.push_back(std::move(*kept));
     } else if (i < opened.size() && opened[i] >= 0) {
       if (!watch_listener(std::make_unique<Listener>(*this, i, opened[i], address), error)) {
-        observe::log_line(observe::LogLevel::kError, "worker " + std::to_string(id_) + ": " + error);
+        observe::log_line(observe::LogLevel::kError,
+                          "worker " + std::to_string(id_) + ": " + error);
       }
     }
   }

@@ -173,7 +173,8 @@ std::vector<std::unique_ptr<ConnLimitEntry>> build_conn_zones(const config::Http
   for (const config::ConnLimitZone& zone : http.limit_conn_zones) {
     auto entry = std::make_unique<ConnLimitEntry>();
     if (previous != nullptr) entry->zone = previous->same_conn_zone(zone);
-    if (entry->zone == nullptr) entry->zone = std::make_shared<limits::ConnZone>(zone.name, zone.size);
+    if (entry->zone == nullptr)
+      entry->zone = std::make_shared<limits::ConnZone>(zone.name, zone.size);
     entry->key = compile_template(zone.key);
     zones.push_back(std::move(entry));
   }
@@ -206,7 +207,7 @@ void attach_limits(const std::vector<std::unique_ptr<RateLimitEntry>>& zones,
 }  // namespace
 
 std::shared_ptr<const RouteTable> RouteTable::build(std::shared_ptr<const config::Config> config,
-                                                   const RouteTable* previous) {
+                                                    const RouteTable* previous) {
   auto table = std::make_shared<RouteTable>();
   table->config_ = std::move(config);
   table->upstreams_ = build_upstreams(*table->config_);

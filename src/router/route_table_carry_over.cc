@@ -41,8 +41,8 @@ namespace {
 // Copies what the checker thread learnt about one host. The health verdict only when both
 // configurations check the upstream (a verdict nobody would revisit must not stick), the
 // agent's words only when both have an agent for the host.
-void copy_host_state(const balancing::HostRuntime& from, balancing::HostRuntime& to,
-                     bool health, bool agent) {
+void copy_host_state(const balancing::HostRuntime& from, balancing::HostRuntime& to, bool health,
+                     bool agent) {
   if (health) to.set_health(from.health());
   if (!agent) return;
   to.set_agent_admin(from.agent_admin());
@@ -54,7 +54,8 @@ void copy_host_state(const balancing::HostRuntime& from, balancing::HostRuntime&
 std::size_t carry_over_upstream(const UpstreamEntry& from, const UpstreamEntry& to) {
   if (from.hosts->runtime == nullptr || to.hosts->runtime == nullptr) return 0;
   std::unordered_map<std::string, std::size_t> by_address;
-  for (const auto& host : from.hosts->hosts) by_address.emplace(host.address.to_string(), host.index);
+  for (const auto& host : from.hosts->hosts)
+    by_address.emplace(host.address.to_string(), host.index);
   const bool health = from.config->health_check.has_value() && to.config->health_check.has_value();
   std::size_t carried = 0;
   for (const auto& host : to.hosts->hosts) {

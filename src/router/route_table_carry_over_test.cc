@@ -68,13 +68,15 @@ balancing::HostRuntime& writable_state(const RouteTable& table, std::size_t host
 
 TEST(ReloadCarryOver, HostsThatStayKeepTheirHealthVerdict) {
   const std::string check = " health_check interval=1s mandatory; }";
-  auto running = build(std::string(kZones) +
-                       "upstream app { server 127.0.0.1:1; server 127.0.0.1:2;" + check);
+  auto running =
+      build(std::string(kZones) + "upstream app { server 127.0.0.1:1; server 127.0.0.1:2;" + check);
   writable_state(*running, 0).set_health(balancing::HealthState::kDown);
   writable_state(*running, 1).set_health(balancing::HealthState::kUp);
   // .2 stays (now first), .1 stays, .3 is new: mandatory, so it waits for a first check.
-  auto next = build(std::string(kZones) + "upstream app { server 127.0.0.1:2; "
-                                          "server 127.0.0.1:3; server 127.0.0.1:1;" + check,
+  auto next = build(std::string(kZones) +
+                        "upstream app { server 127.0.0.1:2; "
+                        "server 127.0.0.1:3; server 127.0.0.1:1;" +
+                        check,
                     running.get());
   EXPECT_EQ(carry_over_host_state(*running, *next), 2U);
   EXPECT_EQ(state(*next, 0).health(), balancing::HealthState::kUp);
@@ -84,8 +86,8 @@ TEST(ReloadCarryOver, HostsThatStayKeepTheirHealthVerdict) {
 }
 
 TEST(ReloadCarryOver, NoVerdictSticksWhenTheNewConfigurationStopsChecking) {
-  auto running = build(std::string(kZones) +
-                       "upstream app { server 127.0.0.1:1; health_check interval=1s; }");
+  auto running =
+      build(std::string(kZones) + "upstream app { server 127.0.0.1:1; health_check interval=1s; }");
   writable_state(*running, 0).set_health(balancing::HealthState::kDown);
   auto next = build(std::string(kZones) + "upstream app { server 127.0.0.1:1; }", running.get());
   EXPECT_EQ(carry_over_host_state(*running, *next), 1U);
@@ -99,9 +101,9 @@ TEST(ReloadCarryOver, AgentWordsFollowTheServerWhenBothHaveAnAgent) {
   writable_state(*running, 0).set_agent_admin(balancing::AgentAdmin::kDrain);
   writable_state(*running, 0).set_weight_percent(40);
   writable_state(*running, 1).set_agent_admin(balancing::AgentAdmin::kMaint);
-  auto next = build(std::string(kZones) +
-                        "upstream app { server 127.0.0.1:1 agent_port=9; server 127.0.0.1:2; }",
-                    running.get());
+  auto next = build(
+      std::string(kZones) + "upstream app { server 127.0.0.1:1 agent_port=9; server 127.0.0.1:2; }",
+      running.get());
   carry_over_host_state(*running, *next);
   EXPECT_EQ(state(*next, 0).agent_admin(), balancing::AgentAdmin::kDrain);
   EXPECT_EQ(state(*next, 0).weight_percent(), 40);
@@ -109,8 +111,8 @@ TEST(ReloadCarryOver, AgentWordsFollowTheServerWhenBothHaveAnAgent) {
 }
 
 TEST(ReloadCarryOver, OtherUpstreamsAreNotMatched) {
-  auto running = build(std::string(kZones) +
-                       "upstream app { server 127.0.0.1:1; health_check interval=1s; }");
+  auto running =
+      build(std::string(kZones) + "upstream app { server 127.0.0.1:1; health_check interval=1s; }");
   writable_state(*running, 0).set_health(balancing::HealthState::kDown);
   auto next = build(std::string(kZones) +
                         "upstream app { server 127.0.0.1:5; health_check interval=1s; }"

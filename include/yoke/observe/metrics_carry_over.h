@@ -16,8 +16,8 @@ namespace yoke::observe {
 
 // The labels behind a RouteTable's block positions.
 struct MetricsLayout {
-  std::vector<std::string> upstreams;              // by upstream index
-  std::vector<std::vector<std::string>> servers;   // by upstream, by server index: the address
+  std::vector<std::string> upstreams;             // by upstream index
+  std::vector<std::vector<std::string>> servers;  // by upstream, by server index: the address
 
   static MetricsLayout of(const router::RouteTable& routes);
   std::vector<std::size_t> servers_per_upstream() const;
