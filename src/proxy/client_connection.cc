@@ -71,6 +71,13 @@ void ClientConnection::on_timer(Timer& timer) {
   close();  // keep-alive timeout, or no request within client_header_timeout
 }
 
+void ClientConnection::on_reload() {
+  if (worker_.generation()->listener_index(listen_address()) == WorkerGeneration::kNoListener) {
+    return drain();
+  }
+  if (session_ == nullptr && !handshaking_) refresh_generation();
+}
+
 void ClientConnection::drain() {
   if (draining_ || fd_ < 0) return;
   draining_ = true;

@@ -65,6 +65,10 @@ class ClientConnection final : public IoHandler, public TimerHandler, public Def
   // Between requests: moves to the worker's newest generation if it still listens on this
   // connection's address (a removed address keeps its generation; the connection drains).
   void refresh_generation();
+  // The worker adopted a new generation: drain if this connection's address is gone; an idle
+  // connection moves to the new generation now, so the old one is freed without waiting for
+  // its next request.
+  void on_reload();
   SocketAddress peer() const { return peer_.expand(); }
   std::uint32_t requests() const { return requests_; }
   void count_request() { ++requests_; }

@@ -53,9 +53,7 @@ void Worker::adopt(WorkerGenerationPtr next, const std::vector<int>& opened) {
   current_ = std::move(next);
   for (ClientConnection* connection = connections_; connection != nullptr;) {
     ClientConnection* following = connection->list_next;
-    if (current_->listener_index(connection->listen_address()) == WorkerGeneration::kNoListener) {
-      connection->drain();
-    }
+    connection->on_reload();
     connection = following;
   }
   open_access_logs();
