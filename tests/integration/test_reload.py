@@ -137,6 +137,9 @@ class ReloadTest(YokeTestCase):
         load.stop()
         self.assertEqual(load.failures(), [], "failed requests during reloads")
         self.assertGreater(len(load.records), 1000)
+        if os.environ.get("YOKE_IT_VERBOSE"):
+            print("\n20 reloads: %d requests, %d failed" % (len(load.records),
+                                                         len(load.failures())))
         # Every reload's servers answered after it, and only they. An answer is stamped when the
         # client thread records it, which on a busy machine may be well after Yoke sent it, so
         # the first 0.25 s after a reload are not judged.
