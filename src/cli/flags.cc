@@ -16,13 +16,14 @@ Flags parse_flags(int argc, char** argv) {
       flags.config_file = argv[++i];
     } else if (arg == "-s" || arg == "--signal") {
       if (i + 1 >= argc) {
-        flags.error = "option \"-s\" requires a parameter (reload, stop or quit)";
+        flags.error = "option \"-s\" requires a parameter (reload, stop, quit or upgrade)";
         return flags;
       }
       flags.signal_name = argv[++i];
       if (flags.signal_name != "reload" && flags.signal_name != "stop" &&
-          flags.signal_name != "quit") {
-        flags.error = "invalid option: \"-s " + flags.signal_name + "\" (reload, stop or quit)";
+          flags.signal_name != "quit" && flags.signal_name != "upgrade") {
+        flags.error =
+            "invalid option: \"-s " + flags.signal_name + "\" (reload, stop, quit or upgrade)";
         return flags;
       }
     } else if (arg == "-t" || arg == "--test") {
@@ -48,7 +49,9 @@ std::string usage() {
          "  -t, --test     check the configuration file and exit (0 = valid, 1 = invalid)\n"
          "  -c, --config   use configuration FILE (default: /etc/yoke/yoke.conf)\n"
          "  -s, --signal   send SIGNAL to the running yoke (its pid file from FILE's \"pid\"):\n"
-         "                 reload (HUP), quit (graceful stop, TERM), stop (at once, QUIT)\n"
+         "                 reload (HUP), quit (graceful stop, TERM), stop (at once, QUIT);\n"
+         "                 upgrade: this process takes over the running one's listening\n"
+         "                 sockets and serves FILE; the old one drains and exits\n"
          "\n"
          "Signals: HUP reloads the configuration; TERM/INT stop gracefully (finish in-flight\n"
          "requests, bounded by worker_shutdown_timeout), QUIT stops at once.\n";

@@ -9,7 +9,8 @@ struct Flags {
   bool test_only = false;
   bool version = false;
   bool help = false;
-  // -s reload|stop|quit: signal the running Yoke named by the configuration's pid file.
+  // -s reload|stop|quit: signal the running Yoke named by the configuration's pid file;
+  // -s upgrade: take over from it (cli/upgrade.h).
   std::string signal_name;
   std::string error;  // non-empty when the command line is invalid
 };

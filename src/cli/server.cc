@@ -13,6 +13,7 @@
 
 #include "admin/admin_endpoints.h"
 #include "cli/reload.h"
+#include "cli/upgrade.h"
 #include "proxy/worker.h"
 #include "yoke/observe/error_log.h"
 #include "yoke/tls/ticket_key_ring.h"
@@ -35,6 +36,7 @@ sigset_t control_signals() {
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGQUIT);
   sigaddset(&set, SIGHUP);
+  sigaddset(&set, SIGUSR2);  // binary upgrade: hand the listening sockets over (cli/upgrade.h)
   return set;
 }
 
@@ -54,6 +56,14 @@ std::shared_ptr<observe::MetricsRegistry> make_registry(
   for (const auto& worker : workers) blocks.push_back(worker->metrics_handle());
   return std::make_shared<observe::MetricsRegistry>(routes, std::move(blocks),
                                                     std::chrono::system_clock::now());
+}
+
+// Only while it still names this process: after a binary upgrade it names the new one.
+void remove_pid_file(const std::string& path) {
+  if (path.empty()) return;
+  std::ifstream in(path);
+  long pid = 0;
+  if (in >> pid && pid == getpid()) unlink(path.c_str());
 }
 
 // The admin listener, when configured, over the workers' counters.
@@ -88,7 +98,7 @@ void rotate_ticket_keys(const std::vector<std::unique_ptr<proxy::Worker>>& worke
 }  // namespace
 
 int run_server(const std::shared_ptr<const router::RouteTable>& routes,
-               const std::string& config_path) {
+               const std::string& config_path, InheritedListeners* inherited) {
   const config::Config& config = routes->config();
   sigset_t signals = control_signals();
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
@@ -98,12 +108,20 @@ int run_server(const std::shared_ptr<const router::RouteTable>& routes,
   for (int i = 0; i < worker_count(config); ++i) {
     auto worker = std::make_unique<proxy::Worker>(i, routes);
     std::string error;
-    if (!worker->open_listeners(error)) {
+    proxy::Worker::InheritedSocket take;
+    if (inherited != nullptr)
+      take = [inherited](const SocketAddress& a) { return inherited->take(a); };
+    if (!worker->open_listeners(error, take)) {
       observe::log_line(observe::LogLevel::kEmerg, error);
       std::fprintf(stderr, "yoke: [emerg] %s\n", error.c_str());
       return 1;
     }
     workers.push_back(std::move(worker));
+  }
+  std::string inherit_error;
+  if (inherited != nullptr && !inherited->hand_out_rest(*routes, workers, inherit_error)) {
+    observe::log_line(observe::LogLevel::kEmerg, inherit_error);
+    return 1;
   }
   std::shared_ptr<observe::MetricsRegistry> metrics = make_registry(routes, workers);
   std::string admin_error;
@@ -128,6 +146,8 @@ int run_server(const std::shared_ptr<const router::RouteTable>& routes,
     });
   }
   if (admin_server) admin_server->start();
+  if (inherited != nullptr) inherited->confirm();  // the old process may stop now
+  UpgradeHandoff handoff(workers);
   observe::log_line(observe::LogLevel::kNotice, "yoke " YOKE_VERSION " started with " +
                                                     std::to_string(workers.size()) + " workers");
   timespec poll{0, 200'000'000};
@@ -143,12 +163,15 @@ int run_server(const std::shared_ptr<const router::RouteTable>& routes,
       for (auto& worker : workers) worker->request_stop(true);
     } else if (signal_number == SIGHUP) {
       reloader.reload();  // logs its outcome (src/cli/reload.cc)
+    } else if (signal_number == SIGUSR2) {
+      handoff.start(config.pid_path);
     }
   }
   for (auto& thread : threads) thread.join();
+  handoff.join();
   if (admin_server) admin_server->stop();  // after the workers: /healthz answers while they drain
   reloader.stop_checker();
-  if (!config.pid_path.empty()) unlink(config.pid_path.c_str());
+  remove_pid_file(config.pid_path);
   observe::log_line(observe::LogLevel::kNotice, "stopped");
   return 0;
 }

@@ -1,5 +1,7 @@
 #include "worker.h"
 
+#include <fcntl.h>
+
 #include <stdexcept>
 
 #include "client_connection.h"
@@ -68,18 +70,39 @@ Worker::~Worker() {
   for (auto& log : access_logs_) log->flush();
 }
 
-bool Worker::open_listeners(std::string& error) {
+bool Worker::open_listeners(std::string& error, const InheritedSocket& inherited) {
   const auto& specs = current_->routes().listeners();
   for (std::size_t i = 0; i < specs.size(); ++i) {
     const config::Listen& listen = specs[i].listen;
+    int fd = inherited ? inherited(listen.address) : -1;
     // Each worker has its own socket per address, so SO_REUSEPORT is always on.
-    int fd = open_listener(listen.address, true, listen.backlog, error);
+    if (fd < 0) fd = open_listener(listen.address, true, listen.backlog, error);
     if (fd < 0) return false;
     if (!watch_listener(std::make_unique<Listener>(*this, i, fd, listen.address), error)) {
       return false;
     }
   }
   return true;
+}
+
+bool Worker::add_listener(std::size_t index, int fd, std::string& error) {
+  const SocketAddress& address = current_->routes().listeners()[index].listen.address;
+  return watch_listener(std::make_unique<Listener>(*this, index, fd, address), error);
+}
+
+std::future<std::vector<int>> Worker::request_listener_copies() {
+  auto promise = std::make_shared<std::promise<std::vector<int>>>();
+  std::future<std::vector<int>> copies = promise->get_future();
+  loop_.post([this, promise] {
+    std::vector<int> fds;
+    for (const auto& listener : listeners_) {
+      if (listener->fd() < 0) continue;
+      int copy = fcntl(listener->fd(), F_DUPFD_CLOEXEC, 0);
+      if (copy >= 0) fds.push_back(copy);
+    }
+    promise->set_value(std::move(fds));
+  });
+  return copies;
 }
 
 bool Worker::watch_listener(std::unique_ptr<Listener> listener, std::string& error) {

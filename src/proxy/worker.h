@@ -5,6 +5,8 @@
 // counters). Nothing here is shared with other workers; the only inputs from outside are the
 // immutable RouteTable and loop.post() tasks (stop, TLS ticket keys, a reload's new generation).
 #include <atomic>
+#include <functional>
+#include <future>
 #include <memory>
 #include <string>
 #include <vector>
@@ -43,7 +45,15 @@ class Worker {
   Worker& operator=(const Worker&) = delete;
 
   // Opens this worker's listeners; returns false with error set (e.g. port in use).
-  bool open_listeners(std::string& error);
+  // inherited (binary upgrade; may be empty): a socket already bound to an address, or -1.
+  using InheritedSocket = std::function<int(const SocketAddress&)>;
+  bool open_listeners(std::string& error, const InheritedSocket& inherited = {});
+  // Before run(): one more listening socket for listener index (an inherited socket beyond one
+  // per worker). False with error when it cannot be watched.
+  bool add_listener(std::size_t index, int fd, std::string& error);
+  // Thread-safe (binary upgrade): duplicates of this worker's listening sockets, made on its
+  // thread; the caller owns them.
+  std::future<std::vector<int>> request_listener_copies();
   // Runs the event loop on the calling thread until stopped.
   void run();
   // Thread-safe: stop accepting, let sessions finish; the loop ends when none remain or

@@ -12,6 +12,7 @@ import re
 import signal
 import socket
 import ssl
+import subprocess
 import time
 
 from harness import (HttpSession, RawClient, T, YokeTestCase, build_request, free_port,
@@ -256,6 +257,59 @@ class ReloadTest(YokeTestCase):
             self.assertGreater(time.monotonic() - started, 0.5)
         with HttpSession(port) as session:
             self.assertEqual(session.request("/")[0], 200)
+
+
+    def test_binary_upgrade_under_keepalive_load_fails_nothing(self):
+        demo = self.start_demo("a", "b")
+        port, admin = free_port(), free_port()
+        main = "pid @DIR@/yoke.pid;"
+        servers = [(demo.address("a"), 1), (demo.address("b"), 1)]
+        yoke = self.start_yoke(config_text(port, admin, servers, main_extra=main), port)
+        load = SteadyLoad(port, clients=4, pause=0.003)
+        self.addCleanup(load.stop)
+        time.sleep(0.5)
+        with open(os.path.join(yoke.dir, "new-stderr.txt"), "wb") as err:
+            new = subprocess.Popen([yoke.binary, "-s", "upgrade", "-c", yoke.config_path],
+                                   stdout=subprocess.DEVNULL, stderr=err,
+                                   stdin=subprocess.DEVNULL, cwd=yoke.dir)
+        self.addCleanup(lambda: new.poll() is None and (new.kill(), new.wait()))
+        # The old process hands over, drains its keep-alive connections and exits.
+        self.assertEqual(yoke.wait(T(20)), 0, yoke.error_log[-3000:])
+        self.assertIn("upgrade: the new process serves on our sockets", yoke.error_log)
+        handed_over = load.now()
+        time.sleep(1.0)
+        self.assertIsNone(new.poll(), "the new process serves")
+        with open(os.path.join(yoke.dir, "yoke.pid")) as f:
+            self.assertEqual(int(f.read()), new.pid)
+        self.assertEqual(http_request(admin, "/healthz")[0], 200)
+        load.stop()
+        self.assertEqual(load.failures(), [], "failed requests during the upgrade")
+        self.assertGreater(sum(load.counts(handed_over).values()), 50)
+        if os.environ.get("YOKE_IT_VERBOSE"):
+            print("\nupgrade: %d requests, %d failed" % (len(load.records),
+                                                      len(load.failures())))
+        # The new process stops like any other, and removes the pid file it wrote.
+        new.send_signal(signal.SIGTERM)
+        self.assertEqual(new.wait(T(15)), 0)
+        self.assertFalse(os.path.exists(os.path.join(yoke.dir, "yoke.pid")))
+
+    def test_upgrade_without_a_running_yoke_fails_clearly(self):
+        folder = self.make_folder()
+        path = os.path.join(folder, "yoke.conf")
+        with open(path, "w") as f:
+            f.write(config_text(free_port(), free_port(), [("127.0.0.1:9", 1)],
+                                main_extra="pid %s/yoke.pid;" % folder)
+                    .replace("@ERRLOG@", os.path.join(folder, "error.log")))
+        result = run_yoke_cli(["-s", "upgrade", "-c", path])
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("invalid PID number", result.stderr)
+
+    def make_folder(self):
+        import shutil
+        import tempfile
+        folder = tempfile.mkdtemp(prefix="yoke-upgrade-")
+        self.addCleanup(shutil.rmtree, folder, True)
+        return folder
 
 
 class TlsReloadTest(YokeTestCase):
