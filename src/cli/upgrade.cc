@@ -234,7 +234,7 @@ void UpgradeHandoff::join() {
   if (thread_.joinable()) thread_.join();
 }
 
-void UpgradeHandoff::run(std::string path) {
+void UpgradeHandoff::run(const std::string& path) {
   std::string error;
   sockaddr_un address{};
   int channel = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);

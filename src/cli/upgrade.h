@@ -71,7 +71,7 @@ class UpgradeHandoff {
   void join();
 
  private:
-  void run(std::string path);
+  void run(const std::string& path);
   bool send_sockets(int channel);
 
   const std::vector<std::unique_ptr<proxy::Worker>>& workers_;
