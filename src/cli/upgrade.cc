@@ -144,8 +144,9 @@ bool InheritedListeners::receive(const std::string& pid_path, std::string& error
     close_fd(server);
     return false;
   }
-  int channel = wait_readable(server, kAnswerTimeoutMs) ? accept4(server, nullptr, nullptr, SOCK_CLOEXEC)
-                                                       : -1;
+  int channel = wait_readable(server, kAnswerTimeoutMs)
+                    ? accept4(server, nullptr, nullptr, SOCK_CLOEXEC)
+                    : -1;
   close_fd(server);
   if (channel < 0) {
     error = "the running Yoke (pid " + std::to_string(pid) + ") did not hand over its sockets";
@@ -240,8 +241,9 @@ void UpgradeHandoff::run(const std::string& path) {
   int channel = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
   if (channel < 0 || !unix_address(path, address, error) ||
       connect(channel, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-    observe::log_line(observe::LogLevel::kError, "upgrade: cannot connect to \"" + path +
-                                                     "\": " + (error.empty() ? std::strerror(errno) : error));
+    observe::log_line(observe::LogLevel::kError,
+                      "upgrade: cannot connect to \"" + path +
+                          "\": " + (error.empty() ? std::strerror(errno) : error));
     if (channel >= 0) close_fd(channel);
     return;
   }
