@@ -26,6 +26,12 @@ Flags parse_flags(int argc, char** argv) {
             "invalid option: \"-s " + flags.signal_name + "\" (reload, stop, quit or upgrade)";
         return flags;
       }
+    } else if (arg == "--zone") {
+      if (i + 1 >= argc || std::string_view(argv[i + 1]).empty()) {
+        flags.error = "option \"--zone\" requires a zone name";
+        return flags;
+      }
+      flags.zone = argv[++i];
     } else if (arg == "-t" || arg == "--test") {
       flags.test_only = true;
     } else if (arg == "-v" || arg == "-V" || arg == "--version") {
@@ -41,7 +47,7 @@ Flags parse_flags(int argc, char** argv) {
 }
 
 std::string usage() {
-  return "Usage: yoke [-h] [-v] [-t] [-s SIGNAL] [-c FILE]\n"
+  return "Usage: yoke [-h] [-v] [-t] [-s SIGNAL] [-c FILE] [--zone NAME]\n"
          "\n"
          "Options:\n"
          "  -h, --help     show this help and exit\n"
@@ -52,6 +58,8 @@ std::string usage() {
          "                 reload (HUP), quit (graceful stop, TERM), stop (at once, QUIT);\n"
          "                 upgrade: this process takes over the running one's listening\n"
          "                 sockets and serves FILE; the old one drains and exits\n"
+         "  --zone NAME    this balancer's zone (overrides yoke_zone; zone_aware upstreams\n"
+         "                 prefer servers with zone=NAME)\n"
          "\n"
          "Signals: HUP reloads the configuration; TERM/INT stop gracefully (finish in-flight\n"
          "requests, bounded by worker_shutdown_timeout), QUIT stops at once.\n";

@@ -12,6 +12,7 @@ struct Flags {
   // -s reload|stop|quit: signal the running Yoke named by the configuration's pid file;
   // -s upgrade: take over from it (cli/upgrade.h).
   std::string signal_name;
+  std::string zone;   // --zone NAME: the balancer's zone, overriding yoke_zone
   std::string error;  // non-empty when the command line is invalid
 };
 

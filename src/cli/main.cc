@@ -39,6 +39,8 @@ int main(int argc, char** argv) {
     return cli::send_signal(flags.config_file, flags.signal_name);
   }
   std::shared_ptr<const router::RouteTable> routes;
+  // Before any load, so a reload keeps the command line's zone too.
+  if (!flags.zone.empty()) config::set_zone_override(flags.zone);
   try {
     auto config = std::make_shared<config::Config>(config::load_config(flags.config_file));
     routes = router::RouteTable::build(config);

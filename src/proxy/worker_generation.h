@@ -22,6 +22,7 @@ namespace yoke::proxy {
 struct UpstreamRuntime {
   std::unique_ptr<upstream::UpstreamBalancer> balancer;
   std::unique_ptr<UpstreamPool> pool;
+  upstream::RetryBudget::Local retry_budget;  // this worker's requests not yet deposited
 };
 
 class WorkerGeneration {

@@ -51,12 +51,31 @@ void copy_host_state(const balancing::HostRuntime& from, balancing::HostRuntime&
   to.set_agent_maxconn(from.agent_maxconn());
 }
 
+// Outlier ejection (host_outlier.h): the ejection count always (it is a counter,
+// yoke_server_ejections_total, and must not go backwards), and an ejection in force when the new
+// configuration still detects outliers there, counted toward the new upstream's ejected hosts
+// (the detector gives the count back when it releases the host). Workers of the old generation
+// may still write the old words: the copy is a moment's view of them.
+void copy_outlier_state(const balancing::HostOutlier& from, balancing::HostOutlier& to,
+                        bool detecting, balancing::UpstreamOutliers& outliers) {
+  to.ejection_count.store(from.ejection_count.load(std::memory_order_relaxed),
+                          std::memory_order_relaxed);
+  if (!detecting) return;
+  const std::uint64_t word = from.ejection_word.load(std::memory_order_relaxed);
+  to.ejection_word.store(word, std::memory_order_relaxed);
+  if (balancing::HostOutlier::decode(word).held) {
+    outliers.ejected_hosts.fetch_add(1, std::memory_order_relaxed);
+  }
+}
+
 std::size_t carry_over_upstream(const UpstreamEntry& from, const UpstreamEntry& to) {
   if (from.hosts->runtime == nullptr || to.hosts->runtime == nullptr) return 0;
   std::unordered_map<std::string, std::size_t> by_address;
   for (const auto& host : from.hosts->hosts)
     by_address.emplace(host.address.to_string(), host.index);
   const bool health = from.config->health_check.has_value() && to.config->health_check.has_value();
+  const bool detecting =
+      from.config->resilience.outlier.enabled && to.config->resilience.outlier.enabled;
   std::size_t carried = 0;
   for (const auto& host : to.hosts->hosts) {
     auto found = by_address.find(host.address.to_string());
@@ -65,6 +84,9 @@ std::size_t carry_over_upstream(const UpstreamEntry& from, const UpstreamEntry& 
     const bool agent = old_host.agent_port != 0 && host.agent_port != 0;
     copy_host_state((*from.hosts->runtime)[old_host.index], (*to.hosts->runtime)[host.index],
                     health, agent);
+    copy_outlier_state((*from.hosts->runtime)[old_host.index].outlier,
+                       (*to.hosts->runtime)[host.index].outlier, detecting,
+                       to.hosts->runtime->outliers);
     ++carried;
   }
   return carried;

@@ -110,6 +110,31 @@ TEST(ReloadCarryOver, AgentWordsFollowTheServerWhenBothHaveAnAgent) {
   EXPECT_EQ(state(*next, 1).agent_admin(), balancing::AgentAdmin::kReady);  // agent removed
 }
 
+TEST(ReloadCarryOver, OutlierEjectionsCarryOverWhileDetectionStays) {
+  const std::string detect = " outlier_detection; }";
+  auto running = build(std::string(kZones) +
+                       "upstream app { server 127.0.0.1:1; server 127.0.0.1:2;" + detect);
+  balancing::HostOutlier& ejected = writable_state(*running, 0).outlier;
+  ejected.ejection_count.store(3);
+  ejected.ejection_word.store(balancing::HostOutlier::encode({true, 2, 1'000'000'000'000}));
+  running->upstreams()[0].hosts->runtime->outliers.ejected_hosts.store(1);
+  writable_state(*running, 1).outlier.ejection_count.store(5);
+  auto next =
+      build(std::string(kZones) + "upstream app { server 127.0.0.1:1; server 127.0.0.1:2;" + detect,
+            running.get());
+  carry_over_host_state(*running, *next);
+  EXPECT_EQ(state(*next, 0).outlier.ejections_total(), 3U);
+  EXPECT_TRUE(state(*next, 0).outlier.ejected(TimePoint{}));
+  EXPECT_EQ(next->upstreams()[0].hosts->runtime->outliers.ejected_hosts.load(), 1U);
+  EXPECT_EQ(state(*next, 1).outlier.ejections_total(), 5U);
+  // Without detection in the new configuration: the count stays (a counter), no ejection.
+  auto plain = build(std::string(kZones) + "upstream app { server 127.0.0.1:1; }", running.get());
+  carry_over_host_state(*running, *plain);
+  EXPECT_EQ(state(*plain, 0).outlier.ejections_total(), 3U);
+  EXPECT_FALSE(state(*plain, 0).outlier.ejected(TimePoint{}));
+  EXPECT_EQ(plain->upstreams()[0].hosts->runtime->outliers.ejected_hosts.load(), 0U);
+}
+
 TEST(ReloadCarryOver, OtherUpstreamsAreNotMatched) {
   auto running =
       build(std::string(kZones) + "upstream app { server 127.0.0.1:1; health_check interval=1s; }");
