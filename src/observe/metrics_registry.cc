@@ -27,6 +27,13 @@ MetricsRegistry::MetricsRegistry(std::shared_ptr<const router::RouteTable> route
   config_loaded_seconds_ = std::chrono::duration<double>(config_loaded.time_since_epoch()).count();
 }
 
+std::int64_t MetricsRegistry::in_flight(std::size_t upstream, std::size_t server) const {
+  std::int64_t total = 0;
+  for (const auto& worker : workers_)
+    total += worker->upstream(upstream).servers[server].in_flight.value();
+  return total;
+}
+
 std::string MetricsRegistry::render(ExpositionFormat format, TimePoint now) const {
   std::string text;
   ExpositionWriter out(format, text);

@@ -35,6 +35,8 @@ struct UpstreamServer {
   int agent_port = 0;  // 0 = no agent
   Duration agent_interval{2000};
   std::string agent_send;
+  // `slow_start=T` (nginx Plus): weight ramps up over T after the server comes back; 0 = off.
+  Duration slow_start{0};
   // The parameters as written after the address, for checks that depend on the upstream's
   // balancing policy (which may come after the server).
   std::vector<Argument> parameters;

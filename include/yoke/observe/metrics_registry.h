@@ -26,6 +26,12 @@ class MetricsRegistry {
   // deadlines are compared.
   std::string render(ExpositionFormat format, TimePoint now) const;
 
+  // The snapshot whose upstreams the blocks are sized for (the admin API lists them).
+  const std::shared_ptr<const router::RouteTable>& routes() const { return routes_; }
+  // Requests in flight to server (its HostSet index) of upstream (RouteTable index), summed
+  // over the workers' blocks; a relaxed read of each, so a value a moment old.
+  std::int64_t in_flight(std::size_t upstream, std::size_t server) const;
+
  private:
   void write_requests(ExpositionWriter& out) const;
   void write_upstream_attempts(ExpositionWriter& out) const;
