@@ -1,7 +1,7 @@
 """The admin API's runtime changes (docs/admin-api.md) with the real `yoke` (two workers) and
 real demo backends, under a steady load: draining a server stops new requests to it as soon as
-the PATCH returns, with zero failed requests; un-draining brings it back along its slow_start
-ramp; a weight change shifts the shares; bad input gets a JSON 4xx naming the field and changes
+the PATCH returns, with zero failed requests; un-draining, or an active health check passing
+again, brings it back along its slow_start ramp; a weight change shifts the shares; bad input gets a JSON 4xx naming the field and changes
 nothing; the token is required."""
 
 import json
@@ -64,11 +64,11 @@ class RuntimeApiTest(YokeTestCase):
         with open(os.path.join(self.dir, "token"), "w") as f:
             f.write(TOKEN + "\n")
 
-    def start_proxy(self, demo):
+    def start_proxy(self, demo, health_check=""):
         port, self.admin = free_port(), free_port()
         self.yoke_port = port
         servers = "".join("    server %s slow_start=%ds;\n" % (demo.address(n), SLOW_START)
-                          for n in NAMES)
+                          for n in NAMES) + health_check
         config = """worker_processes 2;
 error_log @ERRLOG@ info;
 admin { listen 127.0.0.1:%d; token_file %s/token; }
@@ -148,6 +148,36 @@ http {
             print("\nshare of a: first second of slow_start %.3f, after it %.3f" %
                   (self.share(early, "a"), self.share(late, "a")))
         # Over the first quarter of the ramp a's weight averages 1/8 of b's: about 6 %.
+        self.assertGreater(early["a"], 0)
+        self.assertLess(self.share(early, "a"), 0.15, early)
+        self.assertAlmostEqual(self.share(late, "a"), 1 / 3, delta=0.06)
+        self.assertEqual(load.failures(), [])
+
+    def test_health_recovery_ramps_with_slow_start(self):
+        demo = self.start_demo(*NAMES)
+        self.start_proxy(demo, "    health_check interval=200ms fails=1 passes=1 timeout=500ms;\n")
+        load = SentLoad(self.yoke_port)
+        self.addCleanup(load.stop)
+        time.sleep(T(0.5))
+        demo.control("a", "health=fail")
+        deadline = time.monotonic() + T(5)
+        while self.server(demo, "a")["state"] != "down" and time.monotonic() < deadline:
+            time.sleep(0.05)
+        checked = self.server(demo, "a")
+        self.assertEqual((checked["state"], checked["last_check"]), ("down", "failed"))
+        demo.control("a", "health=ok")
+        while self.server(demo, "a")["state"] != "up" and time.monotonic() < deadline + T(5):
+            time.sleep(0.02)
+        back = self.server(demo, "a")
+        self.assertEqual((back["state"], back["last_check"]), ("up", "passed"))
+        self.assertLess(back["effective_weight"], 0.3)
+        early = self.window(load, T(1))
+        time.sleep(max(0, SLOW_START - T(1)))
+        late = self.window(load, T(1.5))
+        load.stop()
+        if os.environ.get("YOKE_IT_VERBOSE"):
+            print("\nshare of a after its health check passed again: first second %.3f, "
+                  "after slow_start %.3f" % (self.share(early, "a"), self.share(late, "a")))
         self.assertGreater(early["a"], 0)
         self.assertLess(self.share(early, "a"), 0.15, early)
         self.assertAlmostEqual(self.share(late, "a"), 1 / 3, delta=0.06)
