@@ -34,12 +34,13 @@ nlohmann::ordered_json last_check_json(balancing::CheckResult result) {
 // The weight policies use now, in configured units (it is kept in hundredths).
 double effective_weight(const balancing::Host& host, TimePoint now) {
   if (host.down || !host.accepts_requests()) return 0;
+  if (host.runtime != nullptr && host.runtime->outlier.ejected(now)) return 0;
   return static_cast<double>(host.effective_weight(now)) / HostRuntime::kFullWeight;
 }
 
 }  // namespace
 
-std::string_view server_state(const balancing::Host& host) {
+std::string_view server_state(const balancing::Host& host, TimePoint now) {
   if (host.down) return "down";
   const HostRuntime* runtime = host.runtime;
   if (runtime == nullptr) return "up";
@@ -53,6 +54,7 @@ std::string_view server_state(const balancing::Host& host) {
   }
   if (runtime->health() == HealthState::kChecking) return "checking";
   if (runtime->health() == HealthState::kDown) return "down";
+  if (runtime->outlier.ejected(now)) return "ejected";
   return "up";
 }
 
@@ -62,7 +64,7 @@ nlohmann::ordered_json server_json(const balancing::Host& host, std::int64_t act
   server["id"] = host.index;
   server["name"] = host.name;
   server["address"] = host.address.to_string();
-  server["state"] = server_state(host);
+  server["state"] = server_state(host, now);
   server["weight"] = host.weight;
   const HostRuntime* runtime = host.runtime;
   const std::int32_t admin_weight =
@@ -71,6 +73,8 @@ nlohmann::ordered_json server_json(const balancing::Host& host, std::int64_t act
       admin_weight >= 0 ? nlohmann::ordered_json(admin_weight) : nlohmann::ordered_json(nullptr);
   server["effective_weight"] = effective_weight(host, now);
   server["backup"] = host.backup;
+  if (!host.zone.empty()) server["zone"] = host.zone;
+  server["priority"] = host.priority;
   server["down"] = host.down || (runtime != nullptr && runtime->admin_down());
   server["drain"] = runtime != nullptr && runtime->admin_drain();
   server["active_requests"] = active_requests;

@@ -12,9 +12,10 @@
 namespace yoke::admin {
 
 // "down" (configuration, admin API, agent maint or down, failed health check), "draining"
-// (admin API or agent drain, or weight 0), "checking" (`mandatory` check not passed yet) or
-// "up", in that order of precedence.
-std::string_view server_state(const balancing::Host& host);
+// (admin API or agent drain, or weight 0), "checking" (`mandatory` check not passed yet),
+// "ejected" (outlier_detection, until the ejection ends at now) or "up", in that order of
+// precedence.
+std::string_view server_state(const balancing::Host& host, TimePoint now);
 
 // The server's JSON object. active_requests: its requests in flight over every worker.
 nlohmann::ordered_json server_json(const balancing::Host& host, std::int64_t active_requests,

@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <memory>
 
+#include "yoke/balancing/host_outlier.h"
 #include "yoke/core/clock.h"
 
 namespace yoke::balancing {
@@ -192,6 +193,14 @@ class HostRuntime {
   std::atomic<std::int64_t> admin_open_since_ns_{0};
   // Owned by HostRuntimes; null for a HostRuntime made alone (tests).
   std::atomic<std::int32_t>* reweighted_hosts_ = nullptr;
+
+ public:
+  // ---- Passive outlier ejection (outlier_detection) ----
+  // Kept apart from the gate on purpose: these words have MANY writers (every worker, through
+  // health::OutlierDetector, by fetch_add / compare-and-swap; host_outlier.h states the rules),
+  // while each gate bit keeps a single writer. Eligibility loads the ejection word beside the gate,
+  // only for upstreams with outlier_detection.
+  HostOutlier outlier;
 };
 
 static_assert(std::atomic<HealthState>::is_always_lock_free);
@@ -213,6 +222,9 @@ class HostRuntimes {
   std::size_t size() const { return count_; }
   HostRuntime& operator[](std::size_t index) { return hosts_[index]; }
   const HostRuntime& operator[](std::size_t index) const { return hosts_[index]; }
+
+  // ---- Passive outlier ejection: the upstream-wide ejected-host count (host_outlier.h) ----
+  UpstreamOutliers outliers;
 
  private:
   std::size_t count_;

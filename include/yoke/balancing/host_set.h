@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "yoke/balancing/host_runtime.h"
+#include "yoke/balancing/resilience_settings.h"
 #include "yoke/core/clock.h"
 #include "yoke/core/socket_address.h"
 
@@ -32,6 +33,11 @@ struct Host {
   // This host's runtime state, in the HostRuntimes the HostSet holds; null for hosts built
   // without one (policy unit tests, the simulator), which then always accept requests.
   const HostRuntime* runtime = nullptr;
+  // Zones and priority levels (docs/resilience.md): `zone=NAME` (empty: none), whether that is
+  // the balancer's own zone (`yoke_zone` / --zone), and `priority=N` (0 is used first).
+  std::string zone;
+  bool local_zone = false;
+  int priority = 0;
 
   // `slow_start=T` (nginx Plus): after the host comes back (health down→up, or reopened
   // through the admin API) its weight ramps up linearly over T; 0 = at once.
@@ -39,16 +45,19 @@ struct Host {
 
   bool accepts_requests() const { return runtime == nullptr || runtime->accepts_requests(); }
   // The weight weighted policies use at now, in hundredths of a configured weight unit so that
-  // 50 % of weight 1 stays above zero: the admin API's weight (else the configured one) × the
-  // agent's percentage × the slow_start ramp. Two relaxed loads, four with slow_start
-  // (host_runtime.h); hosts without runtime state use weight × 100.
+  // 50 % of weight 1 stays above zero: scaled_weight() × the slow_start ramp. Two relaxed loads,
+  // four with slow_start (host_runtime.h); hosts without runtime state use weight × 100.
   std::int64_t effective_weight(TimePoint now) const {
+    const std::int64_t base = scaled_weight();
+    if (slow_start.count() <= 0 || base <= 0 || runtime == nullptr) return base;
+    return ramped_weight(base, now - runtime->back_since());
+  }
+  // The same without the slow_start ramp (the capacity priority levels and zones weigh): the
+  // admin API's weight (else the configured one) × the agent's percentage.
+  std::int64_t scaled_weight() const {
     if (runtime == nullptr) return static_cast<std::int64_t>(weight) * HostRuntime::kFullWeight;
     const std::int32_t admin = runtime->admin_weight();
-    const std::int64_t base =
-        static_cast<std::int64_t>(admin >= 0 ? admin : weight) * runtime->weight_percent();
-    if (slow_start.count() <= 0 || base <= 0) return base;
-    return ramped_weight(base, now - runtime->back_since());
+    return static_cast<std::int64_t>(admin >= 0 ? admin : weight) * runtime->weight_percent();
   }
   // slow_start's linear ramp: base × elapsed / slow_start, at least 1 (a host that is back is
   // never weightless, or an upstream whose hosts all came back together could pick none).
@@ -67,6 +76,9 @@ struct HostSet {
   // Runtime state of hosts[i] at runtime[i] (Host::runtime points there); null when none was
   // attached. Written by the checker thread, read by workers (host_runtime.h).
   HostRuntimesPtr runtime;
+  // outlier_detection, retry_budget, zone_aware, priority_spill as configured (all off by
+  // default).
+  UpstreamResilience resilience;
 };
 
 // Gives every host of set a fresh runtime state; call once set.hosts is final (the pointers
