@@ -129,13 +129,18 @@ std::size_t Reloader::apply(const std::shared_ptr<const router::RouteTable>& nex
   stop_checker();
   std::size_t carried = router::carry_over_host_state(*routes_, *next);
   std::vector<std::shared_ptr<const observe::WorkerMetrics>> blocks;
+  for (const auto& generation : generations) blocks.push_back(generation->metrics_handle());
+  // The admin API's view swaps first, its state carried over under the same lock as its
+  // changes, so a drain the API has answered is in `next` before any worker picks from it.
+  metrics_->replace(next, std::move(blocks),
+                    [](const router::RouteTable& from, const router::RouteTable& to) {
+                      router::carry_over_admin_state(from, to);
+                    });
   for (std::size_t w = 0; w < workers_.size(); ++w) {
-    blocks.push_back(generations[w]->metrics_handle());
     workers_[w]->request_reload(std::move(generations[w]), std::move(opened[w]));
   }
   routes_ = next;
   start_checker();
-  metrics_->replace(next, std::move(blocks));
   metrics_->record_reload(true, std::chrono::system_clock::now());
   return carried;
 }

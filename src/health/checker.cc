@@ -81,10 +81,14 @@ void Checker::add_health_probes(const router::UpstreamEntry& upstream) {
     if (host.down) continue;  // `down` servers are never used; nothing to check
     balancing::HostRuntime& runtime = (*set.runtime)[host.index];
     auto counter = std::make_shared<HealthCounter>(check.fails, check.passes);
-    auto on_result = [&runtime, &host, &set, counter](bool passed) {
+    EventLoop* loop = loop_.get();
+    auto on_result = [&runtime, &host, &set, counter, loop](bool passed) {
       const HealthState before = runtime.health();
       const HealthState after = counter->record(passed, before);
-      runtime.set_health(after);
+      runtime.set_last_check(passed ? balancing::CheckResult::kPassed
+                                    : balancing::CheckResult::kFailed);
+      // The loop's time: a down→up transition starts the host's slow_start ramp.
+      runtime.set_health(after, loop->now());
       log_transition(set.upstream, host, before, after);
     };
     probes_.push_back(std::make_unique<Probe>(

@@ -88,7 +88,7 @@ TEST(MetricsRegistryReload, CountersOfSeriesThatStayNeverGoBackwards) {
   EXPECT_EQ(value(registry.render(ExpositionFormat::kPrometheusText, {}), series), 2);
   auto new_routes = routes(kAppCB);
   auto new_block = block_for(*new_routes);
-  registry.replace(new_routes, {new_block});
+  registry.replace(new_routes, {new_block}, nullptr);
   EXPECT_EQ(value(registry.render(ExpositionFormat::kPrometheusText, {}), series), 2);
   // A request in flight on the old generation ends after the reload, one on the new one too.
   old_block->count_request(0, 1, 200, Microseconds(700));
@@ -99,7 +99,7 @@ TEST(MetricsRegistryReload, CountersOfSeriesThatStayNeverGoBackwards) {
   EXPECT_EQ(value(registry.render(ExpositionFormat::kPrometheusText, {}), series), 4);
   // A second reload back to the first layout keeps the folded counts too.
   auto third_block = block_for(*old_routes);
-  registry.replace(old_routes, {third_block});
+  registry.replace(old_routes, {third_block}, nullptr);
   new_block.reset();
   std::string text = registry.render(ExpositionFormat::kPrometheusText, {});
   EXPECT_EQ(value(text, series), 4);

@@ -34,6 +34,17 @@ void MetricsRegistry::set_layout() {
   }
 }
 
+std::int64_t MetricsRegistry::in_flight(const router::RouteTable& routes, std::size_t upstream,
+                                        std::size_t server) const {
+  const std::lock_guard<std::mutex> lock(mutex_);
+  std::int64_t total = 0;
+  if (&routes != routes_.get()) return total;
+  for (const auto& worker : current_) {
+    total += worker->upstream(upstream).servers[server].in_flight.value();
+  }
+  return total;
+}
+
 std::string MetricsRegistry::render(ExpositionFormat format, TimePoint now) const {
   std::lock_guard lock(mutex_);
   workers_ = current_;

@@ -7,8 +7,10 @@
 namespace yoke::observe {
 
 void MetricsRegistry::replace(std::shared_ptr<const router::RouteTable> routes,
-                              std::vector<std::shared_ptr<const WorkerMetrics>> workers) {
+                              std::vector<std::shared_ptr<const WorkerMetrics>> workers,
+                              const Carry& carry) {
   std::lock_guard lock(mutex_);
+  if (carry) carry(*routes_, *routes);
   const MetricsLayout previous = layout_;
   routes_ = std::move(routes);
   set_layout();

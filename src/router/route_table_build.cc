@@ -30,6 +30,7 @@ balancing::HostSetPtr make_host_set(const config::Upstream& upstream,
       host.agent_port = static_cast<std::uint16_t>(server.agent_port);
       host.agent_interval = server.agent_interval;
       host.agent_send = server.agent_send;
+      host.slow_start = std::chrono::duration_cast<Milliseconds>(server.slow_start);
       host.zone = server.zone;
       host.local_zone = !server.zone.empty() && server.zone == local_zone;
       host.priority = server.priority;

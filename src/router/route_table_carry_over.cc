@@ -92,7 +92,41 @@ std::size_t carry_over_upstream(const UpstreamEntry& from, const UpstreamEntry& 
   return carried;
 }
 
+// Calls copy(old host's runtime, new host's runtime) for every host of `to` that `from` has
+// (same address), and returns how many.
+template <typename Copy>
+std::size_t for_each_kept_host(const UpstreamEntry& from, const UpstreamEntry& to, Copy copy) {
+  if (from.hosts->runtime == nullptr || to.hosts->runtime == nullptr) return 0;
+  std::unordered_map<std::string, std::size_t> by_address;
+  for (const auto& host : from.hosts->hosts)
+    by_address.emplace(host.address.to_string(), host.index);
+  std::size_t kept = 0;
+  for (const auto& host : to.hosts->hosts) {
+    auto found = by_address.find(host.address.to_string());
+    if (found == by_address.end()) continue;
+    copy((*from.hosts->runtime)[found->second], (*to.hosts->runtime)[host.index]);
+    ++kept;
+  }
+  return kept;
+}
+
 }  // namespace
+
+std::size_t carry_over_admin_state(const RouteTable& from, const RouteTable& to) {
+  std::unordered_map<std::string, const UpstreamEntry*> running;
+  for (const auto& entry : from.upstreams()) running.emplace(entry.hosts->upstream, &entry);
+  std::size_t carried = 0;
+  for (const auto& entry : to.upstreams()) {
+    auto found = running.find(entry.hosts->upstream);
+    if (found == running.end()) continue;
+    carried += for_each_kept_host(
+        *found->second, entry,
+        [](const balancing::HostRuntime& old_host, balancing::HostRuntime& new_host) {
+          new_host.carry_admin_state_from(old_host);
+        });
+  }
+  return carried;
+}
 
 std::size_t carry_over_host_state(const RouteTable& from, const RouteTable& to) {
   std::unordered_map<std::string, const UpstreamEntry*> running;

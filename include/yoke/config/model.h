@@ -36,6 +36,8 @@ struct UpstreamServer {
   int agent_port = 0;  // 0 = no agent
   Duration agent_interval{2000};
   std::string agent_send;
+  // `slow_start=T` (nginx Plus): weight ramps up over T after the server comes back; 0 = off.
+  Duration slow_start{0};
   // Zones and priority levels (docs/resilience.md): zone=NAME, priority=N (0 = first used).
   std::string zone;
   int priority = 0;

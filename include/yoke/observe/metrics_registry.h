@@ -8,6 +8,7 @@
 // reload against a scrape; neither is on a worker's path.
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -33,10 +34,31 @@ class MetricsRegistry {
   std::string render(ExpositionFormat format, TimePoint now) const;
 
   // A reload applied routes (main thread): workers are the blocks of the new generation.
+  // carry(from, to) runs under the lock, between the admin API's changes (with_routes).
+  using Carry = std::function<void(const router::RouteTable& from, const router::RouteTable& to)>;
   void replace(std::shared_ptr<const router::RouteTable> routes,
-               std::vector<std::shared_ptr<const WorkerMetrics>> workers);
+               std::vector<std::shared_ptr<const WorkerMetrics>> workers, const Carry& carry);
+  // Runs change(current snapshot) under the lock a reload's swap takes, so a change the admin
+  // API makes to the snapshot's runtime state is either carried over or made on the new one.
+  template <typename Change>
+  auto with_routes(Change change) const {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    return change(*routes_);
+  }
   // A reload ended (main thread): yoke_config_reloads_total, yoke_config_last_reload_*.
   void record_reload(bool success, std::chrono::system_clock::time_point when);
+  // The snapshot whose upstreams the blocks are sized for (the admin API lists them); a
+  // reload replaces it, so callers keep their own reference.
+  std::shared_ptr<const router::RouteTable> routes() const {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    return routes_;
+  }
+  // Requests in flight to server (its HostSet index) of upstream (RouteTable index) of the
+  // current snapshot, summed over the workers' current blocks; a relaxed read of each, so a
+  // value a moment old.
+  // Counts 0 when routes is no longer the current snapshot (a reload swapped it meanwhile).
+  std::int64_t in_flight(const router::RouteTable& routes, std::size_t upstream,
+                         std::size_t server) const;
 
  private:
   struct Retired {

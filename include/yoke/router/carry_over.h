@@ -17,4 +17,11 @@ namespace yoke::router {
 // first, the new one started after), before `to` is published to the workers.
 std::size_t carry_over_host_state(const RouteTable& from, const RouteTable& to);
 
+// Gives every host of `to` that was in `from` the admin API's state (down, drain, weight, when
+// it reopened): an operator's drain must survive a reload (nginx Plus keeps API changes across
+// reloads in its shared zone). The admin thread is these fields' one writer, so this runs under
+// the lock that orders API changes against the swap (observe::MetricsRegistry::replace), where
+// no API change can land between the copy and the swap. Returns how many hosts were matched.
+std::size_t carry_over_admin_state(const RouteTable& from, const RouteTable& to);
+
 }  // namespace yoke::router
