@@ -25,6 +25,7 @@ MetricsRegistry::MetricsRegistry(std::shared_ptr<const router::RouteTable> route
     for (const auto& host : entry.hosts->hosts) server_labels_.push_back(host.address.to_string());
   }
   config_loaded_seconds_ = std::chrono::duration<double>(config_loaded.time_since_epoch()).count();
+  certificates_ = tls::certificate_expiries(routes_->config(), routes_->tls());
 }
 
 std::string MetricsRegistry::render(ExpositionFormat format, TimePoint now) const {
@@ -34,6 +35,7 @@ std::string MetricsRegistry::render(ExpositionFormat format, TimePoint now) cons
   write_upstream_attempts(out);
   write_servers(out, now);
   write_connections(out);
+  write_tls(out);
   write_process(out);
   out.finish();
   return text;

@@ -11,6 +11,7 @@
 #include "yoke/observe/exposition.h"
 #include "yoke/observe/worker_metrics.h"
 #include "yoke/router/route_table.h"
+#include "yoke/tls/certificate_expiry.h"
 
 namespace yoke::observe {
 
@@ -33,12 +34,14 @@ class MetricsRegistry {
   void write_connections(ExpositionWriter& out) const;  // metrics_registry_process.cc
   void write_upstream_connections(ExpositionWriter& out) const;
   void write_process(ExpositionWriter& out) const;
+  void write_tls(ExpositionWriter& out) const;  // metrics_registry_tls.cc
 
   std::shared_ptr<const router::RouteTable> routes_;
   std::vector<std::shared_ptr<const WorkerMetrics>> workers_;
   std::vector<std::string> server_labels_;  // per upstream, per server: flattened, see .cc
   std::vector<std::size_t> first_server_;   // index into server_labels_ per upstream
   double config_loaded_seconds_;
+  std::vector<tls::CertificateExpiry> certificates_;  // read from the credentials once
 };
 
 }  // namespace yoke::observe
