@@ -1,9 +1,12 @@
 #include "admin/admin_endpoints.h"
 
+#include "admin/dashboard_endpoints.h"
+
 namespace yoke::admin {
 
 std::unique_ptr<AdminServer> make_admin_server(
-    const config::Admin& config, const std::shared_ptr<const observe::MetricsRegistry>& metrics) {
+    const config::Admin& config, const std::shared_ptr<const observe::MetricsRegistry>& metrics,
+    const std::shared_ptr<const health::CheckHistories>& checks) {
   AdminRouter router(config.token);
   router.add_get("/healthz", [](const AdminRequest&) { return text_response(200, "ok\n"); });
   router.add_get("/metrics", [metrics](const AdminRequest& request) {
@@ -13,6 +16,7 @@ std::unique_ptr<AdminServer> make_admin_server(
     response.body = metrics->render(format, Clock::now());
     return response;
   });
+  add_dashboard_endpoints(router, metrics, checks);
   return std::make_unique<AdminServer>(config.address, std::move(router));
 }
 

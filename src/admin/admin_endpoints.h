@@ -2,16 +2,20 @@
 // The admin listener's endpoints, wired to what they show:
 //   GET /healthz  200 "ok" while Yoke serves (a later issue makes it 503 while draining)
 //   GET /metrics  Prometheus text 0.0.4, or OpenMetrics 1.0 when Accept asks for it
+//   GET /api/v1/stats, GET /dashboard  the live views (dashboard_endpoints.h)
 // Main thread: builds the server; the endpoints then run on the admin thread.
 #include <memory>
 
 #include "admin/admin_server.h"
 #include "yoke/config/model.h"
+#include "yoke/health/check_history.h"
 #include "yoke/observe/metrics_registry.h"
 
 namespace yoke::admin {
 
+// checks: the health checker's result histories (may be null).
 std::unique_ptr<AdminServer> make_admin_server(
-    const config::Admin& config, const std::shared_ptr<const observe::MetricsRegistry>& metrics);
+    const config::Admin& config, const std::shared_ptr<const observe::MetricsRegistry>& metrics,
+    const std::shared_ptr<const health::CheckHistories>& checks);
 
 }  // namespace yoke::admin

@@ -48,7 +48,8 @@ void write_pid_file(const std::string& path) {
 // The admin listener, when configured, over the workers' counters (docs/metrics.md).
 std::unique_ptr<admin::AdminServer> open_admin(
     const std::shared_ptr<const router::RouteTable>& routes,
-    const std::vector<std::unique_ptr<proxy::Worker>>& workers, std::string& error) {
+    const std::vector<std::unique_ptr<proxy::Worker>>& workers,
+    const std::shared_ptr<const health::CheckHistories>& checks, std::string& error) {
   const config::Config& config = routes->config();
   if (!config.admin) return nullptr;
   std::vector<std::shared_ptr<const observe::WorkerMetrics>> blocks;
@@ -56,7 +57,7 @@ std::unique_ptr<admin::AdminServer> open_admin(
   for (const auto& worker : workers) blocks.push_back(worker->metrics_handle());
   auto metrics = std::make_shared<observe::MetricsRegistry>(routes, std::move(blocks),
                                                             std::chrono::system_clock::now());
-  auto server = admin::make_admin_server(*config.admin, metrics);
+  auto server = admin::make_admin_server(*config.admin, metrics, checks);
   if (!server->open(error)) return nullptr;
   return server;
 }
@@ -99,16 +100,17 @@ int run_server(const std::shared_ptr<const router::RouteTable>& routes) {
     }
     workers.push_back(std::move(worker));
   }
+  // Active health and agent checks run on their own thread, started before the workers serve:
+  // `mandatory` hosts stay out of rotation until their first check passes.
+  health::Checker checker(routes);
   std::string admin_error;
-  std::unique_ptr<admin::AdminServer> admin_server = open_admin(routes, workers, admin_error);
+  std::unique_ptr<admin::AdminServer> admin_server =
+      open_admin(routes, workers, checker.histories(), admin_error);
   if (!admin_error.empty()) {
     observe::log_line(observe::LogLevel::kEmerg, admin_error);
     std::fprintf(stderr, "yoke: [emerg] %s\n", admin_error.c_str());
     return 1;
   }
-  // Active health and agent checks run on their own thread, started before the workers serve:
-  // `mandatory` hosts stay out of rotation until their first check passes.
-  health::Checker checker(routes);
   checker.start();
   write_pid_file(config.pid_path);
   std::atomic<int> running{static_cast<int>(workers.size())};

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "yoke/observe/exposition.h"
+#include "yoke/observe/stats_snapshot.h"
 #include "yoke/observe/worker_metrics.h"
 #include "yoke/router/route_table.h"
 #include "yoke/tls/certificate_expiry.h"
@@ -26,6 +27,8 @@ class MetricsRegistry {
   // The whole exposition in format. now: the steady clock, against which passive-health
   // deadlines are compared.
   std::string render(ExpositionFormat format, TimePoint now) const;
+  // The same sources as plain values, for /api/v1/stats (metrics_registry_stats.cc).
+  StatsSnapshot stats(TimePoint now) const;
 
  private:
   void write_requests(ExpositionWriter& out) const;
@@ -35,6 +38,7 @@ class MetricsRegistry {
   void write_upstream_connections(ExpositionWriter& out) const;
   void write_process(ExpositionWriter& out) const;
   void write_tls(ExpositionWriter& out) const;  // metrics_registry_tls.cc
+  ServerStats server_stats(std::size_t upstream, std::size_t server, TimePoint now) const;
 
   std::shared_ptr<const router::RouteTable> routes_;
   std::vector<std::shared_ptr<const WorkerMetrics>> workers_;
