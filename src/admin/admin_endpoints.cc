@@ -16,7 +16,7 @@ std::unique_ptr<AdminServer> make_admin_server(
     response.body = metrics->render(format, Clock::now());
     return response;
   });
-  add_dashboard_endpoints(router, metrics, checks);
+  add_dashboard_endpoints(router, metrics, checks, !config.token.empty());
   return std::make_unique<AdminServer>(config.address, std::move(router));
 }
 

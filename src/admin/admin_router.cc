@@ -35,8 +35,8 @@ AdminResponse text_response(int status, std::string body) {
   return response;
 }
 
-void AdminRouter::add_get(std::string path, Handler handler) {
-  routes_.push_back(Route{std::move(path), std::move(handler)});
+void AdminRouter::add_get(std::string path, Handler handler, Access access) {
+  routes_.push_back(Route{std::move(path), std::move(handler), access});
 }
 
 bool AdminRouter::authorized(std::string_view authorization) const {
@@ -48,6 +48,12 @@ bool AdminRouter::authorized(std::string_view authorization) const {
 }
 
 AdminResponse AdminRouter::handle(const AdminRequest& request) const {
+  const bool read = request.method == "GET" || request.method == "HEAD";
+  for (const Route& route : routes_) {
+    if (read && route.access == Access::kPublic && route.path == request.path) {
+      return route.handler(request);
+    }
+  }
   if (!authorized(request.authorization)) {
     // RFC 6750 §3: a challenge, and error="invalid_token" when a token was presented.
     AdminResponse response = text_response(

@@ -3,6 +3,7 @@
 // needs) in, a response out. Authorization comes first (RFC 6750 bearer tokens), then the path
 // (404 for an unknown one), then the method (405 with Allow: for a known path). Admin thread
 // only; handlers run on it and may block briefly (reading /proc).
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -31,14 +32,20 @@ class AdminRouter {
   // token: the bearer token every request must present; empty = none needed.
   explicit AdminRouter(std::string token) : token_(std::move(token)) {}
 
+  // Who may fetch a route: kToken needs the bearer token (when one is configured); kPublic is
+  // for pages that hold no data (the dashboard's HTML, which a browser fetches by navigating
+  // and so cannot send a bearer token; everything it shows comes from token routes).
+  enum class Access : std::uint8_t { kToken, kPublic };
+
   // Serves path (exact match) for GET and HEAD (HEAD answers GET's head without the body).
-  void add_get(std::string path, Handler handler);
+  void add_get(std::string path, Handler handler, Access access = Access::kToken);
   AdminResponse handle(const AdminRequest& request) const;
 
  private:
   struct Route {
     std::string path;
     Handler handler;
+    Access access = Access::kToken;
   };
   bool authorized(std::string_view authorization) const;
 

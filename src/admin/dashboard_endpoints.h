@@ -13,9 +13,11 @@
 
 namespace yoke::admin {
 
-// histories may be null (no health checks known).
+// histories may be null (no health checks known). token_required: the router checks a token
+// (the page then asks for it before its first request).
 void add_dashboard_endpoints(AdminRouter& router,
                              const std::shared_ptr<const observe::MetricsRegistry>& metrics,
-                             const std::shared_ptr<const health::CheckHistories>& histories);
+                             const std::shared_ptr<const health::CheckHistories>& histories,
+                             bool token_required);
 
 }  // namespace yoke::admin
