@@ -3,35 +3,6 @@
 #include "yoke/observe/metrics_registry.h"
 
 namespace yoke::observe {
-namespace {
-
-struct StateAndReason {
-  ServerState state;
-  std::string_view reason;
-};
-
-// The most severe reason first: an operator's `down` beats a check's verdict, which beats the
-// agent's word, which beats passive health.
-StateAndReason server_state(const balancing::Host& host, bool passive_failed_everywhere) {
-  using balancing::AgentAdmin;
-  using balancing::HealthState;
-  if (host.down) return {ServerState::kDown, "configured down"};
-  if (host.runtime != nullptr) {
-    const balancing::HostRuntime& runtime = *host.runtime;
-    if (runtime.health() == HealthState::kChecking) return {ServerState::kChecking, "health check"};
-    if (runtime.health() == HealthState::kDown) return {ServerState::kDown, "health check"};
-    if (runtime.agent_down() || runtime.agent_admin() == AgentAdmin::kMaint) {
-      return {ServerState::kDown, "agent"};
-    }
-    if (runtime.agent_admin() == AgentAdmin::kDrain || runtime.weight_percent() <= 0) {
-      return {ServerState::kDraining, "agent"};
-    }
-  }
-  if (passive_failed_everywhere) return {ServerState::kDown, "max_fails"};
-  return {ServerState::kUp, ""};
-}
-
-}  // namespace
 
 std::string_view server_state_name(ServerState state) {
   switch (state) {
@@ -47,6 +18,35 @@ std::string_view server_state_name(ServerState state) {
   return "up";
 }
 
+// The most severe reason first: an operator's `down` beats a check's verdict, which beats the
+// agent's word, which beats passive health (down only when every worker has taken it out).
+MetricsRegistry::StateAndReason MetricsRegistry::server_state(std::size_t u, std::size_t s,
+                                                              TimePoint now) const {
+  using balancing::AgentAdmin;
+  using balancing::HealthState;
+  const balancing::Host& host = routes_->upstreams()[u].hosts->hosts[s];
+  if (host.down) return {ServerState::kDown, "configured down"};
+  if (host.runtime != nullptr) {
+    const balancing::HostRuntime& runtime = *host.runtime;
+    if (runtime.health() == HealthState::kChecking) return {ServerState::kChecking, "health check"};
+    if (runtime.health() == HealthState::kDown) return {ServerState::kDown, "health check"};
+    if (runtime.agent_down() || runtime.agent_admin() == AgentAdmin::kMaint) {
+      return {ServerState::kDown, "agent"};
+    }
+    if (runtime.agent_admin() == AgentAdmin::kDrain || runtime.weight_percent() <= 0) {
+      return {ServerState::kDraining, "agent"};
+    }
+  }
+  const std::int64_t now_ns = now.time_since_epoch().count();
+  bool usable_somewhere = workers_.empty();
+  for (const auto& worker : workers_) {
+    usable_somewhere =
+        usable_somewhere || worker->upstream(u).servers[s].failed_until_ns.value() <= now_ns;
+  }
+  if (!usable_somewhere) return {ServerState::kDown, "max_fails"};
+  return {ServerState::kUp, ""};
+}
+
 ServerStats MetricsRegistry::server_stats(std::size_t u, std::size_t s, TimePoint now) const {
   const balancing::Host& host = routes_->upstreams()[u].hosts->hosts[s];
   ServerStats stats;
@@ -56,17 +56,14 @@ ServerStats MetricsRegistry::server_stats(std::size_t u, std::size_t s, TimePoin
   stats.effective_weight =
       static_cast<double>(host.scaled_weight()) / balancing::HostRuntime::kFullWeight;
   stats.backup = host.backup;
-  bool usable_somewhere = false;
-  const std::int64_t now_ns = now.time_since_epoch().count();
   for (const auto& worker : workers_) {
     const ServerCells& cells = worker->upstream(u).servers[s];
     for (std::size_t c = 0; c < kCodeClasses; ++c) stats.responses[c] += cells.responses[c].value();
     for (const Counter& failures : cells.failures) stats.failures += failures.value();
     stats.in_flight += cells.in_flight.value();
     stats.response_time.add(cells.last_byte);
-    usable_somewhere = usable_somewhere || cells.failed_until_ns.value() <= now_ns;
   }
-  StateAndReason state = server_state(host, !usable_somewhere && !workers_.empty());
+  StateAndReason state = server_state(u, s, now);
   stats.state = state.state;
   stats.state_reason = state.reason;
   return stats;

@@ -154,6 +154,15 @@ http {
         self.assertEqual(http_request(demo.port("c"), "/__control?health=fail")[0], 200)
         page = self.wait_for(browser, lambda p: p["rows"] and p["rows"][0]["server"] == c and
                              p["rows"][0]["state"] == "down", "c down and first", T(15))
+        # /metrics tells the same (the alerts in deploy/prometheus use these series).
+        _, _, body = http_request(admin, "/metrics", headers=AUTH)
+        samples = parse_exposition(body.decode())
+        self.assertEqual(value(samples, "yoke_server_up", upstream="app", server=c), 0)
+        self.assertEqual(value(samples, "yoke_server_state", upstream="app", server=c,
+                               state="down"), 1)
+        self.assertEqual(value(samples, "yoke_server_state", upstream="app", server=c,
+                               state="up"), 0)
+        self.assertEqual(value(samples, "yoke_server_up", upstream="app", server=a), 1)
 
         # Drain a: either the runtime API drains it, or the page says the API is missing.
         browser.evaluate("[...document.querySelectorAll('tbody tr')].find((r) => "

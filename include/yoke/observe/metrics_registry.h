@@ -39,6 +39,11 @@ class MetricsRegistry {
   void write_process(ExpositionWriter& out) const;
   void write_tls(ExpositionWriter& out) const;  // metrics_registry_tls.cc
   ServerStats server_stats(std::size_t upstream, std::size_t server, TimePoint now) const;
+  struct StateAndReason {
+    ServerState state;
+    std::string_view reason;
+  };
+  StateAndReason server_state(std::size_t upstream, std::size_t server, TimePoint now) const;
 
   std::shared_ptr<const router::RouteTable> routes_;
   std::vector<std::shared_ptr<const WorkerMetrics>> workers_;
