@@ -19,7 +19,8 @@ from test_metrics import AUTH, TOKEN, parse_exposition, total, value
 SLOW_MS = 40  # backend b's delay: its p99 stands out against a and c (well under 5 ms)
 
 # Everything the page shows about servers, read from the data attributes it sets.
-READ_ROWS = """JSON.stringify({
+# Null until the page (navigated to asynchronously) has its body.
+READ_ROWS = """!document.getElementById('notice') ? null : JSON.stringify({
   updates: Number(document.body.dataset.updates),
   totalRps: Number(document.body.dataset.totalRps || 0),
   runtimeApi: document.body.dataset.runtimeApi || '',
@@ -191,8 +192,9 @@ http {
         deadline = time.monotonic() + timeout
         page = None
         while time.monotonic() < deadline:
-            page = json.loads(browser.evaluate(READ_ROWS))
-            if done(page):
+            text = browser.evaluate(READ_ROWS)
+            page = json.loads(text) if text else None
+            if page is not None and done(page):
                 return page
             time.sleep(0.2)
         self.fail("the dashboard never showed %s in %ss; last state: %s; console: %s" %
