@@ -24,6 +24,7 @@ READ_ROWS = """!document.getElementById('notice') ? null : JSON.stringify({
   updates: Number(document.body.dataset.updates),
   totalRps: Number(document.body.dataset.totalRps || 0),
   runtimeApi: document.body.dataset.runtimeApi || '',
+  lastError: document.body.dataset.lastError || '',
   notice: document.getElementById('notice').textContent,
   tokenForm: !document.getElementById('token-form').hidden,
   rows: [...document.querySelectorAll('section.upstream tbody tr')].map((r) =>
@@ -183,6 +184,7 @@ http {
             f.write(base64.b64decode(shot["data"]))
         self.assertGreater(os.path.getsize(path), 10000)
         self.assertEqual(self.console_errors(browser, page["runtimeApi"]), [])
+        self.assertEqual(page["lastError"], "", "the last /api/v1/stats request failed")
         load.stop()
         self.assertEqual(load.failures(), [])
 

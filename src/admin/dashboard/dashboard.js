@@ -373,9 +373,12 @@ function notice(text) { $('notice').textContent = text; }
 
 let polling = false;
 
+// Only the request is guarded: an error while drawing must surface as an uncaught exception
+// (the browser test watches for those), not pass for a network failure.
 async function poll() {
   if (polling || !$('token-form').hidden) return;
   polling = true;
+  let sample;
   try {
     const response = await fetch('/api/v1/stats', { headers: authHeaders(), cache: 'no-store' });
     if (response.status === 401) {
@@ -384,18 +387,20 @@ async function poll() {
       return;
     }
     if (!response.ok) throw new Error('HTTP ' + response.status);
-    const sample = await response.json();
-    const last = samples[samples.length - 1];
-    if (last && sample.monotonic_seconds <= last.monotonic_seconds) return;
-    samples.push(sample);
-    if (samples.length > KEEP) samples.shift();
-    lastAnswer = Date.now();
-    render();
+    sample = await response.json();
   } catch (error) {
     document.body.dataset.lastError = String(error.message || error);
+    return;
   } finally {
     polling = false;
   }
+  const last = samples[samples.length - 1];
+  if (last && sample.monotonic_seconds <= last.monotonic_seconds) return;
+  samples.push(sample);
+  if (samples.length > KEEP) samples.shift();
+  lastAnswer = Date.now();
+  delete document.body.dataset.lastError;
+  render();
 }
 
 function showLiveness() {
