@@ -30,6 +30,7 @@ Flags parse_flags(int argc, char** argv) {
 
 std::string usage() {
   return "Usage: yoke [-h] [-v] [-t] [-c FILE]\n"
+         "       yoke top [--admin ADDR] [--token-file FILE] [--once]  (yoke top -h)\n"
          "\n"
          "Options:\n"
          "  -h, --help     show this help and exit\n"

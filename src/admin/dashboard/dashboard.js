@@ -241,7 +241,7 @@ function upstreamSection(name) {
 
 function median(values) {
   const sorted = values.filter((v) => v !== null).sort((a, b) => a - b);
-  return sorted.length ? sorted[Math.floor(sorted.length / 2)] : null;
+  return sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)] : null;  // the lower one
 }
 
 function checksCell(checks) {
