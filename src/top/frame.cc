@@ -184,18 +184,27 @@ void write_upstream(Context& c, const json& upstream) {
     const std::string state = server.at("state");
     const bool slow = typical >= 0 && row.p99 && rows.size() > 1 && *row.p99 > 2 * typical &&
                       *row.p99 - typical > 0.001;
+    // Colours wrap the padded cell, so columns stay aligned.
     std::string state_cell = pad(state, 9, true);
-    if (c.style.color) state_cell = state_color(state) + state_cell + kReset;
+    if (c.style.color) state_cell.insert(0, state_color(state)).append(kReset);
     std::string p99 = pad(seconds_text(row.p99), 10);
-    if (slow && c.style.color) p99 = std::string("\x1b[33;1m") + p99 + kReset;
+    if (slow && c.style.color) p99.insert(0, "\x1b[33;1m").append(kReset);
     if (slow && !c.style.color) p99 += "!";
     const double share = requests > 0 ? static_cast<double>(row.requests) / requests : 0;
-    c.out += "  " + pad(server.at("address").get<std::string>(), 22, true) + state_cell +
-             pad(std::to_string(server.at("weight").get<int>()), 7) + pad(rate_text(row.rps), 9) +
-             pad(percent_text(share), 8) +
-             pad(std::to_string(server.at("in_flight").get<std::int64_t>()), 9) +
-             pad(seconds_text(row.p50), 10) + p99 + pad(rate_text(row.errors_per_second), 8) +
-             "  " + checks_text(server.at("health_checks")) + "\n";
+    std::string& line = c.out;
+    line += "  ";
+    line += pad(server.at("address").get<std::string>(), 22, true);
+    line += state_cell;
+    line += pad(std::to_string(server.at("weight").get<int>()), 7);
+    line += pad(rate_text(row.rps), 9);
+    line += pad(percent_text(share), 8);
+    line += pad(std::to_string(server.at("in_flight").get<std::int64_t>()), 9);
+    line += pad(seconds_text(row.p50), 10);
+    line += p99;
+    line += pad(rate_text(row.errors_per_second), 8);
+    line += "  ";
+    line += checks_text(server.at("health_checks"));
+    line += "\n";
   }
 }
 

@@ -29,7 +29,7 @@ struct TopFlags {
   std::string error;
 };
 
-const char* kUsage =
+constexpr std::string_view kUsage =
     "Usage: yoke top [--admin ADDR] [--token-file FILE] [--interval SECONDS] [--once] "
     "[--no-color]\n"
     "\n"
@@ -154,11 +154,12 @@ int fail(const std::string& message) {
 int run_top(int argc, char** argv) {
   TopFlags flags = parse(argc, argv);
   if (!flags.error.empty()) {
-    std::fprintf(stderr, "yoke top: %s\n\n%s", flags.error.c_str(), kUsage);
+    std::fprintf(stderr, "yoke top: %s\n\n%.*s", flags.error.c_str(),
+                 static_cast<int>(kUsage.size()), kUsage.data());
     return 2;
   }
   if (flags.help) {
-    std::fputs(kUsage, stdout);
+    std::fwrite(kUsage.data(), 1, kUsage.size(), stdout);
     return 0;
   }
   SocketAddress address;
