@@ -5,8 +5,7 @@
 namespace yoke::admin {
 
 std::unique_ptr<AdminServer> make_admin_server(
-    const config::Admin& config, const std::shared_ptr<const observe::MetricsRegistry>& metrics,
-    const std::shared_ptr<const health::CheckHistories>& checks) {
+    const config::Admin& config, const std::shared_ptr<const observe::MetricsRegistry>& metrics) {
   AdminRouter router(config.token);
   router.add_get("/healthz", [](const AdminRequest&) { return text_response(200, "ok\n"); });
   router.add_get("/metrics", [metrics](const AdminRequest& request) {
@@ -16,7 +15,7 @@ std::unique_ptr<AdminServer> make_admin_server(
     response.body = metrics->render(format, Clock::now());
     return response;
   });
-  add_dashboard_endpoints(router, metrics, checks, !config.token.empty());
+  add_dashboard_endpoints(router, metrics, !config.token.empty());
   return std::make_unique<AdminServer>(config.address, std::move(router));
 }
 

@@ -8,14 +8,11 @@
 
 #include "admin/admin_server.h"
 #include "yoke/config/model.h"
-#include "yoke/health/check_history.h"
 #include "yoke/observe/metrics_registry.h"
 
 namespace yoke::admin {
 
-// checks: the health checker's result histories (may be null).
 std::unique_ptr<AdminServer> make_admin_server(
-    const config::Admin& config, const std::shared_ptr<const observe::MetricsRegistry>& metrics,
-    const std::shared_ptr<const health::CheckHistories>& checks);
+    const config::Admin& config, const std::shared_ptr<const observe::MetricsRegistry>& metrics);
 
 }  // namespace yoke::admin

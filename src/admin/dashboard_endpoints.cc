@@ -9,9 +9,8 @@ namespace yoke::admin {
 
 void add_dashboard_endpoints(AdminRouter& router,
                              const std::shared_ptr<const observe::MetricsRegistry>& metrics,
-                             const std::shared_ptr<const health::CheckHistories>& histories,
                              bool token_required) {
-  router.add_get("/api/v1/stats", [metrics, histories](const AdminRequest&) {
+  router.add_get("/api/v1/stats", [metrics](const AdminRequest&) {
     const TimePoint now = Clock::now();
     StatsClock clock;
     clock.wall_seconds =
@@ -19,7 +18,7 @@ void add_dashboard_endpoints(AdminRouter& router,
     clock.monotonic_seconds = std::chrono::duration<double>(now.time_since_epoch()).count();
     AdminResponse response;
     response.content_type = "application/json";
-    response.body = stats_json(metrics->stats(now), histories.get(), clock);
+    response.body = stats_json(metrics->stats(now), clock);
     return response;
   });
   router.add_get(

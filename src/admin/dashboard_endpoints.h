@@ -8,16 +8,14 @@
 #include <memory>
 
 #include "admin/admin_router.h"
-#include "yoke/health/check_history.h"
 #include "yoke/observe/metrics_registry.h"
 
 namespace yoke::admin {
 
-// histories may be null (no health checks known). token_required: the router checks a token
-// (the page then asks for it before its first request).
+// token_required: the router checks a token (the page then asks for it before its first
+// request).
 void add_dashboard_endpoints(AdminRouter& router,
                              const std::shared_ptr<const observe::MetricsRegistry>& metrics,
-                             const std::shared_ptr<const health::CheckHistories>& histories,
                              bool token_required);
 
 }  // namespace yoke::admin

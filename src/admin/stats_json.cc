@@ -39,16 +39,15 @@ json histogram_json(const observe::HistogramSnapshot& histogram) {
 }
 
 // Oldest first, so that a chart drawn left to right ends with the newest check.
-json checks_json(const health::CheckHistory* history) {
-  if (history == nullptr || history->checks() == 0) return nullptr;
-  health::CheckHistory::Recent recent = history->recent();
+json checks_json(const observe::ServerStats& server) {
+  if (server.checks == 0) return nullptr;
+  const health::CheckHistory::Recent& recent = server.recent_checks;
   json results = json::array();
   for (std::size_t ago = recent.count; ago-- > 0;) results.push_back(recent.passed(ago));
-  return json{{"total", history->checks()}, {"recent", std::move(results)}};
+  return json{{"total", server.checks}, {"recent", std::move(results)}};
 }
 
-json server_json(const observe::ServerStats& server, std::size_t id,
-                 const health::CheckHistory* history) {
+json server_json(const observe::ServerStats& server, std::size_t id) {
   return json{{"id", id},
               {"address", server.address},
               {"name", server.name},
@@ -62,17 +61,15 @@ json server_json(const observe::ServerStats& server, std::size_t id,
               {"failures", server.failures},
               {"in_flight", server.in_flight},
               {"response_time", histogram_json(server.response_time)},
-              {"health_checks", checks_json(history)}};
+              {"health_checks", checks_json(server)}};
 }
 
-json upstream_json(const observe::UpstreamStats& upstream, std::size_t index,
-                   const health::CheckHistories* histories) {
+json upstream_json(const observe::UpstreamStats& upstream) {
   json servers = json::array();
   std::uint64_t requests = sum(upstream.local_responses);
   for (std::size_t s = 0; s < upstream.servers.size(); ++s) {
     requests += sum(upstream.servers[s].responses);
-    servers.push_back(server_json(upstream.servers[s], s,
-                                  histories == nullptr ? nullptr : histories->find(index, s)));
+    servers.push_back(server_json(upstream.servers[s], s));
   }
   return json{{"name", upstream.name},
               {"requests", requests},
@@ -101,15 +98,14 @@ json totals_json(const observe::StatsSnapshot& snapshot) {
 
 }  // namespace
 
-std::string stats_json(const observe::StatsSnapshot& snapshot,
-                       const health::CheckHistories* histories, StatsClock clock) {
+std::string stats_json(const observe::StatsSnapshot& snapshot, StatsClock clock) {
   json bounds = json::array();
   for (std::int64_t micros : observe::kLatencyBoundsMicros) {
     bounds.push_back(static_cast<double>(micros) / 1e6);
   }
   json upstreams = json::array();
-  for (std::size_t u = 0; u < snapshot.upstreams.size(); ++u) {
-    upstreams.push_back(upstream_json(snapshot.upstreams[u], u, histories));
+  for (const observe::UpstreamStats& upstream : snapshot.upstreams) {
+    upstreams.push_back(upstream_json(upstream));
   }
   json body{{"version", YOKE_VERSION},
             {"time", clock.wall_seconds},

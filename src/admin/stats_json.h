@@ -1,12 +1,11 @@
 #pragma once
-// The JSON body of GET /api/v1/stats (docs/dashboard.md has the schema): a StatsSnapshot and
-// the health-check histories, with latency histograms as bucket counts plus p50/p99 estimates.
+// The JSON body of GET /api/v1/stats (docs/dashboard.md has the schema): a StatsSnapshot, with
+// latency histograms as bucket counts plus p50/p99 estimates.
 // Counters are totals since start; the dashboard and `yoke top` take rates from the difference
 // of two responses (the server keeps no previous sample, so any number of viewers may poll).
 // Admin thread.
 #include <string>
 
-#include "yoke/health/check_history.h"
 #include "yoke/observe/stats_snapshot.h"
 
 namespace yoke::admin {
@@ -16,8 +15,6 @@ struct StatsClock {
   double monotonic_seconds = 0;  // steady clock, for rates between two responses
 };
 
-// histories may be null (no checker): every server's health_checks is then null.
-std::string stats_json(const observe::StatsSnapshot& snapshot,
-                       const health::CheckHistories* histories, StatsClock clock);
+std::string stats_json(const observe::StatsSnapshot& snapshot, StatsClock clock);
 
 }  // namespace yoke::admin

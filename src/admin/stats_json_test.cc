@@ -38,10 +38,13 @@ observe::StatsSnapshot two_servers() {
 }
 
 TEST(StatsJson, TotalsUpstreamsAndServers) {
-  health::CheckHistories histories({2});
-  histories.find(0, 1)->record(true);
-  histories.find(0, 1)->record(false);
-  json body = json::parse(stats_json(two_servers(), &histories, {1700000000.5, 42.25}));
+  observe::StatsSnapshot snapshot = two_servers();
+  health::CheckHistory history;
+  history.record(true);
+  history.record(false);
+  snapshot.upstreams[0].servers[1].checks = history.checks();
+  snapshot.upstreams[0].servers[1].recent_checks = history.recent();
+  json body = json::parse(stats_json(snapshot, {1700000000.5, 42.25}));
   EXPECT_EQ(body["workers"], 2);
   EXPECT_EQ(body["monotonic_seconds"], 42.25);
   EXPECT_EQ(body["latency_bounds_seconds"].size(), observe::kLatencyBoundsMicros.size());
@@ -70,9 +73,9 @@ TEST(StatsJson, TotalsUpstreamsAndServers) {
   EXPECT_EQ(slow["health_checks"]["recent"], json::array({true, false}));  // oldest first
 }
 
-TEST(StatsJson, NoTlsNoHistories) {
+TEST(StatsJson, NoTlsNoUpstreams) {
   observe::StatsSnapshot snapshot;
-  json body = json::parse(stats_json(snapshot, nullptr, {}));
+  json body = json::parse(stats_json(snapshot, {}));
   EXPECT_TRUE(body["totals"]["tls"]["mean_handshake_seconds"].is_null());
   EXPECT_EQ(body["upstreams"], json::array());
 }

@@ -57,7 +57,8 @@ std::unique_ptr<admin::AdminServer> open_admin(
   for (const auto& worker : workers) blocks.push_back(worker->metrics_handle());
   auto metrics = std::make_shared<observe::MetricsRegistry>(routes, std::move(blocks),
                                                             std::chrono::system_clock::now());
-  auto server = admin::make_admin_server(*config.admin, metrics, checks);
+  metrics->set_check_histories(checks);
+  auto server = admin::make_admin_server(*config.admin, metrics);
   if (!server->open(error)) return nullptr;
   return server;
 }

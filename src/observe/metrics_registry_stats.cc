@@ -63,6 +63,11 @@ ServerStats MetricsRegistry::server_stats(std::size_t u, std::size_t s, TimePoin
     stats.in_flight += cells.in_flight.value();
     stats.response_time.add(cells.last_byte);
   }
+  if (const health::CheckHistory* history =
+          check_histories_ ? check_histories_->find(u, s) : nullptr) {
+    stats.checks = history->checks();
+    stats.recent_checks = history->recent();
+  }
   StateAndReason state = server_state(u, s, now);
   stats.state = state.state;
   stats.state_reason = state.reason;

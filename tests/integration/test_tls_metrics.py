@@ -7,13 +7,13 @@ from the file; and `promtool check metrics` accepts the scrape."""
 import calendar
 import os
 import shutil
-import socket
 import ssl
 import subprocess
 import tempfile
 import time
 
-from harness import T, YokeTestCase, build_request, free_port, http_request, upstream_block
+from harness import (RawClient, T, YokeTestCase, build_request, free_port, http_request,
+                     upstream_block)
 from test_metrics import AUTH, TOKEN, parse_exposition, value
 from test_tls import TlsClient, make_pair
 
@@ -97,9 +97,9 @@ http {
                 self.assertTrue(client.sock.session_reused)
         plain = 2  # plain HTTP on the TLS port: answered 400, counted as plain_http
         for _ in range(plain):
-            with socket.create_connection(("127.0.0.1", port), timeout=T(5)) as raw:
-                raw.sendall(b"GET / HTTP/1.1\r\nHost: a.test\r\n\r\n")
-                self.assertTrue(raw.recv(100).startswith(b"HTTP/1.1 400"))
+            with RawClient(port) as client:
+                client.send(build_request("GET", "/plain", [("Host", "a.test")]))
+                self.assertEqual(client.read_response().status, 400)
 
         deadline = time.monotonic() + T(5)
         while True:

@@ -29,6 +29,11 @@ class MetricsRegistry {
   std::string render(ExpositionFormat format, TimePoint now) const;
   // The same sources as plain values, for /api/v1/stats (metrics_registry_stats.cc).
   StatsSnapshot stats(TimePoint now) const;
+  // The health checker's result histories, shown by stats(); null = none. Main thread, before
+  // the admin thread starts.
+  void set_check_histories(std::shared_ptr<const health::CheckHistories> histories) {
+    check_histories_ = std::move(histories);
+  }
 
  private:
   void write_requests(ExpositionWriter& out) const;
@@ -51,6 +56,7 @@ class MetricsRegistry {
   std::vector<std::size_t> first_server_;   // index into server_labels_ per upstream
   double config_loaded_seconds_;
   std::vector<tls::CertificateExpiry> certificates_;  // read from the credentials once
+  std::shared_ptr<const health::CheckHistories> check_histories_;
 };
 
 }  // namespace yoke::observe

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "yoke/health/check_history.h"
 #include "yoke/observe/metric_cells.h"
 #include "yoke/observe/worker_metrics.h"
 #include "yoke/tls/handshake_counters.h"
@@ -37,6 +38,8 @@ struct ServerStats {
   std::uint64_t failures = 0;                           // failed attempts, every reason
   std::int64_t in_flight = 0;
   HistogramSnapshot response_time;  // attempt start to last byte ($upstream_response_time)
+  std::uint64_t checks = 0;         // active health checks since start (0: none)
+  health::CheckHistory::Recent recent_checks;  // the last ones
 };
 
 struct UpstreamStats {
