@@ -18,6 +18,7 @@ TEST(CheckHistory, KeepsResultsNewestFirst) {
   EXPECT_FALSE(recent.passed(1));
   EXPECT_TRUE(recent.passed(2));
   EXPECT_EQ(history.checks(), 3U);
+  EXPECT_EQ(history.failed(), 1U);
 }
 
 TEST(CheckHistory, ForgetsBeyondCapacity) {

@@ -161,6 +161,19 @@ void MetricsRegistry::write_servers(ExpositionWriter& out, TimePoint now) const 
                  state == current ? 1 : 0);
     }
   });
+  if (check_histories_) {
+    out.family("yoke_health_checks_total", MetricType::kCounter,
+               "Active health checks of the server (health_check), by result.");
+    each_server(
+        [&](std::size_t u, std::size_t s, const balancing::Host&, const std::string& label) {
+          const health::CheckHistory* history = check_histories_->find(u, s);
+          std::string_view upstream = upstreams[u].hosts->upstream;
+          out.sample_count({{"upstream", upstream}, {"server", label}, {"result", "passed"}},
+                           history ? history->passed() : 0);
+          out.sample_count({{"upstream", upstream}, {"server", label}, {"result", "failed"}},
+                           history ? history->failed() : 0);
+        });
+  }
   out.family("yoke_server_weight", MetricType::kGauge, "The server's configured weight.");
   each_server(
       [&](std::size_t u, std::size_t, const balancing::Host& host, const std::string& label) {

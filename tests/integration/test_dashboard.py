@@ -165,6 +165,12 @@ http {
         self.assertEqual(value(samples, "yoke_server_state", upstream="app", server=c,
                                state="up"), 0)
         self.assertEqual(value(samples, "yoke_server_up", upstream="app", server=a), 1)
+        self.assertGreaterEqual(value(samples, "yoke_health_checks_total", upstream="app",
+                                      server=c, result="failed"), 1)
+        self.assertGreater(value(samples, "yoke_health_checks_total", upstream="app", server=a,
+                                 result="passed"), 0)
+        self.assertEqual(value(samples, "yoke_health_checks_total", upstream="app", server=a,
+                               result="failed"), 0)
 
         # Drain a: either the runtime API drains it, or the page says the API is missing.
         browser.evaluate("[...document.querySelectorAll('tbody tr')].find((r) => "

@@ -30,7 +30,10 @@ class CheckHistory {
     if (count < kCapacity) ++count;
     const std::uint64_t results = ((word >> 8) << 1) | (passed ? 1U : 0U);
     word_.store((results << 8) | count, std::memory_order_relaxed);
-    checks_.store(checks_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    // Two monotonic counters rather than a total and the failures, so that each one a reader
+    // sees only ever grows (a total minus failures read a moment apart could step back).
+    std::atomic<std::uint64_t>& counter = passed ? passed_ : failed_;
+    counter.store(counter.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   }
   // Any thread.
   Recent recent() const {
@@ -38,11 +41,14 @@ class CheckHistory {
     return Recent{static_cast<std::size_t>(word & 0xffU), word >> 8};
   }
   // Every check since start (the history keeps only the last kCapacity).
-  std::uint64_t checks() const { return checks_.load(std::memory_order_relaxed); }
+  std::uint64_t checks() const { return passed() + failed(); }
+  std::uint64_t passed() const { return passed_.load(std::memory_order_relaxed); }
+  std::uint64_t failed() const { return failed_.load(std::memory_order_relaxed); }
 
  private:
   std::atomic<std::uint64_t> word_{0};
-  std::atomic<std::uint64_t> checks_{0};
+  std::atomic<std::uint64_t> passed_{0};
+  std::atomic<std::uint64_t> failed_{0};
 };
 
 // The histories of every host of every upstream of one routing snapshot, indexed like

@@ -203,7 +203,7 @@ function renderTotals(latest, previous, windowStart) {
     ['card-connections', 'client connections open', String(latest.totals.connections.open),
       (n) => n.totals.connections.open, String],
     ['card-tls', 'TLS handshake (mean) · handshakes/s',
-      latest.totals.tls.handshakes === 0 ? 'no TLS handshakes'
+      latest.totals.tls.handshakes === 0 ? 'none'
         : formatSeconds(now.handshakeMean) + ' · ' + formatRate(now.handshakesPerSecond),
       (n, o) => totals(n, o).handshakeMean, formatSeconds],
   ];
