@@ -19,7 +19,8 @@ std::string_view server_state_name(ServerState state) {
 }
 
 // The most severe reason first: an operator's `down` beats a check's verdict, which beats the
-// agent's word, which beats passive health (down only when every worker has taken it out).
+// agent's word, which beats outlier ejection, which beats passive health (down only when every
+// worker has taken it out).
 MetricsRegistry::StateAndReason MetricsRegistry::server_state(std::size_t u, std::size_t s,
                                                               TimePoint now) const {
   using balancing::AgentAdmin;
@@ -36,6 +37,7 @@ MetricsRegistry::StateAndReason MetricsRegistry::server_state(std::size_t u, std
     if (runtime.agent_admin() == AgentAdmin::kDrain || runtime.weight_percent() <= 0) {
       return {ServerState::kDraining, "agent"};
     }
+    if (runtime.outlier.ejected(now)) return {ServerState::kDown, "outlier ejection"};
   }
   const std::int64_t now_ns = now.time_since_epoch().count();
   bool usable_somewhere = workers_.empty();

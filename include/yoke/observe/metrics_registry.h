@@ -49,6 +49,8 @@ class MetricsRegistry {
     std::string_view reason;
   };
   StateAndReason server_state(std::size_t upstream, std::size_t server, TimePoint now) const;
+  // metrics_registry_resilience.cc: ejections, ejected servers, retry budget refusals.
+  void write_resilience(ExpositionWriter& out, TimePoint now) const;
 
   std::shared_ptr<const router::RouteTable> routes_;
   std::vector<std::shared_ptr<const WorkerMetrics>> workers_;

@@ -19,8 +19,8 @@ namespace yoke::observe {
 // Why a server takes no new requests, or "up" when it does.
 enum class ServerState : std::uint8_t {
   kUp,
-  kDown,      // `down` in the configuration, health check failed, agent down or maint, or
-              // passive health (max_fails) in every worker
+  kDown,      // `down` in the configuration, health check failed, agent down or maint,
+              // ejected by outlier_detection, or passive health (max_fails) in every worker
   kDraining,  // finishes requests in flight, takes no new ones (agent "drain" or 0 %)
   kChecking,  // `health_check … mandatory`: not checked yet
 };
@@ -30,7 +30,8 @@ struct ServerStats {
   std::string address;  // the /metrics `server` label
   std::string name;     // as configured
   ServerState state = ServerState::kUp;
-  std::string_view state_reason;  // "", "configured down", "health check", "agent", "max_fails"
+  std::string_view state_reason;  // "", "configured down", "health check", "agent",
+                                  // "outlier ejection", "max_fails"
   int weight = 1;                 // configured
   double effective_weight = 1;    // weight × the agent's percentage
   bool backup = false;

@@ -15,6 +15,7 @@
 #include "yoke/limits/rate_zone.h"
 #include "yoke/router/variables.h"
 #include "yoke/tls/credentials.h"
+#include "yoke/upstream/retry_budget.h"
 #include "yoke/upstream/session_affinity.h"
 #include "yoke/upstream/upstream_balancer.h"
 
@@ -42,6 +43,8 @@ struct UpstreamEntry {
   CompiledTemplate hash_key_expression;
   // `sticky cookie` (config->sticky) over the same hosts; null when the upstream has none.
   std::shared_ptr<const upstream::SessionAffinity> affinity;
+  // `retry_budget` (config->resilience.retry_budget), shared by every worker; null when off.
+  std::shared_ptr<upstream::RetryBudget> retry_budget;
 };
 
 // A limit_req_zone: its table, shared by every worker (atomics, no lock), and its key.
