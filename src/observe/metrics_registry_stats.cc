@@ -77,6 +77,10 @@ ServerStats MetricsRegistry::server_stats(std::size_t u, std::size_t s, TimePoin
 }
 
 StatsSnapshot MetricsRegistry::stats(TimePoint now) const {
+  // As render(): the current blocks plus what reloads carried over (metrics_carry_over.h).
+  std::lock_guard lock(mutex_);
+  workers_ = current_;
+  if (auto carried = carried_block()) workers_.push_back(std::move(carried));
   StatsSnapshot snapshot;
   snapshot.workers = workers_.size();
   std::uint64_t closed = 0;
@@ -118,6 +122,7 @@ StatsSnapshot MetricsRegistry::stats(TimePoint now) const {
     }
     snapshot.upstreams.push_back(std::move(upstream));
   }
+  workers_.clear();
   return snapshot;
 }
 

@@ -30,6 +30,11 @@ class Listener final : public IoHandler, public TimerHandler {
   // worker's socket for the address is closed).
   void close();
 
+  int fd() const { return fd_; }
+  const SocketAddress& address() const { return address_; }
+  // A reload kept this socket; index is its position in the new generation's listeners.
+  void set_index(std::size_t index) { index_ = index; }
+
  private:
   Worker& worker_;
   std::size_t index_;

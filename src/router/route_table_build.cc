@@ -157,24 +157,33 @@ void add_listens(const VirtualServer& server, std::vector<ListenerSpec>& listene
   }
 }
 
-// One table per limit_req_zone. Its epoch is now: times in a zone are kept relative to it.
-std::vector<std::unique_ptr<RateLimitEntry>> build_rate_zones(const config::Http& http) {
+// One table per limit_req_zone, or the running one on a reload when unchanged. Its epoch is
+// now: times in a zone are kept relative to it.
+std::vector<std::unique_ptr<RateLimitEntry>> build_rate_zones(const config::Http& http,
+                                                              const RouteTable* previous) {
   std::vector<std::unique_ptr<RateLimitEntry>> zones;
   const TimePoint epoch = Clock::now();
   for (const config::RateLimitZone& zone : http.limit_req_zones) {
     auto entry = std::make_unique<RateLimitEntry>();
-    entry->zone = std::make_shared<limits::RateZone>(zone.name, zone.size, zone.rate_milli, epoch);
+    if (previous != nullptr) entry->zone = previous->same_rate_zone(zone);
+    if (entry->zone == nullptr) {
+      entry->zone =
+          std::make_shared<limits::RateZone>(zone.name, zone.size, zone.rate_milli, epoch);
+    }
     entry->key = compile_template(zone.key);
     zones.push_back(std::move(entry));
   }
   return zones;
 }
 
-std::vector<std::unique_ptr<ConnLimitEntry>> build_conn_zones(const config::Http& http) {
+std::vector<std::unique_ptr<ConnLimitEntry>> build_conn_zones(const config::Http& http,
+                                                              const RouteTable* previous) {
   std::vector<std::unique_ptr<ConnLimitEntry>> zones;
   for (const config::ConnLimitZone& zone : http.limit_conn_zones) {
     auto entry = std::make_unique<ConnLimitEntry>();
-    entry->zone = std::make_shared<limits::ConnZone>(zone.name, zone.size);
+    if (previous != nullptr) entry->zone = previous->same_conn_zone(zone);
+    if (entry->zone == nullptr)
+      entry->zone = std::make_shared<limits::ConnZone>(zone.name, zone.size);
     entry->key = compile_template(zone.key);
     zones.push_back(std::move(entry));
   }
@@ -206,15 +215,16 @@ void attach_limits(const std::vector<std::unique_ptr<RateLimitEntry>>& zones,
 
 }  // namespace
 
-std::shared_ptr<const RouteTable> RouteTable::build(std::shared_ptr<const config::Config> config) {
+std::shared_ptr<const RouteTable> RouteTable::build(std::shared_ptr<const config::Config> config,
+                                                    const RouteTable* previous) {
   auto table = std::make_shared<RouteTable>();
   table->config_ = std::move(config);
   table->upstreams_ = build_upstreams(*table->config_);
   for (const auto& server : table->config_->http.servers) {
     table->servers_.push_back(build_server(server, table->upstreams_));
   }
-  table->rate_zones_ = build_rate_zones(table->config_->http);
-  table->conn_zones_ = build_conn_zones(table->config_->http);
+  table->rate_zones_ = build_rate_zones(table->config_->http, previous);
+  table->conn_zones_ = build_conn_zones(table->config_->http, previous);
   for (const auto& server : table->servers_) {
     attach_limits(table->rate_zones_, table->conn_zones_, *server);
   }
