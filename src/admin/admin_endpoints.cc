@@ -1,5 +1,6 @@
 #include "admin/admin_endpoints.h"
 
+#include "admin/dashboard_endpoints.h"
 #include "admin/upstreams_api.h"
 
 namespace yoke::admin {
@@ -16,6 +17,7 @@ std::unique_ptr<AdminServer> make_admin_server(
     return response;
   });
   add_upstream_routes(router, metrics);
+  add_dashboard_endpoints(router, metrics, !config.token.empty());
   return std::make_unique<AdminServer>(config.address, std::move(router));
 }
 

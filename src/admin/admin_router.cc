@@ -70,12 +70,13 @@ AdminResponse text_response(int status, std::string body) {
   return response;
 }
 
-void AdminRouter::add_get(std::string path, Handler handler) {
-  add_route("GET", std::move(path), std::move(handler));
+void AdminRouter::add_get(std::string path, Handler handler, Access access) {
+  add_route("GET", std::move(path), std::move(handler), access);
 }
 
-void AdminRouter::add_route(std::string method, std::string pattern, Handler handler) {
-  routes_.push_back(Route{std::move(method), std::move(pattern), std::move(handler)});
+void AdminRouter::add_route(std::string method, std::string pattern, Handler handler,
+                            Access access) {
+  routes_.push_back(Route{std::move(method), std::move(pattern), std::move(handler), access});
 }
 
 bool AdminRouter::authorized(std::string_view authorization) const {
@@ -87,6 +88,13 @@ bool AdminRouter::authorized(std::string_view authorization) const {
 }
 
 AdminResponse AdminRouter::handle(const AdminRequest& request) const {
+  const bool read = request.method == "GET" || request.method == "HEAD";
+  for (const Route& route : routes_) {
+    if (read && route.access == Access::kPublic && route.method == "GET" &&
+        route.pattern == request.path) {
+      return route.handler(request);
+    }
+  }
   if (!authorized(request.authorization)) {
     // RFC 6750 §3: a challenge, and error="invalid_token" when a token was presented.
     AdminResponse response = text_response(

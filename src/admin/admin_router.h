@@ -5,6 +5,7 @@
 // Paths are exact, or patterns whose `{name}` segments match one whole non-empty segment each
 // and are handed to the handler in order (AdminRequest::params). Admin thread only; handlers
 // run on it and may block briefly (reading /proc).
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -49,11 +50,18 @@ class AdminRouter {
   // token: the bearer token every request must present; empty = none needed.
   explicit AdminRouter(std::string token) : token_(std::move(token)) {}
 
+  // Who may fetch a route: kToken needs the bearer token (when one is configured); kPublic is
+  // for pages that hold no data (the dashboard's HTML, which a browser fetches by navigating
+  // and so cannot send a bearer token; everything it shows comes from token routes). Public
+  // routes are exact GET paths.
+  enum class Access : std::uint8_t { kToken, kPublic };
+
   // Serves path (exact match, or a pattern) for GET and HEAD (HEAD answers GET's head without
   // the body).
-  void add_get(std::string path, Handler handler);
+  void add_get(std::string path, Handler handler, Access access = Access::kToken);
   // Serves pattern for method ("GET" also answers HEAD; "POST", "PATCH", "DELETE", …).
-  void add_route(std::string method, std::string pattern, Handler handler);
+  void add_route(std::string method, std::string pattern, Handler handler,
+                 Access access = Access::kToken);
   AdminResponse handle(const AdminRequest& request) const;
 
  private:
@@ -61,6 +69,7 @@ class AdminRouter {
     std::string method;
     std::string pattern;
     Handler handler;
+    Access access = Access::kToken;
   };
   bool authorized(std::string_view authorization) const;
 

@@ -114,5 +114,16 @@ TEST(AdminResponse, HeadOmitsTheBodyAndCloseIsAnnounced) {
   EXPECT_EQ(head.substr(head.size() - 21), "Connection: close\r\n\r\n");
 }
 
+TEST(AdminRouter, PublicRoutesNeedNoTokenOthersStillDo) {
+  AdminRouter router = router_with_token("abc");
+  router.add_get(
+      "/page", [](const AdminRequest&) { return text_response(200, "page\n"); },
+      AdminRouter::Access::kPublic);
+  EXPECT_EQ(router.handle({"GET", "/page", "", ""}).status, 200);
+  EXPECT_EQ(router.handle({"HEAD", "/page", "Bearer wrong", ""}).status, 200);
+  EXPECT_EQ(router.handle({"POST", "/page", "", ""}).status, 401);
+  EXPECT_EQ(router.handle({"GET", "/metrics", "", ""}).status, 401);
+}
+
 }  // namespace
 }  // namespace yoke::admin

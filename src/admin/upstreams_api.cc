@@ -109,9 +109,9 @@ AdminResponse show_server(const MetricsPtr& metrics, const AdminRequest& request
   if (const auto* error = std::get_if<ApiError>(&target)) return error_response(*error);
   const Target& found = std::get<Target>(target);
   return json_response(
-      200, server_json(*found.host,
-                       metrics->in_flight(*routes, found.upstream.index, found.host->index),
-                       Clock::now()));
+      200,
+      server_json(*found.host, metrics->in_flight(*routes, found.upstream.index, found.host->index),
+                  Clock::now()));
 }
 
 // What a patch may not do to this server, checked before anything changes.

@@ -48,6 +48,7 @@ Flags parse_flags(int argc, char** argv) {
 
 std::string usage() {
   return "Usage: yoke [-h] [-v] [-t] [-s SIGNAL] [-c FILE] [--zone NAME]\n"
+         "       yoke top [--admin ADDR] [--token-file FILE] [--once]  (yoke top -h)\n"
          "\n"
          "Options:\n"
          "  -h, --help     show this help and exit\n"

@@ -1,11 +1,13 @@
 // yoke: command-line entry point.
 #include <cstdio>
 #include <memory>
+#include <string_view>
 
 #include "cli/flags.h"
 #include "cli/send_signal.h"
 #include "cli/server.h"
 #include "cli/upgrade.h"
+#include "top/top_command.h"
 #include "yoke/config/model.h"
 #include "yoke/observe/error_log.h"
 #include "yoke/router/route_table.h"
@@ -21,6 +23,7 @@ int fail(const std::string& message) {
 
 int main(int argc, char** argv) {
   using namespace yoke;
+  if (argc >= 2 && std::string_view(argv[1]) == "top") return top::run_top(argc - 1, argv + 1);
   cli::Flags flags = cli::parse_flags(argc, argv);
   if (!flags.error.empty()) {
     std::fprintf(stderr, "yoke: %s\n\n%s", flags.error.c_str(), cli::usage().c_str());

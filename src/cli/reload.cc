@@ -30,6 +30,10 @@ Reloader::Reloader(std::string config_path, std::shared_ptr<const router::RouteT
 
 void Reloader::start_checker() {
   checker_ = std::make_unique<health::Checker>(routes_);
+  // Its result histories are indexed like routes_: /api/v1/stats shows them (a stats request
+  // between this and metrics_->replace() may pair them with the old layout for a moment; the
+  // lookup is bounds-checked).
+  metrics_->set_check_histories(checker_->histories());
   checker_->start();
 }
 

@@ -57,14 +57,25 @@ void log_transition(const std::string& upstream, const balancing::Host& host, He
                         state_name(from) + ")");
 }
 
+std::vector<std::size_t> hosts_per_upstream(const router::RouteTable& routes) {
+  std::vector<std::size_t> counts;
+  for (const router::UpstreamEntry& upstream : routes.upstreams()) {
+    counts.push_back(upstream.hosts->hosts.size());
+  }
+  return counts;
+}
+
 }  // namespace
 
 Checker::Checker(std::shared_ptr<const router::RouteTable> routes)
-    : routes_(std::move(routes)), loop_(std::make_unique<EventLoop>()) {
-  for (const router::UpstreamEntry& upstream : routes_->upstreams()) {
-    if (upstream.hosts->runtime == nullptr) continue;
-    add_health_probes(upstream);
-    add_agent_probes(upstream);
+    : routes_(std::move(routes)),
+      histories_(std::make_shared<CheckHistories>(hosts_per_upstream(*routes_))),
+      loop_(std::make_unique<EventLoop>()) {
+  const auto& upstreams = routes_->upstreams();
+  for (std::size_t u = 0; u < upstreams.size(); ++u) {
+    if (upstreams[u].hosts->runtime == nullptr) continue;
+    add_health_probes(upstreams[u], u);
+    add_agent_probes(upstreams[u]);
   }
 }
 
@@ -73,7 +84,7 @@ Checker::~Checker() {
   probes_.clear();
 }
 
-void Checker::add_health_probes(const router::UpstreamEntry& upstream) {
+void Checker::add_health_probes(const router::UpstreamEntry& upstream, std::size_t upstream_index) {
   if (!upstream.config->health_check) return;
   const config::HealthCheck& check = *upstream.config->health_check;
   const balancing::HostSet& set = *upstream.hosts;
@@ -82,7 +93,9 @@ void Checker::add_health_probes(const router::UpstreamEntry& upstream) {
     balancing::HostRuntime& runtime = (*set.runtime)[host.index];
     auto counter = std::make_shared<HealthCounter>(check.fails, check.passes);
     EventLoop* loop = loop_.get();
-    auto on_result = [&runtime, &host, &set, counter, loop](bool passed) {
+    CheckHistory* history = histories_->find(upstream_index, host.index);
+    auto on_result = [&runtime, &host, &set, counter, loop, history](bool passed) {
+      if (history != nullptr) history->record(passed);
       const HealthState before = runtime.health();
       const HealthState after = counter->record(passed, before);
       runtime.set_last_check(passed ? balancing::CheckResult::kPassed

@@ -87,12 +87,31 @@ std::unique_ptr<WorkerMetrics> make_carry_block(const MetricsLayout& layout) {
   return block;
 }
 
+namespace {
+
+// TLS handshake counters have no labels: they add up whatever the layouts.
+void accumulate_handshakes(tls::HandshakeCounters& into, const tls::HandshakeCounters& from) {
+  auto add = [](tls::HandshakeCounters::Counter& to, const tls::HandshakeCounters::Counter& value) {
+    tls::HandshakeCounters::add(to, value.load(std::memory_order_relaxed));
+  };
+  add(into.completed, from.completed);
+  add(into.resumed, from.resumed);
+  for (std::size_t i = 0; i < into.failed.size(); ++i) add(into.failed[i], from.failed[i]);
+  for (std::size_t i = 0; i < into.duration_buckets.size(); ++i) {
+    add(into.duration_buckets[i], from.duration_buckets[i]);
+  }
+  add(into.duration_sum_us, from.duration_sum_us);
+}
+
+}  // namespace
+
 void accumulate(WorkerMetrics& into, const WorkerMetrics& from, const LayoutMap& map) {
   add_counters(into.unrouted_responses, from.unrouted_responses);
   into.unrouted_duration.add(from.unrouted_duration);
   into.connections_accepted.add(from.connections_accepted.value());
   into.connections_refused.add(from.connections_refused.value());
   add_counters(into.connections_closed, from.connections_closed);
+  accumulate_handshakes(into.tls_handshakes, from.tls_handshakes);
   for (std::size_t u = 0; u < from.upstream_count() && u < map.upstream.size(); ++u) {
     if (map.upstream[u] == LayoutMap::kNone) continue;
     add_upstream(into.upstream(map.upstream[u]), from.upstream(u), map.server[u]);

@@ -14,6 +14,7 @@ void MetricsRegistry::replace(std::shared_ptr<const router::RouteTable> routes,
   const MetricsLayout previous = layout_;
   routes_ = std::move(routes);
   set_layout();
+  certificates_ = tls::certificate_expiries(routes_->config(), routes_->tls());
   const LayoutMap to_new = LayoutMap::between(previous, layout_);
   for (Retired& retired : retired_) {
     // Compose: old layout → previous → new. Positions that ended stay ended.

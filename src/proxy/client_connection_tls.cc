@@ -50,14 +50,14 @@ bool ClientConnection::continue_handshake() {
   // deadline tells when the handshake began, so the connection stores no start time.
   const auto& server = *generation_->routes().listeners()[listener_].default_server->config;
   TimePoint accepted = client_timer_.deadline() - server.client_header_timeout;
-  tls_generation_->tls().counters().record_completed(
+  tls_generation_->metrics().tls_handshakes.record_completed(
       std::chrono::duration_cast<Microseconds>(worker_.loop().now() - accepted),
       SSL_session_reused(ssl_) == 1);
   return true;
 }
 
 void ClientConnection::fail_handshake(const tls::HandshakeResult& result) {
-  tls_generation_->tls().counters().record_failure(result.failure);
+  tls_generation_->metrics().tls_handshakes.record_failure(result.failure);
   // Info level, as nginx logs client-caused handshake errors: they are not server faults.
   // Logged before any answer, so a client that saw the answer can also find the line.
   std::string line = "TLS handshake failed: ";

@@ -8,6 +8,8 @@ Paths come from the environment (run.py sets them):
     YOKE_IT_KEEP=1     keep each Yoke's temp dir (config, logs) for a look afterwards
     YOKE_EVENTS_USE    an event method (epoll, io_uring) every started Yoke must run on: see
                        with_event_method
+    YOKE_IT_OUTPUT     where tests leave files for people to look at (screenshots): see
+                       output_dir; build/test-output by default
 
 Every wait here is bounded; a test never blocks forever.
 """
@@ -55,6 +57,17 @@ def sanitized():
 def T(seconds):
     """A timeout in seconds, stretched for sanitizer builds."""
     return seconds * (3 if sanitized() else 1)
+
+
+def output_dir(test):
+    """A folder of the test's own under YOKE_IT_OUTPUT, emptied first, for what it leaves to be
+    looked at after the run (the dashboard's screenshot)."""
+    base = os.environ.get("YOKE_IT_OUTPUT") or os.path.join(HERE, "..", "..", "build",
+                                                            "test-output")
+    path = os.path.join(os.path.abspath(base), test.id())
+    shutil.rmtree(path, ignore_errors=True)
+    os.makedirs(path)
+    return path
 
 
 def free_port():

@@ -16,8 +16,10 @@
 
 #include "yoke/observe/exposition.h"
 #include "yoke/observe/metrics_carry_over.h"
+#include "yoke/observe/stats_snapshot.h"
 #include "yoke/observe/worker_metrics.h"
 #include "yoke/router/route_table.h"
+#include "yoke/tls/certificate_expiry.h"
 
 namespace yoke::observe {
 
@@ -32,6 +34,14 @@ class MetricsRegistry {
   // The whole exposition in format. now: the steady clock, against which passive-health
   // deadlines are compared. Admin thread.
   std::string render(ExpositionFormat format, TimePoint now) const;
+  // The same sources as plain values, for /api/v1/stats (metrics_registry_stats.cc).
+  StatsSnapshot stats(TimePoint now) const;
+  // The health checker's result histories, shown by stats() and yoke_health_checks_total;
+  // null = none. Main thread (at start and after each reload's new checker).
+  void set_check_histories(std::shared_ptr<const health::CheckHistories> histories) {
+    std::lock_guard lock(mutex_);
+    check_histories_ = std::move(histories);
+  }
 
   // A reload applied routes (main thread): workers are the blocks of the new generation.
   // carry(from, to) runs under the lock, between the admin API's changes (with_routes).
@@ -75,6 +85,13 @@ class MetricsRegistry {
   void write_connections(ExpositionWriter& out) const;  // metrics_registry_process.cc
   void write_upstream_connections(ExpositionWriter& out) const;
   void write_process(ExpositionWriter& out) const;
+  void write_tls(ExpositionWriter& out) const;  // metrics_registry_tls.cc
+  ServerStats server_stats(std::size_t upstream, std::size_t server, TimePoint now) const;
+  struct StateAndReason {
+    ServerState state;
+    std::string_view reason;
+  };
+  StateAndReason server_state(std::size_t upstream, std::size_t server, TimePoint now) const;
   // metrics_registry_resilience.cc: ejections, ejected servers, retry budget refusals.
   void write_resilience(ExpositionWriter& out, TimePoint now) const;
 
@@ -90,6 +107,8 @@ class MetricsRegistry {
   std::vector<std::string> server_labels_;  // per upstream, per server: flattened, see .cc
   std::vector<std::size_t> first_server_;   // index into server_labels_ per upstream
   double config_loaded_seconds_;
+  std::vector<tls::CertificateExpiry> certificates_;  // read from the credentials once
+  std::shared_ptr<const health::CheckHistories> check_histories_;
   std::uint64_t reloads_succeeded_ = 0;
   std::uint64_t reloads_failed_ = 0;
   bool last_reload_successful_ = true;

@@ -15,6 +15,7 @@
 
 #include "yoke/core/clock.h"
 #include "yoke/observe/metric_cells.h"
+#include "yoke/tls/handshake_counters.h"
 
 namespace yoke::observe {
 
@@ -101,6 +102,9 @@ class WorkerMetrics {
   Counter connections_accepted;
   Counter connections_refused;  // over worker_connections
   std::array<Counter, static_cast<std::size_t>(ClientCloseReason::kCount)> connections_closed;
+  // TLS handshakes on this worker's client connections (kept here, with every other counter
+  // of the worker, so that the admin thread reaches them through the same shared block).
+  tls::HandshakeCounters tls_handshakes;
 
   // A finished request: upstream < upstream_count() when its location proxies, server <
   // the upstream's server count when that server's response was passed on.
