@@ -21,7 +21,8 @@ ClientConnection::ClientConnection(Worker& worker, int fd, std::uint32_t listene
 void ClientConnection::start() {
   worker_.metrics().connections_accepted.add();
   worker_.add_connection(this);
-  if (worker_.tls().is_tls(listener_) && !start_tls()) return close();
+  awaiting_proxy_header_ = worker_.routes().listeners()[listener_].listen.proxy_protocol;
+  if (!awaiting_proxy_header_ && worker_.tls().is_tls(listener_) && !start_tls()) return close();
   if (!worker_.loop().watch(fd_, this)) return close();
   const auto& server = *worker_.routes().listeners()[listener_].default_server->config;
   worker_.loop().arm(client_timer_, server.client_header_timeout);
@@ -29,6 +30,12 @@ void ClientConnection::start() {
 
 void ClientConnection::on_io(std::uint32_t events) {
   if (fd_ < 0) return;  // closed earlier in this loop iteration
+  if (awaiting_proxy_header_) [[unlikely]] {
+    if (!read_proxy_header(events)) return;
+    if (worker_.tls().is_tls(listener_) && !start_tls()) return close();
+    // Bytes behind the header may already wait in the socket: no new edge will report them.
+    events |= EPOLLIN;
+  }
   if (ssl_ != nullptr) [[unlikely]] {
     if (handshaking_) {
       if (!continue_handshake()) return;
@@ -50,6 +57,7 @@ void ClientConnection::on_io(std::uint32_t events) {
 
 void ClientConnection::on_timer(Timer& timer) {
   if (session_ != nullptr) return session_->on_timer(timer);
+  if (awaiting_proxy_header_) return reject_proxy_header("timed out (client_header_timeout)");
   if (handshaking_) {
     return fail_handshake({tls::HandshakeStatus::kFailed, tls::HandshakeFailure::kTimeout,
                            "client_header_timeout expired"});
@@ -86,6 +94,7 @@ void ClientConnection::close() {
   worker_.loop().unwatch_closing(fd_);
   close_fd(fd_);
   fd_ = -1;
+  worker_.connection_closed(listener_);
   worker_.remove_connection(this);
   worker_.loop().retire(this);
 }

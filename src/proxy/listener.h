@@ -2,12 +2,17 @@
 // One worker's listening socket for one `listen` address. With SO_REUSEPORT every worker has
 // its own socket and the kernel spreads new connections, so accepting needs no lock and no
 // thundering herd (as nginx's "listen … reuseport").
+#include <atomic>
 #include <cstddef>
+#include <memory>
+#include <optional>
 #include <string>
 
 #include "yoke/core/event_loop.h"
 #include "yoke/core/socket_address.h"
 #include "yoke/core/timer.h"
+#include "yoke/observe/worker_metrics.h"
+#include "yoke/router/route_table.h"
 
 namespace yoke::proxy {
 
@@ -15,8 +20,14 @@ class Worker;
 
 class Listener final : public IoHandler, public TimerHandler {
  public:
-  Listener(Worker& worker, std::size_t index, int fd, const SocketAddress& address)
-      : worker_(worker), index_(index), fd_(fd), address_(address) {
+  Listener(Worker& worker, std::size_t index, int fd, const router::ListenerSpec& spec)
+      : worker_(worker),
+        index_(index),
+        fd_(fd),
+        address_(spec.listen.address),
+        max_conns_(spec.listen.max_conns),
+        open_connections_(spec.open_connections),
+        accept_limit_(spec.accept_limit) {
     resume_timer_.bind(this);
   }
   ~Listener();
@@ -29,6 +40,10 @@ class Listener final : public IoHandler, public TimerHandler {
   // Stops accepting: closes the socket (the kernel refuses new connections once every
   // worker's socket for the address is closed).
   void close();
+  // A connection accepted here closed (gives back its max_conns count).
+  void connection_closed() {
+    if (open_connections_ != nullptr) open_connections_->fetch_sub(1, std::memory_order_relaxed);
+  }
 
  private:
   Worker& worker_;
@@ -38,9 +53,17 @@ class Listener final : public IoHandler, public TimerHandler {
   Timer resume_timer_;
   bool paused_ = false;
   TimePoint last_refusal_log_{};
+  int max_conns_;
+  std::shared_ptr<std::atomic<std::int64_t>> open_connections_;  // null without max_conns
+  std::optional<router::AcceptLimit> accept_limit_;
 
   void pause_accepting();
-  bool refuse_over_limit(int fd);
+  // worker_connections, limit_accept and max_conns, in that order (cheapest first); closes fd
+  // and returns true when one of them refuses the connection.
+  bool refuse(int fd, const SocketAddress& peer);
+  bool over_accept_rate(const SocketAddress& peer);
+  bool take_connection_slot();
+  void reject(int fd, observe::RejectReason reason);
 };
 
 }  // namespace yoke::proxy

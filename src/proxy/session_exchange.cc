@@ -69,6 +69,7 @@ bool ClientSession::pump_request() {
       respond_local(400, {}, true);
       return true;
     }
+    if (relayed == BodyRelay::Result::kDone) min_rate_.stop();  // the body is in
     progress =
         progress || relayed == BodyRelay::Result::kProgress || relayed == BodyRelay::Result::kDone;
     std::uint64_t limit = route_->config->client_max_body_size;

@@ -15,7 +15,7 @@ void ClientSession::begin_proxy(const http1::RequestHead& head) {
     return respond_local(411, {}, true);  // HTTP/1.0 upstreams cannot take a chunked body
   }
   phase_ = Phase::kProxying;
-  UpstreamRuntime& runtime = worker_.upstream(route_->upstream);
+  UpstreamRuntime& runtime = worker_.upstream(upstream_index_);
   tried_.reset(runtime.balancer->host_set().hosts.size());
   attempts_ = 0;
   body_consumed_ = false;
@@ -24,7 +24,7 @@ void ClientSession::begin_proxy(const http1::RequestHead& head) {
   take_buffer(upstream_out_);
   send_continue_if_expected();
   current_head_ = &head;
-  const router::UpstreamEntry& entry = worker_.routes().upstreams()[route_->upstream];
+  const router::UpstreamEntry& entry = worker_.routes().upstreams()[upstream_index_];
   compute_hash_key(entry);
   affinity_ = entry.affinity.get();
   affinity_host_ = affinity_ != nullptr ? find_affinity_host() : nullptr;
@@ -43,7 +43,7 @@ void ClientSession::send_continue_if_expected() {
 }
 
 void ClientSession::start_attempt() {
-  UpstreamRuntime& runtime = worker_.upstream(route_->upstream);
+  UpstreamRuntime& runtime = worker_.upstream(upstream_index_);
   balancing::LbContext context;
   context.now = worker_.loop().now();
   context.attempt = attempts_;
@@ -71,7 +71,7 @@ void ClientSession::start_attempt() {
 }
 
 bool ClientSession::connect_attempt(const balancing::Host& host) {
-  UpstreamRuntime& runtime = worker_.upstream(route_->upstream);
+  UpstreamRuntime& runtime = worker_.upstream(upstream_index_);
   attempt_start_ = worker_.loop().now();
   header_latency_ = Microseconds(-1);
   attempt_status_ = 0;
@@ -79,7 +79,7 @@ bool ClientSession::connect_attempt(const balancing::Host& host) {
   if (connection != nullptr) {
     connection->reused = true;
   } else {
-    connection = UpstreamConnection::open(worker_, route_->upstream, host);
+    connection = UpstreamConnection::open(worker_, upstream_index_, host);
     if (connection == nullptr) return false;
     connection->reused = false;
   }
@@ -110,7 +110,7 @@ void ClientSession::fail_to_connect(const balancing::Host& host) {
                     std::string("connect() failed (") + std::strerror(error) +
                         ") while connecting to upstream \"" + host.name + "\" (" +
                         host.address.to_string() + "), client: " + remote_addr());
-  auto& balancer = *worker_.upstream(route_->upstream).balancer;
+  auto& balancer = *worker_.upstream(upstream_index_).balancer;
   balancer.on_request_start(host, worker_.loop().now());
   balancer.on_request_end(host, true, Microseconds(0), worker_.loop().now());
   count_attempt_failure(AttemptFailure::kError, host);
@@ -156,7 +156,7 @@ void ClientSession::fail_attempt(AttemptFailure failure, std::string_view reason
   release_upstream(false);
   if (stale) {
     if (!connect_attempt(host)) return fail_to_connect(host);
-    worker_.upstream(route_->upstream).balancer->on_request_start(host, attempt_start_);
+    worker_.upstream(upstream_index_).balancer->on_request_start(host, attempt_start_);
     reparse_head();
     if (!write_request_head()) return respond_local(500, {}, true);
     current_head_ = nullptr;
@@ -185,7 +185,7 @@ void ClientSession::finish_attempt(bool failed, bool aborted) {
   outcome.latency = response_status_ == 101 && header_latency_.count() >= 0
                         ? header_latency_
                         : std::chrono::duration_cast<Microseconds>(outcome.now - attempt_start_);
-  worker_.upstream(route_->upstream).balancer->on_request_end(upstream_->host(), outcome);
+  worker_.upstream(upstream_index_).balancer->on_request_end(upstream_->host(), outcome);
   count_attempt_end(outcome);
 }
 
@@ -201,11 +201,11 @@ void ClientSession::release_upstream(bool reusable) {
   UpstreamConnection* connection = upstream_;
   upstream_ = nullptr;
   connection->attach(nullptr);
-  const config::Upstream& config = *worker_.routes().upstreams()[route_->upstream].config;
+  const config::Upstream& config = *worker_.routes().upstreams()[upstream_index_].config;
   ++connection->requests;
   if (reusable && config.keepalive > 0 && connection->requests < config.keepalive_requests &&
       !worker_.stopping()) {
-    worker_.upstream(route_->upstream).pool->put(connection, worker_.loop());
+    worker_.upstream(upstream_index_).pool->put(connection, worker_.loop());
   } else {
     connection->close();
   }

@@ -72,6 +72,8 @@ class Worker {
   void add_connection(ClientConnection* connection);
   std::size_t connection_count() const { return connection_count_; }
   void remove_connection(ClientConnection* connection);
+  // A connection accepted on listener `listener` closed (its listen … max_conns count).
+  void connection_closed(std::uint32_t listener);
 
  private:
   void begin_stop();
