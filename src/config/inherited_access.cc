@@ -12,8 +12,8 @@ security::IpPrefix read_prefix(const Directive& directive, const Argument& argum
   security::IpPrefix prefix;
   std::string error;
   if (!security::IpPrefix::parse(argument.text, prefix, error)) {
-    fail(argument.where, "invalid value " + quote(argument.text) + " in " +
-                             quote(directive.name) + " directive (" + error +
+    fail(argument.where, "invalid value " + quote(argument.text) + " in " + quote(directive.name) +
+                             " directive (" + error +
                              "), expected an address, a CIDR such as \"10.0.0.0/8\" or "
                              "\"2001:db8::/32\", \"all\" or \"unix:\"");
   }

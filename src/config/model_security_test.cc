@@ -51,8 +51,8 @@ TEST(ConfigAccess, Errors) {
             "expected an address, a CIDR such as \"10.0.0.0/8\" or \"2001:db8::/32\", \"all\" or "
             "\"unix:\"");
   EXPECT_EQ(
-      load_error(testing::http_with_server(
-          "location / { limit_except FETCH { deny all; } return 200; }")),
+      load_error(
+          testing::http_with_server("location / { limit_except FETCH { deny all; } return 200; }")),
       "t.conf:3:27: invalid method \"FETCH\" in \"limit_except\", expected GET, HEAD, POST, PUT, "
       "DELETE, MKCOL, COPY, MOVE, OPTIONS, PROPFIND, PROPPATCH, LOCK, UNLOCK or PATCH");
   EXPECT_EQ(load_error(testing::http_with_server(
@@ -103,9 +103,10 @@ TEST(ConfigMinRate, HeadsAtServerLevelBodiesAtLocationLevel) {
   EXPECT_EQ(server.locations[0].client_min_rate.bytes_per_second, 100u);
   EXPECT_EQ(server.locations[0].client_min_rate.after.count(), 5000);  // the default
   EXPECT_EQ(server.locations[1].client_min_rate.bytes_per_second, 1024u);
-  EXPECT_EQ(load_error("http { client_min_rate 1k later=2s; server { location / { return 200; } } }"),
-            "t.conf:1:27: invalid parameter \"later=2s\" in \"client_min_rate\" directive, "
-            "expected \"after=TIME\"");
+  EXPECT_EQ(
+      load_error("http { client_min_rate 1k later=2s; server { location / { return 200; } } }"),
+      "t.conf:1:27: invalid parameter \"later=2s\" in \"client_min_rate\" directive, "
+      "expected \"after=TIME\"");
 }
 
 TEST(ConfigAcceptLimits, ZoneRuleAndListenParameters) {
@@ -131,9 +132,9 @@ TEST(ConfigAcceptLimits, ZoneRuleAndListenParameters) {
   EXPECT_EQ(load_error("http { limit_accept zone=x; server { location / { return 200; } } }"),
             "t.conf:1:8: unknown limit_accept_zone \"x\" (define it in http with "
             "\"limit_accept_zone zone=x:SIZE rate=RATE;\")");
-  EXPECT_EQ(load_error(testing::http_with_server(
-                "location / { limit_accept zone=x; return 200; }")),
-            "t.conf:3:14: \"limit_accept\" directive is not allowed here");
+  EXPECT_EQ(
+      load_error(testing::http_with_server("location / { limit_accept zone=x; return 200; }")),
+      "t.conf:3:14: \"limit_accept\" directive is not allowed here");
   EXPECT_EQ(load_error(testing::http_with_server("listen 80 max_conns=0;")),
             "t.conf:3:11: invalid value \"0\" in \"listen\" directive, expected a number from 1 "
             "to 10000000");

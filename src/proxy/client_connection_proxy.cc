@@ -54,9 +54,9 @@ void ClientConnection::reject_proxy_header(std::string_view reason) {
       .connections_rejected[static_cast<std::size_t>(observe::RejectReason::kProxyProtocol)]
       .add();
   // Info level, like other client-caused errors (nginx: "broken header" at error level).
-  observe::log_line(observe::LogLevel::kInfo, "invalid PROXY protocol header: " +
-                                                  std::string(reason) +
-                                                  ", client: " + peer_.expand().host_text());
+  observe::log_line(observe::LogLevel::kInfo,
+                    "invalid PROXY protocol header: " + std::string(reason) +
+                        ", client: " + peer_.expand().host_text());
   awaiting_proxy_header_ = false;
   close();
 }

@@ -73,7 +73,8 @@ bool ClientSession::pass_access(const http1::RequestHead& head) {
   const security::AccessList* rules = &access.rules;
   if (!access.except_methods.empty() && !access.except_rules.empty()) {
     bool listed = false;
-    for (const std::string& method : access.except_methods) listed = listed || method == head.method;
+    for (const std::string& method : access.except_methods)
+      listed = listed || method == head.method;
     if (!listed) rules = &access.except_rules;
   }
   if (rules->empty()) return true;

@@ -56,13 +56,13 @@ TEST(ProxyProtocolV1, IncompleteUntilTheLineEnds) {
 
 TEST(ProxyProtocolV1, RefusesMalformedLines) {
   for (const char* bad : {
-           "PROXY TCP4 192.0.2.1 198.51.100.7 56324 443\n",     // LF without CR
-           "PROXY TCP4  192.0.2.1 198.51.100.7 56324 443\r\n",  // two spaces
-           "PROXY TCP4 192.0.2.1 198.51.100.7 56324\r\n",       // a field missing
-           "PROXY TCP4 192.0.2.1 198.51.100.7 56324 443 9\r\n", // a field too many
-           "PROXY TCP4 192.0.2.1 198.51.100.7 056324 443\r\n",  // leading zero
-           "PROXY TCP4 192.0.2.1 198.51.100.7 65536 443\r\n",   // port too big
-           "PROXY TCP4 2001:db8::1 198.51.100.7 1 2\r\n",       // wrong family
+           "PROXY TCP4 192.0.2.1 198.51.100.7 56324 443\n",      // LF without CR
+           "PROXY TCP4  192.0.2.1 198.51.100.7 56324 443\r\n",   // two spaces
+           "PROXY TCP4 192.0.2.1 198.51.100.7 56324\r\n",        // a field missing
+           "PROXY TCP4 192.0.2.1 198.51.100.7 56324 443 9\r\n",  // a field too many
+           "PROXY TCP4 192.0.2.1 198.51.100.7 056324 443\r\n",   // leading zero
+           "PROXY TCP4 192.0.2.1 198.51.100.7 65536 443\r\n",    // port too big
+           "PROXY TCP4 2001:db8::1 198.51.100.7 1 2\r\n",        // wrong family
            "PROXY TCP6 192.0.2.1 198.51.100.7 1 2\r\n",
            "PROXY TCP4 192.0.2.256 198.51.100.7 1 2\r\n",
            "PROXY UDP4 192.0.2.1 198.51.100.7 1 2\r\n",

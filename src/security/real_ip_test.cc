@@ -75,8 +75,8 @@ TEST(RealIp, ElementsMayCarryPorts) {
   EXPECT_EQ(out.to_string(), "[2001:db8::1]:443");
   ASSERT_TRUE(parse_forwarded_element("2001:db8::1", out));
   EXPECT_EQ(out.to_string(), "[2001:db8::1]:0");
-  for (std::string_view bad : {"192.0.2.1:", "192.0.2.1:99999", "[2001:db8::1", "[::1]x", "a:b",
-                               "example.com", "1.2.3"}) {
+  for (std::string_view bad :
+       {"192.0.2.1:", "192.0.2.1:99999", "[2001:db8::1", "[::1]x", "a:b", "example.com", "1.2.3"}) {
     EXPECT_FALSE(parse_forwarded_element(bad, out)) << bad;
   }
 }

@@ -8,17 +8,7 @@ import socket
 import unittest
 
 from harness import T, YokeTestCase, free_port, make_config, upstream_block
-
-
-def request_from(source, port, path, method="GET", headers=None, host="127.0.0.1"):
-    """One request from the local address `source`: returns (status, body)."""
-    connection = http.client.HTTPConnection(host, port, timeout=T(5), source_address=(source, 0))
-    try:
-        connection.request(method, path, headers=headers or {})
-        response = connection.getresponse()
-        return response.status, response.read()
-    finally:
-        connection.close()
+from security_helpers import request_from
 
 
 def ipv6_loopback():
