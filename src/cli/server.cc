@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "admin/admin_endpoints.h"
+#include "fd_budget.h"
 #include "proxy/worker.h"
 #include "yoke/health/checker.h"
 #include "yoke/observe/error_log.h"
@@ -89,8 +90,11 @@ int run_server(const std::shared_ptr<const router::RouteTable>& routes) {
   signal(SIGPIPE, SIG_IGN);
 
   std::vector<std::unique_ptr<proxy::Worker>> workers;
+  const int connection_limit = apply_fd_budget(worker_count(config), config.worker_connections,
+                                               static_cast<int>(routes->listeners().size()));
   for (int i = 0; i < worker_count(config); ++i) {
     auto worker = std::make_unique<proxy::Worker>(i, routes);
+    worker->set_connection_limit(connection_limit);
     std::string error;
     if (!worker->open_listeners(error)) {
       observe::log_line(observe::LogLevel::kEmerg, error);

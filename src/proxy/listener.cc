@@ -65,7 +65,7 @@ void Listener::on_timer(Timer& /*timer*/) {
 // checks run before a session, a buffer or a TLS object exists, so a flood costs an accept()
 // and a close() per connection.
 bool Listener::refuse(int fd, const SocketAddress& peer) {
-  int limit = worker_.routes().config().worker_connections;
+  int limit = worker_.connection_limit();
   if (limit > 0 && worker_.connection_count() >= static_cast<std::size_t>(limit)) {
     reject(fd, observe::RejectReason::kWorkerConnections);
     return true;
@@ -116,8 +116,7 @@ void Listener::reject(int fd, observe::RejectReason reason) {
   std::string why;
   switch (reason) {
     case observe::RejectReason::kWorkerConnections:
-      why = std::to_string(worker_.routes().config().worker_connections) +
-            " worker_connections are not enough";
+      why = std::to_string(worker_.connection_limit()) + " worker_connections are not enough";
       break;
     case observe::RejectReason::kMaxConns:
       why = "max_conns=" + std::to_string(max_conns_) + " reached";

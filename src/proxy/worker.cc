@@ -86,7 +86,8 @@ Worker::Worker(int id, std::shared_ptr<const router::RouteTable> routes)
       routes_(std::move(routes)),
       loop_(open_poller(routes_->config().event_method, id)),
       buffers_(kBufferSize),
-      tls_(std::make_unique<tls::WorkerContexts>(*routes_)) {
+      tls_(std::make_unique<tls::WorkerContexts>(*routes_)),
+      connection_limit_(routes_->config().worker_connections) {
   grace_handler_ = std::make_unique<GraceHandler>(*this);
   grace_timer_.bind(grace_handler_.get());
   grace_handler_->flush_timer.bind(grace_handler_.get());

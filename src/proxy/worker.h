@@ -71,6 +71,10 @@ class Worker {
   SessionPool& sessions() { return sessions_; }
   void add_connection(ClientConnection* connection);
   std::size_t connection_count() const { return connection_count_; }
+  // worker_connections, or fewer when RLIMIT_NOFILE cannot hold them (cli/fd_budget.h). Set
+  // before run().
+  int connection_limit() const { return connection_limit_; }
+  void set_connection_limit(int limit) { connection_limit_ = limit; }
   void remove_connection(ClientConnection* connection);
   // A connection accepted on listener `listener` closed (its listen … max_conns count).
   void connection_closed(std::uint32_t listener);
@@ -92,6 +96,7 @@ class Worker {
   std::vector<std::unique_ptr<AccessLogWriter>> access_logs_;
   ClientConnection* connections_ = nullptr;  // intrusive list of open client connections
   std::size_t connection_count_ = 0;
+  int connection_limit_;
   bool stopping_ = false;
   Timer grace_timer_;
   class GraceHandler;
