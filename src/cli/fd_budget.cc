@@ -8,8 +8,8 @@
 
 namespace yoke::cli {
 
-FdBudget plan_fd_budget(std::uint64_t soft, std::uint64_t hard, int workers,
-                        int worker_connections, int listeners) {
+FdBudget plan_fd_budget(std::uint64_t soft, std::uint64_t hard, int workers, int worker_connections,
+                        int listeners) {
   const std::uint64_t reserve =
       kFdReserve + static_cast<std::uint64_t>(listeners) * static_cast<std::uint64_t>(workers);
   const std::uint64_t per_connection = 2;  // the client and its upstream connection

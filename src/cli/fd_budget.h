@@ -20,8 +20,8 @@ struct FdBudget {
 inline constexpr std::uint64_t kFdReserve = 256;
 
 // Pure: what to do with the limits soft/hard for this configuration.
-FdBudget plan_fd_budget(std::uint64_t soft, std::uint64_t hard, int workers,
-                        int worker_connections, int listeners);
+FdBudget plan_fd_budget(std::uint64_t soft, std::uint64_t hard, int workers, int worker_connections,
+                        int listeners);
 
 // Applies the plan to this process (setrlimit) and returns the worker_connections to use;
 // logs the warning. Main thread, before the workers start.

@@ -142,6 +142,7 @@ class ClientSession final : public IoHandler,
   bool write_response_head(const http1::ResponseHead& head);
   void finish_exchange();
   void arm_upstream_timer();
+  void arm_send_timeout(bool wrote);
 
   // session_tunnel.cc
   void pump_tunnel();

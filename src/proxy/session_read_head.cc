@@ -234,6 +234,11 @@ void ClientSession::handle_timeout(Timer& timer) {
     // answering 408 tells the client what happened, which is what RFC 9110 §15.5.9 is for.
     respond_local(408, {}, true);
   } else {
+    if (phase_ == Phase::kProxying) {
+      observe::log_line(observe::LogLevel::kInfo, "client " + remote_addr() +
+                                                      " timed out (send_timeout) while sending "
+                                                      "the response");
+    }
     return close();
   }
   // A retry on a pooled connection gets no new readiness event: move it along now.
