@@ -99,10 +99,10 @@ class ClientConnection final : public IoHandler, public TimerHandler, public Def
   ClientSession* session_ = nullptr;
   Timer client_timer_;
   PeerAddress peer_;
-  // Only on proxy_protocol listeners whose header named a client: 8 bytes on the others.
-  std::unique_ptr<PeerAddress> proxy_source_;
   int fd_;              // beside the 28-byte peer_, so ssl_ needs no padding
   SSL* ssl_ = nullptr;  // TLS listeners only
+  // Only on proxy_protocol listeners whose header named a client: 8 bytes on the others.
+  std::unique_ptr<PeerAddress> proxy_source_;
   std::uint32_t listener_;
   std::uint32_t requests_ = 0;
   bool wrote_ = false;

@@ -106,6 +106,10 @@ class ConnectionLimitTest(YokeTestCase):
             sock.close()
         self.assertTrue(wait_until(lambda: served(port), T(3)))
 
+    def test_listener_options_deferred_and_fastopen(self):
+        yoke, port, _ = self.start(listen_extra="deferred fastopen=16 backlog=1024")
+        self.assertTrue(served(port), yoke.diagnostics())
+
     def test_file_descriptor_budget_is_checked_at_start(self):
         # 2 workers × 1,000,000 connections cannot fit under this machine's hard limit.
         yoke, port, _ = self.start(main_extra="events { worker_connections 1000000; }", workers=2)
