@@ -144,7 +144,7 @@ void add_listens(const VirtualServer& server, std::vector<ListenerSpec>& listene
       return spec.listen.address == listen.address;
     });
     if (same == listeners.end()) {
-      listeners.push_back(ListenerSpec{listen, {&server}, &server});
+      listeners.push_back(ListenerSpec{listen, {&server}, &server, std::nullopt, nullptr});
       continue;
     }
     same->servers.push_back(&server);

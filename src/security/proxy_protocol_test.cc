@@ -9,7 +9,7 @@ namespace {
 
 using Status = ProxyHeader::Status;
 
-std::string v2(unsigned char command, unsigned char family, std::string addresses,
+std::string v2(unsigned char command, unsigned char family, const std::string& addresses,
                std::size_t declared) {
   std::string bytes("\r\n\r\n\0\r\nQUIT\n", 12);
   bytes += static_cast<char>(0x20 | command);
