@@ -14,6 +14,12 @@ Flags parse_flags(int argc, char** argv) {
         return flags;
       }
       flags.config_file = argv[++i];
+    } else if (arg == "--zone") {
+      if (i + 1 >= argc || std::string_view(argv[i + 1]).empty()) {
+        flags.error = "option \"--zone\" requires a zone name";
+        return flags;
+      }
+      flags.zone = argv[++i];
     } else if (arg == "-t" || arg == "--test") {
       flags.test_only = true;
     } else if (arg == "-v" || arg == "-V" || arg == "--version") {
@@ -29,13 +35,15 @@ Flags parse_flags(int argc, char** argv) {
 }
 
 std::string usage() {
-  return "Usage: yoke [-h] [-v] [-t] [-c FILE]\n"
+  return "Usage: yoke [-h] [-v] [-t] [-c FILE] [--zone NAME]\n"
          "\n"
          "Options:\n"
          "  -h, --help     show this help and exit\n"
          "  -v, --version  show the version and exit\n"
          "  -t, --test     check the configuration file and exit (0 = valid, 1 = invalid)\n"
          "  -c, --config   use configuration FILE (default: /etc/yoke/yoke.conf)\n"
+         "  --zone NAME    this balancer's zone (overrides yoke_zone; zone_aware upstreams\n"
+         "                 prefer servers with zone=NAME)\n"
          "\n"
          "Signals: TERM/INT stop gracefully (finish in-flight requests, bounded by\n"
          "worker_shutdown_timeout), QUIT stops at once.\n";

@@ -9,6 +9,7 @@ struct Flags {
   bool test_only = false;
   bool version = false;
   bool help = false;
+  std::string zone;   // --zone NAME: the balancer's zone, overriding yoke_zone
   std::string error;  // non-empty when the command line is invalid
 };
 

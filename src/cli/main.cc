@@ -33,6 +33,8 @@ int main(int argc, char** argv) {
     return 0;
   }
   std::shared_ptr<const router::RouteTable> routes;
+  // Before any load, so a reload keeps the command line's zone too.
+  if (!flags.zone.empty()) config::set_zone_override(flags.zone);
   try {
     auto config = std::make_shared<config::Config>(config::load_config(flags.config_file));
     routes = router::RouteTable::build(config);

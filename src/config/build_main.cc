@@ -4,6 +4,7 @@
 
 #include "config/build.h"
 #include "config/directive_checks.h"
+#include "config/resilience_directives.h"
 
 namespace yoke::config {
 namespace {
@@ -99,6 +100,8 @@ Config build_config(const std::vector<Directive>& directives, const std::string&
       http = &directive;
     } else if (name == "admin") {
       config.admin = build_admin(directive);
+    } else if (name == "yoke_zone") {
+      config.zone = read_yoke_zone(directive);
     } else {
       reject_directive(directive);
     }
@@ -109,6 +112,7 @@ Config build_config(const std::vector<Directive>& directives, const std::string&
   }
   config.http = build_http(*http, options);
   if (config.admin) validate_admin(*config.admin, config.http);
+  finish_zones(config, SourceLocation{file, 1, 1});
   return config;
 }
 

@@ -2,9 +2,11 @@
 // Policies are not known here: any directive a policy registered (yoke/balancing/policy.h) is
 // accepted, so adding a policy touches no config code.
 #include <climits>
+#include <set>
 
 #include "config/build.h"
 #include "config/directive_checks.h"
+#include "config/resilience_directives.h"
 #include "config/value_template_parse.h"
 #include "yoke/balancing/policy.h"
 
@@ -23,7 +25,8 @@ std::string registered_policies() {
 [[noreturn]] void reject_upstream_directive(const Directive& directive) {
   fail(directive.where, "unknown directive " + quote(directive.name) +
                             " in upstream: neither an upstream directive (server, sticky, "
-                            "keepalive, keepalive_timeout, keepalive_requests, health_check) nor "
+                            "keepalive, keepalive_timeout, keepalive_requests, health_check, "
+                            "outlier_detection, retry_budget, zone_aware, priority_spill) nor "
                             "a registered balancing policy (" +
                             registered_policies() + ")");
 }
@@ -52,6 +55,7 @@ struct UpstreamOnce {
   std::optional<Duration> keepalive_timeout;
   std::optional<int> keepalive_requests;
   bool policy_set = false;
+  std::set<std::string> resilience;  // outlier_detection, retry_budget, … read so far
 };
 
 void read_upstream_directive(const Directive& directive, const BuildOptions& options,
@@ -79,6 +83,8 @@ void read_upstream_directive(const Directive& directive, const BuildOptions& opt
   } else if (name == "health_check") {
     reject_duplicate(directive, upstream.health_check.has_value());
     upstream.health_check = build_health_check(directive);
+  } else if (read_resilience_directive(directive, once.resilience, upstream)) {
+    // outlier_detection, retry_budget, zone_aware, priority_spill (resilience_directives.cc)
   } else if (const auto* factory = balancing::find_policy(name)) {
     read_policy(directive, *factory, once.policy_set, upstream);
   } else {
@@ -123,6 +129,7 @@ void apply_policy_needs(Upstream& upstream) {
   const balancing::PolicyFactory* factory = balancing::find_policy(upstream.policy);
   if (factory == nullptr) return;  // the routing table reports an unknown default policy
   check_server_parameters(upstream, *factory);
+  check_resilience(upstream, factory->supports_backup);
   check_host_count(upstream, *factory);
   if (factory->hash_key == nullptr) return;
   const balancing::HashKeyNeed need = factory->hash_key(upstream.policy_args);

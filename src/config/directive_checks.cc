@@ -37,7 +37,9 @@ constexpr std::string_view kKnownDirectives[] = {
     "ssl_certificate", "ssl_certificate_key", "ssl_protocols", "ssl_ciphers",
     "ssl_prefer_server_ciphers", "ssl_session_cache", "ssl_session_timeout", "ssl_session_tickets",
     "ssl_reject_handshake", "ssl_conf_command", "ssl_verify_client", "ssl_verify_depth",
-    "ssl_client_certificate", "ssl_stapling", "ssl_stapling_file"};
+    "ssl_client_certificate", "ssl_stapling", "ssl_stapling_file",
+    // resilience (docs/resilience.md): upstream, and the balancer's zone in main
+    "outlier_detection", "retry_budget", "zone_aware", "priority_spill", "yoke_zone"};
 
 bool is_known_directive(std::string_view name) {
   for (auto known : kKnownDirectives) {

@@ -130,11 +130,13 @@ TEST(ConfigModelUpstream, OnePolicyPerUpstream) {
 
 TEST(ConfigModelUpstream, UnknownDirectiveListsPolicies) {
   std::string error = load_error(with_upstream("server 10.0.0.1;\nleast_bananas;"));
-  EXPECT_EQ(error.rfind("t.conf:4:1: unknown directive \"least_bananas\" in upstream: neither an "
-                        "upstream directive (server, sticky, keepalive, keepalive_timeout, "
-                        "keepalive_requests, health_check) nor a registered balancing policy (",
-                        0),
-            0u)
+  EXPECT_EQ(
+      error.rfind("t.conf:4:1: unknown directive \"least_bananas\" in upstream: neither an "
+                  "upstream directive (server, sticky, keepalive, keepalive_timeout, "
+                  "keepalive_requests, health_check, outlier_detection, retry_budget, zone_aware, "
+                  "priority_spill) nor a registered balancing policy (",
+                  0),
+      0u)
       << error;
   EXPECT_NE(error.find("test_policy"), std::string::npos);
 }

@@ -1,5 +1,5 @@
 // `server ADDRESS [weight=N] [max_fails=N] [fail_timeout=T] [backup] [down] [max_conns=N]
-// [agent_port=N] [agent_interval=T] [agent_send=TEXT];`
+// [agent_port=N] [agent_interval=T] [agent_send=TEXT] [zone=NAME] [priority=N];`
 // inside an upstream block (ngx_http_upstream_server). Names are resolved now, once, to every
 // address they have, as nginx does without the `resolve` parameter.
 #include <set>
@@ -80,6 +80,11 @@ void read_parameter(const Directive& directive, const Argument& argument, Upstre
     server.agent_interval = duration_value(directive, value, false);
   } else if (has_value && key == "agent_send") {
     server.agent_send = agent_send_text(value);
+  } else if (has_value && key == "zone") {
+    if (value.text.empty()) fail(argument.where, "empty zone name in " + quote(argument.text));
+    server.zone = value.text;
+  } else if (has_value && key == "priority") {
+    server.priority = count_value(directive, value, 0, 100);
   } else if (!has_value && key == "backup") {
     server.backup = true;
   } else if (!has_value && key == "down") {
@@ -93,7 +98,7 @@ void read_parameter(const Directive& directive, const Argument& argument, Upstre
 
 UpstreamServer build_upstream_server(const Directive& directive, const BuildOptions& options) {
   require_no_block(directive);
-  require_args(directive, 1, 10);
+  require_args(directive, 1, 12);
   UpstreamServer server;
   server.name = directive.args[0].text;
   server.where = directive.where;

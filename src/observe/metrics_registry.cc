@@ -33,6 +33,7 @@ std::string MetricsRegistry::render(ExpositionFormat format, TimePoint now) cons
   write_requests(out);
   write_upstream_attempts(out);
   write_servers(out, now);
+  write_resilience(out, now);
   write_connections(out);
   write_process(out);
   out.finish();

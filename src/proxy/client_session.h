@@ -119,6 +119,8 @@ class ClientSession final : public IoHandler,
   void fail_to_connect(const balancing::Host& host);
   void fail_attempt(AttemptFailure failure, std::string_view reason);
   bool may_retry(AttemptFailure failure) const;
+  // retry_budget: takes a token for a retry about to start; false (and counted) when spent.
+  bool spend_retry_budget();
   void finish_attempt(bool failed, bool aborted = false);
   void abandon_attempt();
   void release_upstream(bool reusable);
@@ -160,6 +162,7 @@ class ClientSession final : public IoHandler,
   void count_attempt_failure(AttemptFailure failure, const balancing::Host& host);
   void publish_health(const balancing::Host& host, bool attempt_failed, TimePoint now);
   void count_retry();
+  void count_retry_budget_exhausted();
   void set_close_reason();
   void count_client_timeout(const Timer& timer);
 

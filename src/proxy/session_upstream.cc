@@ -28,6 +28,9 @@ void ClientSession::begin_proxy(const http1::RequestHead& head) {
   compute_hash_key(entry);
   affinity_ = entry.affinity.get();
   affinity_host_ = affinity_ != nullptr ? find_affinity_host() : nullptr;
+  if (entry.retry_budget != nullptr) {
+    entry.retry_budget->on_request(runtime.retry_budget, worker_.loop().now());
+  }
   start_attempt();
 }
 
@@ -114,7 +117,7 @@ void ClientSession::fail_to_connect(const balancing::Host& host) {
   balancer.on_request_start(host, worker_.loop().now());
   balancer.on_request_end(host, true, Microseconds(0), worker_.loop().now());
   count_attempt_failure(AttemptFailure::kError, host);
-  if (may_retry(AttemptFailure::kError)) {
+  if (may_retry(AttemptFailure::kError) && spend_retry_budget()) {
     reparse_head();
     return start_attempt();
   }
@@ -137,6 +140,17 @@ bool ClientSession::may_retry(AttemptFailure failure) const {
   Milliseconds limit = route_->config->next_upstream_timeout;
   if (limit.count() != 0 && worker_.loop().now() - exchange_start_ >= limit) return false;
   return true;
+}
+
+// retry_budget (docs/resilience.md): asked last, once every other condition allows the retry,
+// so a token is only spent on a retry that happens.
+bool ClientSession::spend_retry_budget() {
+  const router::UpstreamEntry& entry = worker_.routes().upstreams()[route_->upstream];
+  if (entry.retry_budget == nullptr) return true;
+  UpstreamRuntime& runtime = worker_.upstream(route_->upstream);
+  if (entry.retry_budget->try_withdraw(runtime.retry_budget, worker_.loop().now())) return true;
+  count_retry_budget_exhausted();
+  return false;
 }
 
 void ClientSession::fail_attempt(AttemptFailure failure, std::string_view reason) {
@@ -163,7 +177,7 @@ void ClientSession::fail_attempt(AttemptFailure failure, std::string_view reason
     arm_upstream_timer();
     return pump_proxying();
   }
-  if (may_retry(failure)) {
+  if (may_retry(failure) && spend_retry_budget()) {
     reparse_head();
     return start_attempt();
   }

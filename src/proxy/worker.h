@@ -27,6 +27,7 @@ class Listener;
 struct UpstreamRuntime {
   std::unique_ptr<upstream::UpstreamBalancer> balancer;
   std::unique_ptr<UpstreamPool> pool;
+  upstream::RetryBudget::Local retry_budget;  // this worker's requests not yet deposited
 };
 
 // Parse results shared by one worker's sessions: a head is parsed and used within one call,

@@ -10,9 +10,11 @@
 namespace yoke::router {
 namespace {
 
-balancing::HostSetPtr make_host_set(const config::Upstream& upstream) {
+balancing::HostSetPtr make_host_set(const config::Upstream& upstream,
+                                    const std::string& local_zone) {
   auto set = std::make_shared<balancing::HostSet>();
   set->upstream = upstream.name;
+  set->resilience = upstream.resilience;
   for (const auto& server : upstream.servers) {
     for (const auto& address : server.addresses) {
       balancing::Host host;
@@ -28,6 +30,9 @@ balancing::HostSetPtr make_host_set(const config::Upstream& upstream) {
       host.agent_port = static_cast<std::uint16_t>(server.agent_port);
       host.agent_interval = server.agent_interval;
       host.agent_send = server.agent_send;
+      host.zone = server.zone;
+      host.local_zone = !server.zone.empty() && server.zone == local_zone;
+      host.priority = server.priority;
       set->hosts.push_back(std::move(host));
     }
   }
@@ -46,7 +51,7 @@ std::vector<UpstreamEntry> build_upstreams(const config::Config& config) {
   for (const auto& upstream : config.http.upstreams) {
     UpstreamEntry entry;
     entry.config = &upstream;
-    entry.hosts = make_host_set(upstream);
+    entry.hosts = make_host_set(upstream, config.zone);
     entry.policy = balancing::find_policy(upstream.policy);
     if (entry.policy == nullptr) {
       throw config::ConfigError(upstream.where, "unknown balancing policy \"" + upstream.policy +
@@ -59,6 +64,10 @@ std::vector<UpstreamEntry> build_upstreams(const config::Config& config) {
     if (upstream.sticky) {
       entry.affinity =
           std::make_shared<const upstream::SessionAffinity>(*upstream.sticky, entry.hosts);
+    }
+    if (upstream.resilience.retry_budget.enabled) {
+      entry.retry_budget =
+          std::make_shared<upstream::RetryBudget>(upstream.resilience.retry_budget, Clock::now());
     }
     entries.push_back(std::move(entry));
   }

@@ -4,6 +4,7 @@
 // health as in ngx_http_upstream_free_round_robin_peer (fails / accessed / checked).
 #include "yoke/upstream/upstream_balancer.h"
 
+#include <algorithm>
 #include <memory>
 #include <utility>
 #include <vector>
@@ -38,6 +39,8 @@ class UpstreamBalancer::GroupEligibility final : public balancing::Eligibility {
     const balancing::HostRuntime::Gate gate =
         host.runtime == nullptr ? balancing::HostRuntime::Gate{} : host.runtime->gate();
     if (gate.closed) return false;
+    // Ejected by outlier detection (a second shared word, loaded only when it is configured).
+    if (!balancer_.outliers_.admits(host, now_)) return false;
     if (balancer_.is_failed(host, now_)) return false;
     const int active = balancer_.states_[host.index].active;
     if (host.max_conns > 0 && active >= host.max_conns) return false;
@@ -50,6 +53,20 @@ class UpstreamBalancer::GroupEligibility final : public balancing::Eligibility {
   const UpstreamBalancer& balancer_;
   const TriedHosts& tried_;
   TimePoint now_;
+};
+
+// Narrows an eligibility to the hosts in, or out of, the balancer's own zone: the filter
+// zone_aware puts in front of the policy, so any policy picks within a zone unchanged.
+class UpstreamBalancer::ZoneEligibility final : public balancing::Eligibility {
+ public:
+  ZoneEligibility(const balancing::Eligibility& inner, bool local) : inner_(inner), local_(local) {}
+  bool eligible(const Host& host) const override {
+    return host.local_zone == local_ && inner_.eligible(host);
+  }
+
+ private:
+  const balancing::Eligibility& inner_;
+  bool local_;
 };
 
 namespace {
@@ -67,6 +84,21 @@ Groups split_groups(const balancing::HostSet& hosts) {
     (host.backup ? groups.backups : groups.primaries).push_back(&host);
   }
   return groups;
+}
+
+// Primaries by priority=N, ascending, each keeping the configured order of its hosts.
+std::vector<std::vector<const Host*>> split_levels(const std::vector<const Host*>& primaries) {
+  std::vector<int> priorities;
+  priorities.reserve(primaries.size());
+  for (const Host* host : primaries) priorities.push_back(host->priority);
+  std::sort(priorities.begin(), priorities.end());
+  priorities.erase(std::unique(priorities.begin(), priorities.end()), priorities.end());
+  std::vector<std::vector<const Host*>> levels(priorities.size());
+  for (const Host* host : primaries) {
+    const auto at = std::lower_bound(priorities.begin(), priorities.end(), host->priority);
+    levels[static_cast<std::size_t>(at - priorities.begin())].push_back(host);
+  }
+  return levels;
 }
 
 std::unique_ptr<balancing::Policy> create_policy(const balancing::PolicyFactory& policy,
@@ -97,7 +129,7 @@ UpstreamBalancer::UpstreamBalancer(balancing::HostSetPtr hosts,
                                    const balancing::PolicyFactory& policy,
                                    const std::vector<config::Argument>& args,
                                    const SharedPolicyGroups& shared)
-    : hosts_(std::move(hosts)), states_(hosts_->hosts.size()) {
+    : hosts_(std::move(hosts)), states_(hosts_->hosts.size()), outliers_(*hosts_) {
   const Groups groups = split_groups(*hosts_);
 
   // ngx_http_upstream_init_round_robin: `peers->single = (n == 1)`, reset to 0 when backup
@@ -105,8 +137,23 @@ UpstreamBalancer::UpstreamBalancer(balancing::HostSetPtr hosts,
   if (groups.primaries.size() == 1 && groups.backups.empty())
     states_[groups.primaries[0]->index].counts_failures = false;
 
-  primary_ = create_policy(policy, args, groups.primaries, shared.primaries);
+  const std::vector<std::vector<const Host*>> levels = split_levels(groups.primaries);
+  for (const std::vector<const Host*>& members : levels) {
+    Level level;
+    level.priority = members.front()->priority;
+    level.hosts = members;
+    // Shared state was built over all primaries: it fits only when they are one level.
+    level.policy =
+        create_policy(policy, args, members, levels.size() == 1 ? shared.primaries : nullptr);
+    levels_.push_back(std::move(level));
+  }
   backup_ = create_policy(policy, args, groups.backups, shared.backups);
+  spills_ = levels_.size() > 1 || hosts_->resilience.zone_aware.enabled;
+  if (spills_) {
+    random_ = balancing::PolicyRandom(balancing::next_policy_seed());
+    loads_.assign(levels_.size(), 0);
+    capacities_.assign(levels_.size(), Capacity{});
+  }
 }
 
 UpstreamBalancer::~UpstreamBalancer() = default;
@@ -115,7 +162,12 @@ UpstreamBalancer& UpstreamBalancer::operator=(UpstreamBalancer&&) noexcept = def
 
 const Host* UpstreamBalancer::choose(const balancing::LbContext& context, const TriedHosts& tried) {
   const GroupEligibility eligibility(*this, tried, context.now);
-  const Host* host = primary_ ? primary_->choose(context, eligibility) : nullptr;
+  const Host* host = nullptr;
+  if (spills_) {
+    host = choose_spilled(context, eligibility);
+  } else if (!levels_.empty()) {
+    host = levels_.front().policy->choose(context, eligibility);
+  }
   // nginx switches to the backup peers only when no primary could be picked for this request
   // (all down, failed, full or already tried).
   if (host == nullptr && backup_) host = backup_->choose(context, eligibility);
@@ -144,9 +196,18 @@ const Host* UpstreamBalancer::picked(const Host& host, TimePoint now) {
   return &host;
 }
 
+balancing::Policy* UpstreamBalancer::policy_of(const Host& host) const {
+  if (host.backup) return backup_.get();
+  if (levels_.size() == 1) return levels_.front().policy.get();
+  for (const Level& level : levels_) {
+    if (level.priority == host.priority) return level.policy.get();
+  }
+  return nullptr;
+}
+
 void UpstreamBalancer::on_request_start(const Host& host, TimePoint now) {
   ++states_[host.index].active;
-  balancing::Policy* policy = host.backup ? backup_.get() : primary_.get();
+  balancing::Policy* policy = policy_of(host);
   if (policy != nullptr) policy->on_request_start(host, now);
 }
 
@@ -176,7 +237,9 @@ void UpstreamBalancer::on_request_end(const Host& host, const balancing::Attempt
     }
   }
 
-  balancing::Policy* policy = host.backup ? backup_.get() : primary_.get();
+  if (outliers_.active()) outliers_.record(host, outcome);
+
+  balancing::Policy* policy = policy_of(host);
   if (policy != nullptr) policy->on_request_end(host, outcome);
 }
 
@@ -187,6 +250,63 @@ bool UpstreamBalancer::is_failed(const Host& host, TimePoint now) const {
   // the duration of fail_timeout" (ngx_http_upstream_module, `server ... fail_timeout`).
   return state.counts_failures && host.max_fails > 0 && state.fails >= host.max_fails &&
          now - state.checked < host.fail_timeout;
+}
+
+bool UpstreamBalancer::healthy(const Host& host, TimePoint now) const {
+  if (host.down || !host.accepts_requests()) return false;
+  if (!outliers_.admits(host, now)) return false;
+  return !is_failed(host, now);
+}
+
+// Draws the level by its priority load and, with zone_aware, the zone by the local share; what
+// the draw prefers is tried first and the rest in priority order, so a request fails only when
+// no primary anywhere is eligible (then the backups are tried, as nginx does).
+const Host* UpstreamBalancer::choose_spilled(const balancing::LbContext& context,
+                                             const GroupEligibility& eligibility) {
+  std::size_t first = 0;
+  if (levels_.size() > 1) {
+    for (std::size_t i = 0; i < levels_.size(); ++i) {
+      capacities_[i] = Capacity{};
+      for (const Host* host : levels_[i].hosts) {
+        const std::int64_t weight = host->scaled_weight();
+        capacities_[i].total += weight;
+        if (healthy(*host, context.now)) capacities_[i].healthy += weight;
+      }
+    }
+    priority_loads(capacities_, hosts_->resilience.priority_min_healthy_percent, loads_);
+    const std::uint64_t draw = random_.below(kAllLoad);
+    for (std::uint64_t cumulative = loads_[0]; first + 1 < levels_.size() && draw >= cumulative;) {
+      cumulative += loads_[++first];
+    }
+  }
+  if (const Host* host = choose_in_level(context, levels_[first], eligibility)) return host;
+  for (std::size_t i = 0; i < levels_.size(); ++i) {
+    if (i == first) continue;
+    if (const Host* host = choose_in_level(context, levels_[i], eligibility)) return host;
+  }
+  return nullptr;
+}
+
+// Within one level: with zone_aware, the local zone keeps local_zone_share of the requests and
+// the rest go to the other zones; whichever side is drawn, the other is the fallback.
+const Host* UpstreamBalancer::choose_in_level(const balancing::LbContext& context,
+                                              const Level& level,
+                                              const GroupEligibility& eligibility) {
+  if (!hosts_->resilience.zone_aware.enabled) return level.policy->choose(context, eligibility);
+  Capacity local;
+  for (const Host* host : level.hosts) {
+    if (!host->local_zone) continue;
+    const std::int64_t weight = host->scaled_weight();
+    local.total += weight;
+    if (healthy(*host, context.now)) local.healthy += weight;
+  }
+  const std::uint32_t share =
+      local_zone_share(local, hosts_->resilience.zone_aware.min_healthy_percent);
+  const bool local_first = random_.below(kAllLoad) < share;
+  const ZoneEligibility preferred(eligibility, local_first);
+  if (const Host* host = level.policy->choose(context, preferred)) return host;
+  const ZoneEligibility other(eligibility, !local_first);
+  return level.policy->choose(context, other);
 }
 
 int UpstreamBalancer::active_requests(const Host& host) const { return states_[host.index].active; }

@@ -17,6 +17,8 @@
 #include <cstdint>
 #include <memory>
 
+#include "yoke/balancing/host_outlier.h"
+
 namespace yoke::balancing {
 
 // The active health check's verdict (nginx Plus: "checking", "up", "unhealthy").
@@ -102,6 +104,14 @@ class HostRuntime {
   std::atomic<bool> agent_down_{false};
   std::atomic<std::int32_t> weight_percent_{kFullWeight};
   std::int32_t maxconn_ = 0;  // the writer's copy; readers use gate()
+
+ public:
+  // ---- Passive outlier ejection (outlier_detection) ----
+  // Kept apart from the gate on purpose: these words have MANY writers (every worker, through
+  // health::OutlierDetector, by fetch_add / compare-and-swap; host_outlier.h states the rules),
+  // while the gate keeps its single writer. Eligibility loads the ejection word beside the gate,
+  // only for upstreams with outlier_detection.
+  HostOutlier outlier;
 };
 
 static_assert(std::atomic<HealthState>::is_always_lock_free);
@@ -118,6 +128,9 @@ class HostRuntimes {
   std::size_t size() const { return count_; }
   HostRuntime& operator[](std::size_t index) { return hosts_[index]; }
   const HostRuntime& operator[](std::size_t index) const { return hosts_[index]; }
+
+  // ---- Passive outlier ejection: the upstream-wide ejected-host count (host_outlier.h) ----
+  UpstreamOutliers outliers;
 
  private:
   std::size_t count_;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "yoke/balancing/host_runtime.h"
+#include "yoke/balancing/resilience_settings.h"
 #include "yoke/core/clock.h"
 #include "yoke/core/socket_address.h"
 
@@ -32,6 +33,11 @@ struct Host {
   // This host's runtime state, in the HostRuntimes the HostSet holds; null for hosts built
   // without one (policy unit tests, the simulator), which then always accept requests.
   const HostRuntime* runtime = nullptr;
+  // Zones and priority levels (docs/resilience.md): `zone=NAME` (empty: none), whether that is
+  // the balancer's own zone (`yoke_zone` / --zone), and `priority=N` (0 is used first).
+  std::string zone;
+  bool local_zone = false;
+  int priority = 0;
 
   bool accepts_requests() const { return runtime == nullptr || runtime->accepts_requests(); }
   // The weight the agent asks for, in hundredths of the configured weight (weight × percent),
@@ -49,6 +55,9 @@ struct HostSet {
   // Runtime state of hosts[i] at runtime[i] (Host::runtime points there); null when none was
   // attached. Written by the checker thread, read by workers (host_runtime.h).
   HostRuntimesPtr runtime;
+  // outlier_detection, retry_budget, zone_aware, priority_spill as configured (all off by
+  // default).
+  UpstreamResilience resilience;
 };
 
 // Gives every host of set a fresh runtime state; call once set.hosts is final (the pointers

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "yoke/balancing/hash_key.h"
+#include "yoke/balancing/resilience_settings.h"
 #include "yoke/config/ast.h"
 #include "yoke/config/source_location.h"
 #include "yoke/config/value_template.h"
@@ -36,6 +37,9 @@ struct UpstreamServer {
   int agent_port = 0;  // 0 = no agent
   Duration agent_interval{2000};
   std::string agent_send;
+  // Zones and priority levels (docs/resilience.md): zone=NAME, priority=N (0 = first used).
+  std::string zone;
+  int priority = 0;
   // The parameters as written after the address, for checks that depend on the upstream's
   // balancing policy (which may come after the server).
   std::vector<Argument> parameters;
@@ -133,6 +137,9 @@ struct Upstream {
   Duration keepalive_timeout{60000};
   int keepalive_requests = 1000;
   std::optional<HealthCheck> health_check;  // active checks; none when absent
+  // outlier_detection, retry_budget, zone_aware, priority_spill (docs/resilience.md).
+  balancing::UpstreamResilience resilience;
+  SourceLocation zone_aware_where;  // where `zone_aware` was written, for messages
   SourceLocation where;
 };
 
@@ -389,6 +396,9 @@ struct Config {
   Duration shutdown_grace{10000};  // graceful stop bound (Yoke: worker_shutdown_timeout)
   Http http;
   std::optional<Admin> admin;
+  // The balancer's own zone (`yoke_zone NAME;`, overridden by --zone): zone_aware upstreams
+  // prefer servers with zone=NAME. Empty: none.
+  std::string zone;
 };
 
 // Loads, expands includes, validates and resolves names. Throws ConfigError naming
@@ -397,5 +407,9 @@ struct Config {
 Config load_config(const std::string& path);
 // Same, from text (for tests); file_name is used in messages and for relative includes.
 Config load_config_text(const std::string& text, const std::string& file_name);
+// The balancer's zone from the command line (--zone NAME): overrides `yoke_zone` in every
+// configuration loaded afterwards (start, reload, -t); empty clears it. Main thread, before
+// loading.
+void set_zone_override(std::string zone);
 
 }  // namespace yoke::config

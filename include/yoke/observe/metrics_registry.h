@@ -33,6 +33,8 @@ class MetricsRegistry {
   void write_connections(ExpositionWriter& out) const;  // metrics_registry_process.cc
   void write_upstream_connections(ExpositionWriter& out) const;
   void write_process(ExpositionWriter& out) const;
+  // metrics_registry_resilience.cc: ejections, ejected servers, retry budget refusals.
+  void write_resilience(ExpositionWriter& out, TimePoint now) const;
 
   std::shared_ptr<const router::RouteTable> routes_;
   std::vector<std::shared_ptr<const WorkerMetrics>> workers_;

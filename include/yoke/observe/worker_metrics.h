@@ -84,6 +84,7 @@ struct UpstreamCells {
   std::array<Counter, kCodeClasses> local_responses;
   LatencyHistogram request_duration;  // every request routed here, client view
   Counter retries;                    // attempts after the first, on another server
+  Counter retry_budget_exhausted;     // retries refused by retry_budget
   Counter connections_created;
   Counter connections_reused;  // attempts that took a keep-alive connection from the pool
   Counter connections_closed;

@@ -18,6 +18,7 @@
 #include "yoke/router/variables.h"
 #include "yoke/security/ip_prefix.h"
 #include "yoke/tls/credentials.h"
+#include "yoke/upstream/retry_budget.h"
 #include "yoke/upstream/session_affinity.h"
 #include "yoke/upstream/upstream_balancer.h"
 
@@ -45,6 +46,8 @@ struct UpstreamEntry {
   CompiledTemplate hash_key_expression;
   // `sticky cookie` (config->sticky) over the same hosts; null when the upstream has none.
   std::shared_ptr<const upstream::SessionAffinity> affinity;
+  // `retry_budget` (config->resilience.retry_budget), shared by every worker; null when off.
+  std::shared_ptr<upstream::RetryBudget> retry_budget;
 };
 
 // A limit_req_zone: its table, shared by every worker (atomics, no lock), and its key.

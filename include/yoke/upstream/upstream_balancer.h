@@ -2,14 +2,20 @@
 // One worker's view of one upstream: picks hosts with the configured policy, falls back to the
 // backup group when no primary is eligible (nginx `backup`), and keeps passive health as nginx
 // does with max_fails / fail_timeout ("ngx_http_upstream_round_robin.c": a host that failed
-// max_fails times within fail_timeout is skipped for fail_timeout). Worker thread only; no locks.
+// max_fails times within fail_timeout is skipped for fail_timeout). Primaries may form priority
+// levels (`priority=N`) and zones (`zone_aware`), between which traffic spills gradually
+// (load_spill.h); outlier ejection (health::OutlierDetector) applies to every host. Worker
+// thread only; no locks.
 #include <cstddef>
 #include <memory>
 #include <vector>
 
 #include "yoke/balancing/host_set.h"
 #include "yoke/balancing/policy.h"
+#include "yoke/balancing/random.h"
 #include "yoke/core/clock.h"
+#include "yoke/health/outlier_detector.h"
+#include "yoke/upstream/load_spill.h"
 
 namespace yoke::upstream {
 
@@ -37,7 +43,8 @@ class TriedHosts {
 };
 
 // What a policy shares between the workers' balancers of one HostSet (PolicyFactory::share),
-// per group. Built once on the main thread; either pointer may be null.
+// per group. Built once on the main thread; either pointer may be null. Policies that share
+// state support no backup servers, hence no priority levels: primaries are one group for them.
 struct SharedPolicyGroups {
   balancing::SharedPolicyStatePtr primaries;
   balancing::SharedPolicyStatePtr backups;
@@ -95,6 +102,24 @@ class UpstreamBalancer {
  private:
   struct HostState;
   class GroupEligibility;
+  class ZoneEligibility;
+  // The primaries of one priority level (all primaries when no server sets priority=).
+  struct Level {
+    int priority = 0;
+    std::vector<const balancing::Host*> hosts;
+    std::unique_ptr<balancing::Policy> policy;
+  };
+
+  // Priority levels and zones: draws a level by its load and a zone by the local share, and
+  // falls back over the others in order (upstream_balancer_spill.cc).
+  const balancing::Host* choose_spilled(const balancing::LbContext& context,
+                                        const GroupEligibility& eligibility);
+  const balancing::Host* choose_in_level(const balancing::LbContext& context, const Level& level,
+                                         const GroupEligibility& eligibility);
+  // Whether host counts as healthy capacity for spilling: not down, not closed by health
+  // checks or the agent, not ejected, not failed by passive health in this worker.
+  bool healthy(const balancing::Host& host, TimePoint now) const;
+  balancing::Policy* policy_of(const balancing::Host& host) const;
 
   const balancing::Host* choose_bound(const balancing::LbContext& context, const TriedHosts& tried,
                                       const balancing::Host& affinity);
@@ -103,8 +128,15 @@ class UpstreamBalancer {
 
   balancing::HostSetPtr hosts_;
   std::vector<HostState> states_;
-  std::unique_ptr<balancing::Policy> primary_;
+  std::vector<Level> levels_;  // ascending priority; empty when every server is a backup
   std::unique_ptr<balancing::Policy> backup_;
+  health::OutlierDetector outliers_;  // outlier_detection over hosts_ (inactive when off)
+  // Set when picks need choose_spilled (several levels, or zone_aware): its draws and a
+  // scratch array of per-level loads sized once, so a pick never allocates.
+  bool spills_ = false;
+  balancing::PolicyRandom random_{0};
+  std::vector<std::uint32_t> loads_;
+  std::vector<Capacity> capacities_;
 };
 
 }  // namespace yoke::upstream
