@@ -98,7 +98,7 @@ void ClientSession::count_attempt_failure(AttemptFailure failure, const balancin
 void ClientSession::count_retry() { worker_.metrics().upstream(upstream_index_).retries.add(); }
 
 void ClientSession::count_retry_budget_exhausted() {
-  worker_.metrics().upstream(route_->upstream).retry_budget_exhausted.add();
+  worker_.metrics().upstream(upstream_index_).retry_budget_exhausted.add();
 }
 
 // close(): why the client connection goes, unless an earlier step said so.

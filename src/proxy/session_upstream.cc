@@ -145,9 +145,9 @@ bool ClientSession::may_retry(AttemptFailure failure) const {
 // retry_budget (docs/resilience.md): asked last, once every other condition allows the retry,
 // so a token is only spent on a retry that happens.
 bool ClientSession::spend_retry_budget() {
-  const router::UpstreamEntry& entry = worker_.routes().upstreams()[route_->upstream];
+  const router::UpstreamEntry& entry = worker_.routes().upstreams()[upstream_index_];
   if (entry.retry_budget == nullptr) return true;
-  UpstreamRuntime& runtime = worker_.upstream(route_->upstream);
+  UpstreamRuntime& runtime = worker_.upstream(upstream_index_);
   if (entry.retry_budget->try_withdraw(runtime.retry_budget, worker_.loop().now())) return true;
   count_retry_budget_exhausted();
   return false;
