@@ -5,6 +5,7 @@
 #include "http1/field_line.h"
 #include "http1/field_syntax.h"
 #include "http1/line_finder.h"
+#include "yoke/http1/message.h"
 #include "yoke/http1/parser.h"
 
 namespace yoke::http1 {
@@ -12,6 +13,13 @@ namespace {
 
 constexpr std::size_t kMaxSizeLine = 4096;
 constexpr std::size_t kMaxTrailerSection = 8192;
+
+// RFC 9110 §6.5.1: fields needed before the content — framing, routing — must not be sent as
+// trailers. Content-Length and Host, and the hop-by-hop fields (Transfer-Encoding, Connection
+// and the rest), whose meaning is the connection's and which a proxy must strip anyway.
+bool forbidden_in_trailers(std::string_view name) {
+  return iequals(name, "content-length") || iequals(name, "host") || is_hop_by_hop(name);
+}
 
 }  // namespace
 
@@ -120,6 +128,9 @@ void ChunkedDecoder::consume_trailers(std::string_view input, Step& step) {
         line.next > kMaxTrailerSection;
     if (too_large) return fail(step, "trailer section too large");
     if (line.status == FieldLineStatus::kIncomplete) return;
+    if (line.status == FieldLineStatus::kField && forbidden_in_trailers(field.name)) {
+      return fail(step, "framing, routing or hop-by-hop field in trailer section");
+    }
     if (line.status == FieldLineStatus::kEnd) {
       state_ = State::kDone;
       step.event = Event::kDone;

@@ -137,6 +137,11 @@ const InvalidBody kInvalidBodies[] = {
     {"trailer_without_colon", "0\r\nnot a field\r\n\r\n"},
     {"trailer_space_before_colon", "0\r\nX : a\r\n\r\n"},
     {"trailer_bare_cr", "0\r\nX: a\rb\r\n\r\n"},
+    // RFC 9110 §6.5.1: framing, routing and hop-by-hop fields are not trailers.
+    {"trailer_content_length", "0\r\nContent-Length: 5\r\n\r\n"},
+    {"trailer_transfer_encoding", "0\r\ntransfer-encoding: chunked\r\n\r\n"},
+    {"trailer_host", "0\r\nX: 1\r\nHOST: admin\r\n\r\n"},
+    {"trailer_connection", "0\r\nConnection: close\r\n\r\n"},
 };
 
 class ChunkedInvalid : public testing::TestWithParam<InvalidBody> {};
@@ -216,6 +221,24 @@ TEST(Http1Chunked, TrailerSectionLimit) {
   EXPECT_EQ(decode("0\r\n" + too_many + "\r\n").last, Event::kError);
   ChunkedDecoder decoder;
   EXPECT_EQ(decoder.next("0\r\n" + too_many).event, Event::kError);
+}
+
+TEST(Http1Chunked, TrailerFieldsWalkEveryLineEnding) {
+  const Decoded out = decode("0\r\nX-A: 1\nX-B:\t two words \r\nX-C:\n\n");
+  ASSERT_EQ(out.last, Event::kDone);
+  TrailerFields fields(out.trailers);
+  Header field;
+  std::vector<std::string> seen;
+  while (fields.next(field))
+    seen.push_back(std::string(field.name) + "=" + std::string(field.value));
+  EXPECT_EQ(seen, (std::vector<std::string>{"X-A=1", "X-B=two words", "X-C="}));
+  EXPECT_FALSE(fields.next(field));
+}
+
+TEST(Http1Chunked, NoTrailerFieldsInAnEmptySection) {
+  TrailerFields fields("");
+  Header field;
+  EXPECT_FALSE(fields.next(field));
 }
 
 TEST(Http1Chunked, ErrorIsSticky) {

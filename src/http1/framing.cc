@@ -19,6 +19,7 @@ enum class FieldKind : unsigned char {
   kConnection,
   kExpect,
   kUpgrade,
+  kFramingLookalike,
 };
 
 // True when name equals lower_name ignoring ASCII case, where name is a token (a scanned field
@@ -49,6 +50,27 @@ bool is_field(std::string_view name, std::string_view lower_name) {
   return (word(name, size - kWord) | kFold) == word(lower_name, size - kWord);
 }
 
+// True when name, a token of lower_name's length that is not lower_name itself, reads as
+// lower_name once every "_" is taken for "-" (CGI's HTTP_CONTENT_LENGTH naming, RFC 3875
+// §4.1.18). Only called for names of a framing field's length, so its loop is off the hot path.
+bool is_lookalike(std::string_view name, std::string_view lower_name) {
+  bool underscore = false;
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    const char c = name[i];
+    if (c == '_' && lower_name[i] == '-') {
+      underscore = true;
+    } else if ((c | 0x20) != lower_name[i]) {
+      return false;
+    }
+  }
+  return underscore;
+}
+
+FieldKind framing_field(std::string_view name, std::string_view lower_name, FieldKind kind) {
+  if (is_field(name, lower_name)) return kind;
+  return is_lookalike(name, lower_name) ? FieldKind::kFramingLookalike : FieldKind::kOther;
+}
+
 // Most fields are none of these: dispatch on length first, so the common case costs one switch
 // and one comparison of a letter.
 FieldKind classify(std::string_view name) {
@@ -62,9 +84,9 @@ FieldKind classify(std::string_view name) {
     case 10:
       return is_field(name, "connection") ? FieldKind::kConnection : FieldKind::kOther;
     case 14:
-      return is_field(name, "content-length") ? FieldKind::kContentLength : FieldKind::kOther;
+      return framing_field(name, "content-length", FieldKind::kContentLength);
     case 17:
-      return is_field(name, "transfer-encoding") ? FieldKind::kTransferEncoding : FieldKind::kOther;
+      return framing_field(name, "transfer-encoding", FieldKind::kTransferEncoding);
     default:
       return FieldKind::kOther;
   }
@@ -175,6 +197,9 @@ void note_field(const Header& field, KnownFields& known) {
     case FieldKind::kUpgrade:
       known.upgrade_field = true;
       return;
+    case FieldKind::kFramingLookalike:
+      known.framing_lookalike = true;
+      return;
   }
 }
 
@@ -200,6 +225,11 @@ ParseResult request_transfer_encoding(const KnownFields& known, int version_mino
 }  // namespace
 
 ParseResult apply_request_framing(const KnownFields& known, RequestHead& out) {
+  // RFC 9112 §11.2: a field the next hop may read as framing when Yoke does not is as
+  // ambiguous as two framings. Responses are not checked: the upstream is no attacker's peer.
+  if (known.framing_lookalike) {
+    return error(400, "field name looks like Content-Length or Transfer-Encoding");
+  }
   if (known.transfer_encoding.seen) {
     const ParseResult verdict = request_transfer_encoding(known, out.version_minor);
     if (!is_complete(verdict)) return verdict;

@@ -32,6 +32,10 @@ struct KnownFields {
   bool connection_upgrade = false;
   bool upgrade_field = false;
   bool expect_continue = false;
+  // A name that is Content-Length or Transfer-Encoding with "_" for "-": CGI-style servers
+  // (and frameworks that read headers through CGI variable names) map both to one name, so the
+  // next hop may take as framing what Yoke reads as an unknown field.
+  bool framing_lookalike = false;
 };
 
 // Records what field means for framing, if anything. Never fails: problems are remembered in
@@ -70,7 +74,8 @@ std::string_view parse_content_length(std::string_view value, bool& seen, std::u
 
 // Sets out.body, content_length, keep_alive, expect_continue and upgrade from the request's
 // fields (RFC 9112 §6.1, §6.3, §9.3; RFC 9110 §7.8, §10.1.1). Errors: 400 for ambiguous
-// framing, 501 for a transfer coding other than chunked.
+// framing (including a look-alike of a framing field name), 501 for a transfer coding other
+// than chunked.
 ParseResult apply_request_framing(const KnownFields& known, RequestHead& out);
 
 // Sets out.body, content_length and keep_alive for a response (RFC 9112 §6.3). Errors use 502.

@@ -3,12 +3,15 @@
 #include <algorithm>
 #include <charconv>
 
+#include "field_copy.h"
+
 namespace yoke::proxy {
 namespace {
 
 // Room kept free in the generated buffer before decoding the next chunked element: the
-// largest element that cannot be split is a trailer section (8 KiB, see ChunkedDecoder).
-constexpr std::size_t kChunkedReserve = 8 * 1024 + 64;
+// largest element that cannot be split is a trailer section (8 KiB, see ChunkedDecoder), which
+// grows by up to a third when every line is a 3-byte "a:" LF written back with CRLF.
+constexpr std::size_t kChunkedReserve = 8 * 1024 * 4 / 3 + 64;
 constexpr std::size_t kChunkOverhead = 24;  // "<hex>\r\n" + "\r\n"
 
 // Drops count bytes at the start of the unsent part of source: consumed from the buffer while
@@ -74,6 +77,20 @@ bool BodyRelay::write_chunk(Outgoing& out, std::string_view data) {
   return true;
 }
 
+// The last chunk and the trailer fields, each line ended by a CRLF Yoke writes: the decoder
+// accepts bare LF line ends (RFC 9112 §2.2), and a next hop that does not would read past the
+// trailer section into whatever follows on the connection.
+void BodyRelay::write_last_chunk(Outgoing& out, std::string_view trailers) {
+  Buffer& generated = *out.generated;
+  generated.append("0\r\n");
+  http1::TrailerFields fields(trailers);
+  http1::Header field;
+  while (fields.next(field)) {
+    forward_field(field, [&generated](std::string_view bytes) { generated.append(bytes); });
+  }
+  generated.append("\r\n");
+}
+
 BodyRelay::Result BodyRelay::relay_chunked(Outgoing& out) {
   Result result = Result::kIdle;
   for (;;) {
@@ -95,11 +112,7 @@ BodyRelay::Result BodyRelay::relay_chunked(Outgoing& out) {
         result = Result::kProgress;
         break;
       case http1::ChunkedDecoder::Event::kDone:
-        if (chunk_out_) {
-          out.generated->append("0\r\n");
-          out.generated->append(step.trailers);
-          out.generated->append("\r\n");
-        }
+        if (chunk_out_) write_last_chunk(out, step.trailers);
         drop_source(out, step.consumed);
         done_ = true;
         return Result::kDone;

@@ -54,6 +54,7 @@ class BodyRelay {
   Result relay_chunked(Outgoing& out);
   Result relay_until_close(Outgoing& out);
   bool write_chunk(Outgoing& out, std::string_view data);
+  void write_last_chunk(Outgoing& out, std::string_view trailers);
 
   http1::BodyKind kind_ = http1::BodyKind::kNone;
   std::uint64_t remaining_ = 0;

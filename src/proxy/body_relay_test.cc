@@ -72,6 +72,18 @@ TEST(BodyRelay, ChunkedIsDecodedAndReencoded) {
   EXPECT_EQ(pipe.out.body_bytes, 13u);
 }
 
+// A bare LF the decoder accepts (RFC 9112 §2.2) must not reach a next hop that reads only
+// CRLF: trailer lines are written back with CRLF.
+TEST(BodyRelay, TrailerLinesAreForwardedWithCrlf) {
+  Pipe pipe;
+  BodyRelay relay;
+  relay.start(http1::BodyKind::kChunked, 0, true);
+  pipe.in->append("2\nhi\n0\nX-Sum:  1\nX-Other: two\r\n\nGET /next");
+  EXPECT_EQ(relay.relay(pipe.out), BodyRelay::Result::kDone);
+  EXPECT_EQ(pipe.drain(), "2\r\nhi\r\n0\r\nX-Sum:  1\r\nX-Other: two\r\n\r\n");
+  EXPECT_EQ(pipe.in->readable(), "GET /next");
+}
+
 TEST(BodyRelay, ChunkedArrivingInPieces) {
   Pipe pipe;
   BodyRelay relay;

@@ -3,6 +3,7 @@
 // proxy_set_header rules apply as in nginx (a rule replaces the client's field of that name;
 // an empty value removes it).
 #include <charconv>
+#include <functional>
 
 #include "client_session.h"
 #include "field_copy.h"
@@ -40,6 +41,29 @@ struct HeadWriter {
   }
 };
 
+// The target to send upstream when proxy_pass has no URI part: as received, except that an
+// absolute-form target (RFC 9112 §3.2.2, meant for proxies) goes as origin-form — its path and
+// query — so the backend never sees an authority beside the Host Yoke writes (two hosts to
+// choose from is what a Host-confusion attack needs). The parser's path and query views point
+// into the target, or path is a static "/" when the target has no path.
+template <typename Write>
+void write_target(const http1::RequestHead& head, Write& write) {
+  const std::string_view target = head.target;
+  const bool absolute_form =
+      !target.empty() && target[0] != '/' && target != "*" && head.method != "CONNECT";
+  if (!absolute_form) return write(target);
+  const char* target_end = target.data() + target.size();
+  // std::less: a total order even for the static "/", which lies outside the buffer.
+  const std::less<const char*> before;
+  if (!before(head.path.data(), target.data()) && before(head.path.data(), target_end)) {
+    return write(std::string_view(head.path.data(),
+                                  static_cast<std::size_t>(target_end - head.path.data())));
+  }
+  write("/");
+  const std::size_t question = target.find('?');
+  if (question != std::string_view::npos) write(target.substr(question));
+}
+
 }  // namespace
 
 const http1::RequestHead& ClientSession::reparse_head() {
@@ -64,7 +88,7 @@ bool ClientSession::write_request_head() {
     router::rewrite_uri(location.proxy_pass->uri, location.pattern, uri_, head.query, uri);
     write(uri);
   } else {
-    write(head.target);
+    write_target(head, write);
   }
   write(location.proxy_http_version_minor == 1 ? " HTTP/1.1\r\n" : " HTTP/1.0\r\n");
   if (!route_->sets_host) {

@@ -29,14 +29,18 @@ ParseResult parse_response_head(std::string_view bytes, const Limits& limits, bo
                                 ResponseHead& out);
 
 // Incremental decoder of the chunked transfer coding (RFC 9112 §7.1), including chunk
-// extensions (validated, then ignored) and the trailer section.
+// extensions (validated, then ignored) and the trailer section. A trailer field that must not
+// be one (RFC 9110 §6.5.1: framing — Content-Length and the hop-by-hop fields, Transfer-Encoding
+// among them — and routing, Host) is an error: a next hop that merges trailers into the header
+// section would otherwise get a second framing or a second Host.
 class ChunkedDecoder {
  public:
   enum class Event : std::uint8_t {
     kNeedMore,  // the input holds no complete next element; call again with more bytes
     kData,      // data is a piece of chunk payload (a view into the input)
     kDone,      // last chunk and trailer section consumed; trailers holds the trailer field
-                // lines as received (each ending in CRLF/LF, without the final empty line)
+                // lines as received (each ending in CRLF/LF, without the final empty line):
+                // walk them with TrailerFields to forward them with CRLF line ends
     kError,     // malformed; reason says why. The message must be rejected (400 / 502).
   };
   struct Step {
@@ -72,6 +76,22 @@ class ChunkedDecoder {
   State state_ = State::kSize;
   std::uint64_t remaining_ = 0;  // payload bytes left in the current chunk
   std::string_view error_;       // static reason, repeated by calls after kError
+};
+
+// The fields of a trailer section ChunkedDecoder returned with kDone, one at a time. The
+// section was validated by the decoder, so every line is a well-formed field line; the views
+// point into it. Forwarding name and value with a CRLF Yoke writes itself keeps a bare LF the
+// decoder accepted (RFC 9112 §2.2) from reaching a next hop that reads only CRLF — which would
+// take the rest of the connection for trailer lines.
+class TrailerFields {
+ public:
+  explicit TrailerFields(std::string_view trailers) : trailers_(trailers) {}
+  // Sets field to the next trailer field and returns true, or returns false at the end.
+  bool next(Header& field);
+
+ private:
+  std::string_view trailers_;
+  std::size_t pos_ = 0;
 };
 
 }  // namespace yoke::http1
