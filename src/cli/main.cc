@@ -3,7 +3,9 @@
 #include <memory>
 
 #include "cli/flags.h"
+#include "cli/send_signal.h"
 #include "cli/server.h"
+#include "cli/upgrade.h"
 #include "yoke/config/model.h"
 #include "yoke/observe/error_log.h"
 #include "yoke/router/route_table.h"
@@ -32,6 +34,10 @@ int main(int argc, char** argv) {
     std::printf("yoke version: yoke/%s\n", YOKE_VERSION);
     return 0;
   }
+  const bool upgrade = flags.signal_name == "upgrade";
+  if (!flags.signal_name.empty() && !upgrade) {
+    return cli::send_signal(flags.config_file, flags.signal_name);
+  }
   std::shared_ptr<const router::RouteTable> routes;
   // Before any load, so a reload keeps the command line's zone too.
   if (!flags.zone.empty()) config::set_zone_override(flags.zone);
@@ -58,5 +64,8 @@ int main(int argc, char** argv) {
   observe::parse_log_level(config.error_log_level, level);
   std::string error;
   if (!observe::open_error_log(config.error_log_path, level, error)) return fail(error);
-  return cli::run_server(routes);
+  if (!upgrade) return cli::run_server(routes, flags.config_file);
+  cli::InheritedListeners inherited;
+  if (!inherited.receive(config.pid_path, error)) return fail(error);
+  return cli::run_server(routes, flags.config_file, &inherited);
 }

@@ -17,17 +17,27 @@ constexpr std::array<std::string_view, kCodeClasses> kCodeClassNames = {"1xx", "
 MetricsRegistry::MetricsRegistry(std::shared_ptr<const router::RouteTable> routes,
                                  std::vector<std::shared_ptr<const WorkerMetrics>> workers,
                                  std::chrono::system_clock::time_point config_loaded)
-    : routes_(std::move(routes)), workers_(std::move(workers)) {
-  for (const auto& entry : routes_->upstreams()) {
-    first_server_.push_back(server_labels_.size());
-    // The server label is the address: unique within an upstream even when one name resolves
-    // to several addresses, and what nginx logs as $upstream_addr.
-    for (const auto& host : entry.hosts->hosts) server_labels_.push_back(host.address.to_string());
-  }
+    : routes_(std::move(routes)), current_(std::move(workers)) {
+  set_layout();
   config_loaded_seconds_ = std::chrono::duration<double>(config_loaded.time_since_epoch()).count();
 }
 
+void MetricsRegistry::set_layout() {
+  layout_ = MetricsLayout::of(*routes_);
+  server_labels_.clear();
+  first_server_.clear();
+  for (const auto& servers : layout_.servers) {
+    first_server_.push_back(server_labels_.size());
+    // The server label is the address: unique within an upstream even when one name resolves
+    // to several addresses, and what nginx logs as $upstream_addr.
+    for (const auto& label : servers) server_labels_.push_back(label);
+  }
+}
+
 std::string MetricsRegistry::render(ExpositionFormat format, TimePoint now) const {
+  std::lock_guard lock(mutex_);
+  workers_ = current_;
+  if (auto carried = carried_block()) workers_.push_back(std::move(carried));
   std::string text;
   ExpositionWriter out(format, text);
   write_requests(out);
@@ -37,6 +47,7 @@ std::string MetricsRegistry::render(ExpositionFormat format, TimePoint now) cons
   write_connections(out);
   write_process(out);
   out.finish();
+  workers_.clear();
   return text;
 }
 

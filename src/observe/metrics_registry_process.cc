@@ -102,23 +102,22 @@ void MetricsRegistry::write_process(ExpositionWriter& out) const {
     out.sample({}, stats->start_time_seconds);
   }
   out.family("yoke_workers", MetricType::kGauge, "Worker threads serving requests.");
-  out.sample({}, static_cast<double>(workers_.size()));
+  out.sample({}, static_cast<double>(current_.size()));
   out.family("yoke_build_info", MetricType::kInfo,
              "Yoke's version and the compiler that built it.");
   out.sample_count({{"version", YOKE_VERSION}, {"compiler", __VERSION__}}, 1);
-  // Prometheus' own names for the same facts (prometheus_config_last_reload_*). Reload does not
-  // exist yet: the running configuration is the one loaded at start, and that load succeeded
-  // (a failed first load stops Yoke before anything is served).
+  // Prometheus' own names for the same facts (prometheus_config_last_reload_*). A failed first
+  // load stops Yoke before anything is served, so until a reload the last load succeeded.
   out.family("yoke_config_last_reload_successful", MetricType::kGauge,
-             "Whether the last configuration load succeeded.");
-  out.sample({}, 1);
+             "Whether the last configuration load or reload succeeded.");
+  out.sample({}, last_reload_successful_ ? 1 : 0);
   out.family("yoke_config_last_reload_success_timestamp_seconds", MetricType::kGauge,
              "When the running configuration was loaded, in seconds since the epoch.", "seconds");
   out.sample({}, config_loaded_seconds_);
   out.family("yoke_config_reloads_total", MetricType::kCounter,
              "Configuration reloads after the first load, by result.");
-  out.sample_count({{"result", "success"}}, 0);
-  out.sample_count({{"result", "failure"}}, 0);
+  out.sample_count({{"result", "success"}}, reloads_succeeded_);
+  out.sample_count({{"result", "failure"}}, reloads_failed_);
 }
 
 }  // namespace yoke::observe

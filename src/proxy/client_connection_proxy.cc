@@ -50,7 +50,7 @@ bool ClientConnection::read_proxy_header(std::uint32_t events) {
 }
 
 void ClientConnection::reject_proxy_header(std::string_view reason) {
-  worker_.metrics()
+  generation_->metrics()
       .connections_rejected[static_cast<std::size_t>(observe::RejectReason::kProxyProtocol)]
       .add();
   // Info level, like other client-caused errors (nginx: "broken header" at error level).

@@ -46,8 +46,8 @@ class ClientSession final : public IoHandler,
   void on_io(std::uint32_t events) override;
   void on_timer(Timer& timer) override;
   void on_upstream_io(std::uint32_t events) override;
-  // Graceful stop: close now if idle between requests, else after the current exchange.
-  void on_worker_stopping();
+  // The connection drains (graceful stop, removed listener): see ClientConnection::drain.
+  void on_drain();
   // Immediate stop: close now.
   void abort();
 
@@ -179,6 +179,9 @@ class ClientSession final : public IoHandler,
 
   Worker& worker_;
   ClientConnection* connection_ = nullptr;
+  // The generation of the request in progress (the connection's; it holds it alive).
+  WorkerGeneration* generation_ = nullptr;
+  WorkerGeneration& gen() const { return *generation_; }
   int fd_ = -1;
   std::size_t listener_ = 0;
   SocketAddress peer_;

@@ -65,24 +65,27 @@ void Listener::on_timer(Timer& /*timer*/) {
 // checks run before a session, a buffer or a TLS object exists, so a flood costs an accept()
 // and a close() per connection.
 bool Listener::refuse(int fd, const SocketAddress& peer) {
+  // The current generation's settings for this address (a reload may have changed them).
+  const router::ListenerSpec& spec = worker_.routes().listeners()[index_];
   int limit = worker_.connection_limit();
   if (limit > 0 && worker_.connection_count() >= static_cast<std::size_t>(limit)) {
-    reject(fd, observe::RejectReason::kWorkerConnections);
+    reject(fd, observe::RejectReason::kWorkerConnections, 0);
     return true;
   }
-  if (accept_limit_ && over_accept_rate(peer)) {
-    reject(fd, observe::RejectReason::kAcceptRate);
+  if (spec.accept_limit && over_accept_rate(*spec.accept_limit, peer)) {
+    reject(fd, observe::RejectReason::kAcceptRate, 0);
     return true;
   }
-  if (open_connections_ != nullptr && !take_connection_slot()) {
-    reject(fd, observe::RejectReason::kMaxConns);
+  if (spec.open_connections != nullptr &&
+      !take_connection_slot(*spec.open_connections, spec.listen.max_conns)) {
+    reject(fd, observe::RejectReason::kMaxConns, spec.listen.max_conns);
     return true;
   }
   return false;
 }
 
 // limit_accept: the zone is keyed by the address's bytes (4 or 16; unix peers share one key).
-bool Listener::over_accept_rate(const SocketAddress& peer) {
+bool Listener::over_accept_rate(const router::AcceptLimit& limit, const SocketAddress& peer) {
   std::string_view key = "unix";
   if (peer.family() == AF_INET) {
     const auto* v4 = reinterpret_cast<const sockaddr_in*>(peer.get());
@@ -91,21 +94,22 @@ bool Listener::over_accept_rate(const SocketAddress& peer) {
     const auto* v6 = reinterpret_cast<const sockaddr_in6*>(peer.get());
     key = {reinterpret_cast<const char*>(&v6->sin6_addr), 16};
   }
-  return !accept_limit_->zone->take(key, worker_.loop().now(), accept_limit_->rule).accepted;
+  return !limit.zone->take(key, worker_.loop().now(), limit.rule).accepted;
 }
 
 // max_conns counts across workers with one shared counter: add first, and give the count back
-// when that went over, so two workers racing for the last slot cannot both win.
-bool Listener::take_connection_slot() {
-  if (open_connections_->fetch_add(1, std::memory_order_relaxed) < max_conns_) return true;
-  open_connections_->fetch_sub(1, std::memory_order_relaxed);
+// when that went over, so two workers racing for the last slot cannot both win. The connection
+// gives its count back when it closes (ClientConnection::close).
+bool Listener::take_connection_slot(std::atomic<std::int64_t>& open, int max_conns) {
+  if (open.fetch_add(1, std::memory_order_relaxed) < max_conns) return true;
+  open.fetch_sub(1, std::memory_order_relaxed);
   return false;
 }
 
 // A reset rather than a FIN (SO_LINGER 0): the socket is freed at once instead of sitting in
 // FIN_WAIT and TIME_WAIT while a flood goes on (HAProxy's "tcp-request connection reject" does
 // the same).
-void Listener::reject(int fd, observe::RejectReason reason) {
+void Listener::reject(int fd, observe::RejectReason reason, int max_conns) {
   linger reset{1, 0};
   setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
   close_fd(fd);
@@ -119,7 +123,7 @@ void Listener::reject(int fd, observe::RejectReason reason) {
       why = std::to_string(worker_.connection_limit()) + " worker_connections are not enough";
       break;
     case observe::RejectReason::kMaxConns:
-      why = "max_conns=" + std::to_string(max_conns_) + " reached";
+      why = "max_conns=" + std::to_string(max_conns) + " reached";
       break;
     default:
       why = "limit_accept exceeded by a client";

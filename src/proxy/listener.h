@@ -20,14 +20,8 @@ class Worker;
 
 class Listener final : public IoHandler, public TimerHandler {
  public:
-  Listener(Worker& worker, std::size_t index, int fd, const router::ListenerSpec& spec)
-      : worker_(worker),
-        index_(index),
-        fd_(fd),
-        address_(spec.listen.address),
-        max_conns_(spec.listen.max_conns),
-        open_connections_(spec.open_connections),
-        accept_limit_(spec.accept_limit) {
+  Listener(Worker& worker, std::size_t index, int fd, const SocketAddress& address)
+      : worker_(worker), index_(index), fd_(fd), address_(address) {
     resume_timer_.bind(this);
   }
   ~Listener();
@@ -40,10 +34,11 @@ class Listener final : public IoHandler, public TimerHandler {
   // Stops accepting: closes the socket (the kernel refuses new connections once every
   // worker's socket for the address is closed).
   void close();
-  // A connection accepted here closed (gives back its max_conns count).
-  void connection_closed() {
-    if (open_connections_ != nullptr) open_connections_->fetch_sub(1, std::memory_order_relaxed);
-  }
+
+  int fd() const { return fd_; }
+  const SocketAddress& address() const { return address_; }
+  // A reload kept this socket; index is its position in the new generation's listeners.
+  void set_index(std::size_t index) { index_ = index; }
 
  private:
   Worker& worker_;
@@ -53,17 +48,14 @@ class Listener final : public IoHandler, public TimerHandler {
   Timer resume_timer_;
   bool paused_ = false;
   TimePoint last_refusal_log_{};
-  int max_conns_;
-  std::shared_ptr<std::atomic<std::int64_t>> open_connections_;  // null without max_conns
-  std::optional<router::AcceptLimit> accept_limit_;
 
   void pause_accepting();
   // worker_connections, limit_accept and max_conns, in that order (cheapest first); closes fd
   // and returns true when one of them refuses the connection.
   bool refuse(int fd, const SocketAddress& peer);
-  bool over_accept_rate(const SocketAddress& peer);
-  bool take_connection_slot();
-  void reject(int fd, observe::RejectReason reason);
+  bool over_accept_rate(const router::AcceptLimit& limit, const SocketAddress& peer);
+  static bool take_connection_slot(std::atomic<std::int64_t>& open, int max_conns);
+  void reject(int fd, observe::RejectReason reason, int max_conns);
 };
 
 }  // namespace yoke::proxy

@@ -32,7 +32,7 @@ void ClientSession::finish_exchange() {
   }
   bool more = client_may_send_more(body_left);
   reset_for_next_request();
-  if (close_after_ || client_eof_ || worker_.stopping()) return more ? linger() : close();
+  if (close_after_ || client_eof_ || connection_->draining()) return more ? linger() : close();
   phase_ = Phase::kReadingHead;
   arm_client_timer();
 }

@@ -67,7 +67,7 @@ bool ClientSession::pass_rate_limits(const http1::RequestHead& head) {
       // reroute=UPSTREAM: served elsewhere, at once (an excess request is not delayed too).
       current_head_ = nullptr;
       upstream_index_ = limit.reroute;
-      worker_.metrics().rerouted.add();
+      gen().metrics().rerouted.add();
       return true;
     }
     current_head_ = nullptr;

@@ -24,13 +24,15 @@ ClientSession::~ClientSession() {
 // connection's own facts need setting here.
 void ClientSession::attach(ClientConnection& connection) {
   connection_ = &connection;
+  generation_ = &connection.generation();
   fd_ = connection.fd();
   listener_ = connection.listener();
   peer_ = connection.peer();
-  server_port_ = worker_.routes().listeners()[listener_].listen.address.port();
+  server_port_ = gen().routes().listeners()[listener_].listen.address.port();
   remote_addr_.clear();
   phase_ = Phase::kReadingHead;
-  readable_ = client_hung_up_ = client_eof_ = close_after_ = head_started_ = false;
+  readable_ = client_hung_up_ = client_eof_ = head_started_ = false;
+  close_after_ = connection.draining();
   writable_ = true;
   head_scanned_ = 0;
 }
@@ -150,7 +152,7 @@ bool ClientSession::fall_behind_min_rate() {
                     "client " + remote_addr() + " sent below client_min_rate, closing");
   min_rate_.stop();
   connection_->set_close_reason(observe::ClientCloseReason::kTimeout);
-  worker_.metrics().min_rate_closed.add();
+  gen().metrics().min_rate_closed.add();
   client_eof_ = true;
   readable_ = false;
   return false;
@@ -174,11 +176,11 @@ void ClientSession::pump_reading_head() {
     if (!head_started_) {
       head_started_ = true;
       arm_client_timer();
-      const auto& rate = worker_.routes().listeners()[listener_].default_server->config;
+      const auto& rate = gen().routes().listeners()[listener_].default_server->config;
       min_rate_.start(rate->client_min_rate, worker_.loop().now());
       min_rate_.keeps_up(client_in_->size(), worker_.loop().now());
     }
-    const auto& server = *worker_.routes().listeners()[listener_].default_server->config;
+    const auto& server = *gen().routes().listeners()[listener_].default_server->config;
     http1::Limits limits;
     limits.max_field_line = server.large_header_buffer_size;
     limits.max_head = std::min<std::size_t>(
@@ -210,7 +212,7 @@ void ClientSession::pump_reading_head() {
 
 void ClientSession::arm_client_timer() {
   if (phase_ != Phase::kReadingHead) return;
-  const auto& server = *worker_.routes().listeners()[listener_].default_server->config;
+  const auto& server = *gen().routes().listeners()[listener_].default_server->config;
   bool waiting_for_head = head_started_ || connection_->requests() == 0;
   worker_.loop().arm(client_timer(),
                      waiting_for_head ? server.client_header_timeout : keepalive_timeout_);
@@ -245,11 +247,12 @@ void ClientSession::handle_timeout(Timer& timer) {
   pump();
 }
 
-void ClientSession::on_worker_stopping() {
+// The connection drains (ClientConnection::drain): between requests the wait shortens to the
+// grace; a request in progress, or one that arrives, is answered with Connection: close.
+void ClientSession::on_drain() {
+  close_after_ = true;
   if (phase_ == Phase::kReadingHead && !head_started_) {
-    close();
-  } else {
-    close_after_ = true;
+    worker_.loop().arm(client_timer(), kDrainIdleGrace);
   }
   settle();
 }

@@ -27,6 +27,10 @@ void ClientSession::handle_head(const http1::RequestHead& head) {
   head_started_ = false;
   head_scanned_ = 0;
   connection_->count_request();
+  // A new request starts on the newest configuration (a reload may have come since the last).
+  connection_->refresh_generation();
+  generation_ = &connection_->generation();
+  listener_ = connection_->listener();
   exchange_start_ = worker_.loop().now();
   head_size_ = head.head_size;
   head_request_ = head.method == "HEAD";
@@ -36,10 +40,10 @@ void ClientSession::handle_head(const http1::RequestHead& head) {
   client_version_minor_ = head.version_minor;
   expect_continue_ = head.expect_continue;
   body_expected_ = head.body != http1::BodyKind::kNone;
-  server_ = &worker_.routes().select_server(listener_, head.host);
+  server_ = &gen().routes().select_server(listener_, head.host);
   capture_log_fields(head);
   if (!router::normalize_path(head.path, uri_)) return respond_local(400, {}, true);
-  route_ = worker_.routes().select_route(*server_, uri_);
+  route_ = gen().routes().select_route(*server_, uri_);
   apply_real_ip(route_ != nullptr ? route_->config->real_ip : server_->config->real_ip, head);
   if (route_ == nullptr) return respond_local(404, {}, false);
   upstream_index_ = route_->upstream;

@@ -1,5 +1,6 @@
 #include "worker.h"
 
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -83,53 +84,66 @@ class Worker::GraceHandler final : public TimerHandler {
 
 Worker::Worker(int id, std::shared_ptr<const router::RouteTable> routes)
     : id_(id),
-      routes_(std::move(routes)),
-      loop_(open_poller(routes_->config().event_method, id)),
-      buffers_(kBufferSize),
-      tls_(std::make_unique<tls::WorkerContexts>(*routes_)),
-      connection_limit_(routes_->config().worker_connections) {
+      current_(std::make_shared<WorkerGeneration>(std::move(routes))),
+      loop_(open_poller(current_->routes().config().event_method, id)),
+      buffers_(kBufferSize) {
   grace_handler_ = std::make_unique<GraceHandler>(*this);
   grace_timer_.bind(grace_handler_.get());
   grace_handler_->flush_timer.bind(grace_handler_.get());
-  std::vector<std::size_t> servers_per_upstream;
-  for (const auto& entry : routes_->upstreams())
-    servers_per_upstream.push_back(entry.hosts->hosts.size());
-  metrics_ = std::make_shared<observe::WorkerMetrics>(servers_per_upstream);
-  for (const auto& entry : routes_->upstreams()) {
-    UpstreamRuntime runtime;
-    runtime.balancer = std::make_unique<upstream::UpstreamBalancer>(
-        entry.hosts, *entry.policy, entry.config->policy_args, entry.shared);
-    runtime.pool = std::make_unique<UpstreamPool>(
-        entry.hosts->hosts.size(), entry.config->keepalive, entry.config->keepalive_timeout);
-    runtime.pool->count_idle_in(&metrics_->upstream(upstreams_.size()).connections_idle);
-    upstreams_.push_back(std::move(runtime));
-  }
 }
 
 Worker::~Worker() {
   while (connections_ != nullptr) connections_->abort();
-  for (auto& runtime : upstreams_) runtime.pool->close_all();
+  listeners_.clear();
+  current_.reset();  // its pools close their idle connections while the loop still exists
   for (auto& log : access_logs_) log->flush();
 }
 
-bool Worker::open_listeners(std::string& error) {
-  const auto& specs = routes_->listeners();
+bool Worker::open_listeners(std::string& error, const InheritedSocket& inherited) {
+  const auto& specs = current_->routes().listeners();
   for (std::size_t i = 0; i < specs.size(); ++i) {
     const config::Listen& listen = specs[i].listen;
+    int fd = inherited ? inherited(listen.address) : -1;
     // Each worker has its own socket per address, so SO_REUSEPORT is always on.
-    int fd = open_listener(listen.address, true, listen.backlog, error);
+    if (fd < 0) fd = open_listener(listen.address, true, listen.backlog, error);
     if (fd < 0) return false;
     if (!apply_listen_options(fd, listen, error)) {
       close_fd(fd);
       return false;
     }
-    auto listener = std::make_unique<Listener>(*this, i, fd, specs[i]);
-    if (!loop_.watch_readable(fd, listener.get())) {
-      error = "cannot watch listener " + listen.address.to_string();
+    if (!watch_listener(std::make_unique<Listener>(*this, i, fd, listen.address), error)) {
       return false;
     }
-    listeners_.push_back(std::move(listener));
   }
+  return true;
+}
+
+bool Worker::add_listener(std::size_t index, int fd, std::string& error) {
+  const SocketAddress& address = current_->routes().listeners()[index].listen.address;
+  return watch_listener(std::make_unique<Listener>(*this, index, fd, address), error);
+}
+
+std::future<std::vector<int>> Worker::request_listener_copies() {
+  auto promise = std::make_shared<std::promise<std::vector<int>>>();
+  std::future<std::vector<int>> copies = promise->get_future();
+  loop_.post([this, promise] {
+    std::vector<int> fds;
+    for (const auto& listener : listeners_) {
+      if (listener->fd() < 0) continue;
+      int copy = fcntl(listener->fd(), F_DUPFD_CLOEXEC, 0);
+      if (copy >= 0) fds.push_back(copy);
+    }
+    promise->set_value(std::move(fds));
+  });
+  return copies;
+}
+
+bool Worker::watch_listener(std::unique_ptr<Listener> listener, std::string& error) {
+  if (!loop_.watch_readable(listener->fd(), listener.get())) {
+    error = "cannot watch listener " + listener->address().to_string();
+    return false;
+  }
+  listeners_.push_back(std::move(listener));
   return true;
 }
 
@@ -140,16 +154,27 @@ AccessLogWriter* Worker::access_log(const std::string& path) {
   return nullptr;
 }
 
-void Worker::run() {
-  for (const auto& server : routes_->config().http.servers) {
+// Opens a writer for each access_log path of the newest generation not open yet (at start and
+// after a reload; writers of paths a reload dropped stay open until the worker ends).
+void Worker::open_access_logs() {
+  const bool had_logs = !access_logs_.empty();
+  for (const auto& server : current_->routes().config().http.servers) {
     for (const auto& location : server.locations) {
-      if (!location.access_log.enabled || access_log(location.access_log.path) != nullptr) continue;
-      auto writer = std::make_unique<AccessLogWriter>(location.access_log.path);
+      if (!location.access_log.enabled) continue;
+      const std::string& path = location.access_log.path;
+      bool open = false;
+      for (const auto& log : access_logs_) open = open || log->path() == path;
+      if (open) continue;
+      auto writer = std::make_unique<AccessLogWriter>(path);
       if (!writer->ok()) observe::log_line(observe::LogLevel::kError, writer->error());
       access_logs_.push_back(std::move(writer));
     }
   }
-  if (!access_logs_.empty()) loop_.arm(grace_handler_->flush_timer, kLogFlushInterval);
+  if (!had_logs && !access_logs_.empty()) loop_.arm(grace_handler_->flush_timer, kLogFlushInterval);
+}
+
+void Worker::run() {
+  open_access_logs();
   loop_.run();
   for (auto& log : access_logs_) log->flush();
 }
@@ -165,17 +190,21 @@ void Worker::request_stop(bool immediate) {
   });
 }
 
+// Graceful stop: no new connections; every connection drains (ClientConnection::drain): the
+// next request on a keep-alive connection is answered with Connection: close, and an idle one
+// closes after kDrainIdleGrace, so that no client sees its connection die under a request it is
+// sending. Busy pooled upstream connections close when their exchange ends (retire()).
 void Worker::begin_stop() {
   if (stopping_) return;
   stopping_ = true;
   for (auto& listener : listeners_) listener->close();
-  for (auto& runtime : upstreams_) runtime.pool->close_all();
+  current_->retire();
   for (ClientConnection* connection = connections_; connection != nullptr;) {
     ClientConnection* next = connection->list_next;
-    connection->on_worker_stopping();
+    connection->drain();
     connection = next;
   }
-  loop_.arm(grace_timer_, routes_->config().shutdown_grace);
+  loop_.arm(grace_timer_, current_->routes().config().shutdown_grace);
   check_stopped();
 }
 
@@ -189,10 +218,6 @@ void Worker::add_connection(ClientConnection* connection) {
   if (connections_ != nullptr) connections_->list_prev = connection;
   connections_ = connection;
   ++connection_count_;
-}
-
-void Worker::connection_closed(std::uint32_t listener) {
-  if (listener < listeners_.size()) listeners_[listener]->connection_closed();
 }
 
 void Worker::remove_connection(ClientConnection* connection) {

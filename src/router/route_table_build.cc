@@ -173,24 +173,33 @@ void add_listens(const VirtualServer& server, std::vector<ListenerSpec>& listene
   }
 }
 
-// One table per limit_req_zone. Its epoch is now: times in a zone are kept relative to it.
-std::vector<std::unique_ptr<RateLimitEntry>> build_rate_zones(const config::Http& http) {
+// One table per limit_req_zone, or the running one on a reload when unchanged. Its epoch is
+// now: times in a zone are kept relative to it.
+std::vector<std::unique_ptr<RateLimitEntry>> build_rate_zones(const config::Http& http,
+                                                              const RouteTable* previous) {
   std::vector<std::unique_ptr<RateLimitEntry>> zones;
   const TimePoint epoch = Clock::now();
   for (const config::RateLimitZone& zone : http.limit_req_zones) {
     auto entry = std::make_unique<RateLimitEntry>();
-    entry->zone = std::make_shared<limits::RateZone>(zone.name, zone.size, zone.rate_milli, epoch);
+    if (previous != nullptr) entry->zone = previous->same_rate_zone(zone);
+    if (entry->zone == nullptr) {
+      entry->zone =
+          std::make_shared<limits::RateZone>(zone.name, zone.size, zone.rate_milli, epoch);
+    }
     entry->key = compile_template(zone.key);
     zones.push_back(std::move(entry));
   }
   return zones;
 }
 
-std::vector<std::unique_ptr<ConnLimitEntry>> build_conn_zones(const config::Http& http) {
+std::vector<std::unique_ptr<ConnLimitEntry>> build_conn_zones(const config::Http& http,
+                                                              const RouteTable* previous) {
   std::vector<std::unique_ptr<ConnLimitEntry>> zones;
   for (const config::ConnLimitZone& zone : http.limit_conn_zones) {
     auto entry = std::make_unique<ConnLimitEntry>();
-    entry->zone = std::make_shared<limits::ConnZone>(zone.name, zone.size);
+    if (previous != nullptr) entry->zone = previous->same_conn_zone(zone);
+    if (entry->zone == nullptr)
+      entry->zone = std::make_shared<limits::ConnZone>(zone.name, zone.size);
     entry->key = compile_template(zone.key);
     zones.push_back(std::move(entry));
   }
@@ -225,17 +234,26 @@ void attach_limits(const std::vector<std::unique_ptr<RateLimitEntry>>& zones,
 
 // limit_accept_zone tables, and each address's limit_accept (its default server's) and
 // max_conns counter.
+// A reload takes over the previous table's zones and counters (as limit_req zones), so
+// limits and open-connection counts hold across it.
 void attach_accept_limits(const config::Http& http,
                           std::vector<std::shared_ptr<limits::RateZone>>& zones,
-                          std::vector<ListenerSpec>& listeners) {
+                          std::vector<ListenerSpec>& listeners, const RouteTable* previous) {
   const TimePoint epoch = Clock::now();
   for (const config::RateLimitZone& zone : http.limit_accept_zones) {
-    zones.push_back(
-        std::make_shared<limits::RateZone>(zone.name, zone.size, zone.rate_milli, epoch));
+    std::shared_ptr<limits::RateZone> kept =
+        previous != nullptr ? previous->same_accept_zone(zone) : nullptr;
+    zones.push_back(kept != nullptr ? kept
+                                    : std::make_shared<limits::RateZone>(zone.name, zone.size,
+                                                                         zone.rate_milli, epoch));
   }
   for (ListenerSpec& spec : listeners) {
     if (spec.listen.max_conns > 0) {
-      spec.open_connections = std::make_shared<std::atomic<std::int64_t>>(0);
+      if (previous != nullptr)
+        spec.open_connections = previous->open_connections_of(spec.listen.address);
+      if (spec.open_connections == nullptr) {
+        spec.open_connections = std::make_shared<std::atomic<std::int64_t>>(0);
+      }
     }
     const auto& rule = spec.default_server->config->limit_accept;
     if (!rule) continue;
@@ -250,20 +268,21 @@ void attach_accept_limits(const config::Http& http,
 
 }  // namespace
 
-std::shared_ptr<const RouteTable> RouteTable::build(std::shared_ptr<const config::Config> config) {
+std::shared_ptr<const RouteTable> RouteTable::build(std::shared_ptr<const config::Config> config,
+                                                    const RouteTable* previous) {
   auto table = std::make_shared<RouteTable>();
   table->config_ = std::move(config);
   table->upstreams_ = build_upstreams(*table->config_);
   for (const auto& server : table->config_->http.servers) {
     table->servers_.push_back(build_server(server, table->upstreams_));
   }
-  table->rate_zones_ = build_rate_zones(table->config_->http);
-  table->conn_zones_ = build_conn_zones(table->config_->http);
+  table->rate_zones_ = build_rate_zones(table->config_->http, previous);
+  table->conn_zones_ = build_conn_zones(table->config_->http, previous);
   for (const auto& server : table->servers_) {
     attach_limits(table->rate_zones_, table->conn_zones_, table->upstreams_, *server);
   }
   for (const auto& server : table->servers_) add_listens(*server, table->listeners_);
-  attach_accept_limits(table->config_->http, table->accept_zones_, table->listeners_);
+  attach_accept_limits(table->config_->http, table->accept_zones_, table->listeners_, previous);
   table->tls_ = tls::Credentials::load(*table->config_);
   return table;
 }

@@ -1,14 +1,20 @@
 #pragma once
 // Everything /metrics shows: the workers' counter blocks summed, the configuration's static
 // facts (server weights, `down`), process facts from /proc and build information. Built on the
-// main thread before the admin thread starts; render() runs on the admin thread and only reads
-// (relaxed atomic loads of the workers' cells, the immutable RouteTable).
+// main thread before the admin thread starts; render() runs on the admin thread and reads
+// (relaxed atomic loads of the workers' cells, the immutable RouteTable). A reload (main thread)
+// replaces the snapshot and the blocks; the retired blocks are kept and summed into the new
+// series by label (metrics_carry_over.h), so counters never go backwards. The mutex orders a
+// reload against a scrape; neither is on a worker's path.
 #include <chrono>
+#include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
 #include "yoke/observe/exposition.h"
+#include "yoke/observe/metrics_carry_over.h"
 #include "yoke/observe/worker_metrics.h"
 #include "yoke/router/route_table.h"
 
@@ -23,10 +29,24 @@ class MetricsRegistry {
                   std::chrono::system_clock::time_point config_loaded);
 
   // The whole exposition in format. now: the steady clock, against which passive-health
-  // deadlines are compared.
+  // deadlines are compared. Admin thread.
   std::string render(ExpositionFormat format, TimePoint now) const;
 
+  // A reload applied routes (main thread): workers are the blocks of the new generation.
+  void replace(std::shared_ptr<const router::RouteTable> routes,
+               std::vector<std::shared_ptr<const WorkerMetrics>> workers);
+  // A reload ended (main thread): yoke_config_reloads_total, yoke_config_last_reload_*.
+  void record_reload(bool success, std::chrono::system_clock::time_point when);
+
  private:
+  struct Retired {
+    std::shared_ptr<const WorkerMetrics> block;
+    LayoutMap map;  // its layout → the current one
+  };
+  void set_layout();
+  void fold_finished() const;
+  std::shared_ptr<const WorkerMetrics> carried_block() const;
+
   void write_requests(ExpositionWriter& out) const;
   void write_upstream_attempts(ExpositionWriter& out) const;
   void write_servers(ExpositionWriter& out, TimePoint now) const;
@@ -36,11 +56,21 @@ class MetricsRegistry {
   // metrics_registry_resilience.cc: ejections, ejected servers, retry budget refusals.
   void write_resilience(ExpositionWriter& out, TimePoint now) const;
 
+  mutable std::mutex mutex_;  // guards everything below
   std::shared_ptr<const router::RouteTable> routes_;
-  std::vector<std::shared_ptr<const WorkerMetrics>> workers_;
+  std::vector<std::shared_ptr<const WorkerMetrics>> current_;  // the workers' blocks
+  // What the write functions sum: current_, plus the carried block after a reload.
+  mutable std::vector<std::shared_ptr<const WorkerMetrics>> workers_;
+  MetricsLayout layout_;
+  mutable std::vector<Retired> retired_;  // blocks a worker may still write to
+  // Sum of retired blocks nobody writes to any more (current layout); null before a reload.
+  mutable std::shared_ptr<WorkerMetrics> folded_;
   std::vector<std::string> server_labels_;  // per upstream, per server: flattened, see .cc
   std::vector<std::size_t> first_server_;   // index into server_labels_ per upstream
   double config_loaded_seconds_;
+  std::uint64_t reloads_succeeded_ = 0;
+  std::uint64_t reloads_failed_ = 0;
+  bool last_reload_successful_ = true;
 };
 
 }  // namespace yoke::observe

@@ -126,14 +126,28 @@ struct ListenerSpec {
 
 class RouteTable {
  public:
-  // Builds the table; throws config::ConfigError for problems found only here.
-  static std::shared_ptr<const RouteTable> build(std::shared_ptr<const config::Config> config);
+  // Builds the table; throws config::ConfigError for problems found only here. previous: the
+  // running table when this is a reload; its limit zones whose definition is unchanged are
+  // taken over by name (their counts survive the reload), see same_rate_zone().
+  static std::shared_ptr<const RouteTable> build(std::shared_ptr<const config::Config> config,
+                                                 const RouteTable* previous = nullptr);
 
   const config::Config& config() const { return *config_; }
   const std::vector<ListenerSpec>& listeners() const { return listeners_; }
   const std::vector<UpstreamEntry>& upstreams() const { return upstreams_; }
   // Certificates and ticket keys of the TLS servers (src/tls/), loaded with the snapshot.
   const tls::Credentials& tls() const { return *tls_; }
+
+  // Reload (route_table_carry_over.cc): this table's zone named zone.name when its definition
+  // (key, size and, for limit_req, rate) is the same, to share with the new table; else null.
+  std::shared_ptr<limits::RateZone> same_rate_zone(const config::RateLimitZone& zone) const;
+  std::shared_ptr<limits::ConnZone> same_conn_zone(const config::ConnLimitZone& zone) const;
+  // A limit_accept_zone of this table with the same name, size and rate, or null.
+  std::shared_ptr<limits::RateZone> same_accept_zone(const config::RateLimitZone& zone) const;
+  // The max_conns counter of this table's listener on address (connections accepted under it
+  // are still open after a reload), or null.
+  std::shared_ptr<std::atomic<std::int64_t>> open_connections_of(
+      const SocketAddress& address) const;
 
   // The virtual server for a Host value on listener listener_index (nginx order: exact name,
   // longest leading wildcard, longest trailing wildcard, first matching regex, default).

@@ -33,6 +33,11 @@ class WorkerContexts {
   HandshakeCounters& counters() { return counters_; }
   // A new session-ticket key from the main thread's rotation (through EventLoop::post).
   void add_ticket_key(const TicketKeys& keys) { ticket_keys_.add(keys); }
+  // A reload built these contexts: take over previous's ticket keys (instead of the new
+  // Credentials' first key), so tickets issued before the reload still resume. Worker thread.
+  void carry_over_ticket_keys(const WorkerContexts& previous) {
+    ticket_keys_ = previous.ticket_keys_;
+  }
 
  private:
   // What the ClientHello callback needs about the listener a connection came in on.
