@@ -14,6 +14,7 @@
 #include "admin/admin_endpoints.h"
 #include "cli/reload.h"
 #include "cli/upgrade.h"
+#include "fd_budget.h"
 #include "proxy/worker.h"
 #include "yoke/observe/error_log.h"
 #include "yoke/tls/ticket_key_ring.h"
@@ -105,8 +106,11 @@ int run_server(const std::shared_ptr<const router::RouteTable>& routes,
   signal(SIGPIPE, SIG_IGN);
 
   std::vector<std::unique_ptr<proxy::Worker>> workers;
+  const int connection_limit = apply_fd_budget(worker_count(config), config.worker_connections,
+                                               static_cast<int>(routes->listeners().size()));
   for (int i = 0; i < worker_count(config); ++i) {
     auto worker = std::make_unique<proxy::Worker>(i, routes);
+    worker->set_connection_limit(connection_limit);
     std::string error;
     proxy::Worker::InheritedSocket take;
     if (inherited != nullptr)

@@ -82,6 +82,41 @@ RateLimitZone build_limit_req_zone(const Directive& directive) {
   return zone;
 }
 
+// limit_accept_zone zone=NAME:SIZE rate=RATE: a limit_req zone whose key is always the
+// connecting client's address (there is no request yet to take variables from).
+RateLimitZone build_limit_accept_zone(const Directive& directive) {
+  require_no_block(directive);
+  require_args(directive, 2, 2);
+  RateLimitZone zone;
+  zone.where = directive.where;
+  bool zone_set = false;
+  bool rate_set = false;
+  for (const Argument& argument : directive.args) {
+    if (argument.text.rfind("zone=", 0) == 0 && !zone_set) {
+      read_zone(directive, argument, zone);
+      zone_set = true;
+    } else if (argument.text.rfind("rate=", 0) == 0 && !rate_set) {
+      read_rate(directive, argument, zone);
+      rate_set = true;
+    } else {
+      fail(argument.where, "invalid parameter " + quote(argument.text) +
+                               " in \"limit_accept_zone\" directive, expected "
+                               "\"zone=NAME:SIZE\" and \"rate=RATE\"");
+    }
+  }
+  return zone;
+}
+
+void add_limit_accept_zone(Http& http, RateLimitZone zone) {
+  for (const RateLimitZone& existing : http.limit_accept_zones) {
+    if (existing.name == zone.name) {
+      fail(zone.where, "duplicate zone " + quote(zone.name) + ", first defined at " +
+                           existing.where.to_string());
+    }
+  }
+  http.limit_accept_zones.push_back(std::move(zone));
+}
+
 ConnLimitZone build_limit_conn_zone(const Directive& directive) {
   require_no_block(directive);
   require_args(directive, 2, 2);
@@ -120,8 +155,33 @@ void add_limit_req_zone(Http& http, RateLimitZone zone) {
   http.limit_req_zones.push_back(std::move(zone));
 }
 
+namespace {
+
+void check_reroute(const Http& http, const RateLimitRule& rule) {
+  if (rule.reroute.empty()) return;
+  for (const Upstream& upstream : http.upstreams) {
+    if (upstream.name == rule.reroute) return;
+  }
+  fail(rule.reroute_where, "unknown upstream " + quote(rule.reroute) +
+                               " in \"reroute=\" of \"limit_req\" (define it with \"upstream " +
+                               rule.reroute + " { … }\")");
+}
+
+void check_accept_zone(const Http& http, const Server& server) {
+  if (!server.limit_accept) return;
+  for (const RateLimitZone& zone : http.limit_accept_zones) {
+    if (zone.name == server.limit_accept->zone) return;
+  }
+  fail(server.limit_accept->where, "unknown limit_accept_zone " + quote(server.limit_accept->zone) +
+                                       " (define it in http with \"limit_accept_zone zone=" +
+                                       server.limit_accept->zone + ":SIZE rate=RATE;\")");
+}
+
+}  // namespace
+
 void check_limit_req_zones(const Http& http) {
   for (const Server& server : http.servers) {
+    check_accept_zone(http, server);
     for (const Location& location : server.locations) {
       for (const ConnLimitRule& rule : location.limit_conn) {
         bool known = false;
@@ -135,6 +195,7 @@ void check_limit_req_zones(const Http& http) {
         }
       }
       for (const RateLimitRule& rule : location.limit_req) {
+        check_reroute(http, rule);
         bool known = false;
         for (const RateLimitZone& zone : http.limit_req_zones)
           known = known || zone.name == rule.zone;

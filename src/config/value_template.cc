@@ -8,13 +8,15 @@
 namespace yoke::config {
 namespace {
 
-constexpr std::array<std::string_view, 20> kVariables = {
+constexpr std::array<std::string_view, 23> kVariables = {
     "host", "remote_addr", "remote_port", "proxy_add_x_forwarded_for", "scheme", "request_uri",
     "uri", "args", "server_port", "server_name", "request_id", "request_method", "proxy_host",
     "binary_remote_addr",
     // ngx_http_ssl_module's (empty on plain connections)
     "ssl_protocol", "ssl_cipher", "ssl_server_name", "ssl_session_reused", "ssl_client_s_dn",
-    "ssl_client_verify"};
+    "ssl_client_verify",
+    // ngx_http_realip_module's and the PROXY protocol's (empty without a header)
+    "realip_remote_addr", "proxy_protocol_addr", "proxy_protocol_port"};
 
 // Families of variables named by a prefix: request headers, query arguments, cookies.
 constexpr std::array<std::string_view, 3> kPrefixes = {"http_", "arg_", "cookie_"};

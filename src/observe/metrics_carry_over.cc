@@ -109,7 +109,9 @@ void accumulate(WorkerMetrics& into, const WorkerMetrics& from, const LayoutMap&
   add_counters(into.unrouted_responses, from.unrouted_responses);
   into.unrouted_duration.add(from.unrouted_duration);
   into.connections_accepted.add(from.connections_accepted.value());
-  into.connections_refused.add(from.connections_refused.value());
+  add_counters(into.connections_rejected, from.connections_rejected);
+  into.min_rate_closed.add(from.min_rate_closed.value());
+  into.rerouted.add(from.rerouted.value());
   add_counters(into.connections_closed, from.connections_closed);
   accumulate_handshakes(into.tls_handshakes, from.tls_handshakes);
   for (std::size_t u = 0; u < from.upstream_count() && u < map.upstream.size(); ++u) {

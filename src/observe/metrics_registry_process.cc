@@ -27,9 +27,26 @@ void MetricsRegistry::write_connections(ExpositionWriter& out) const {
   out.family("yoke_client_connections_accepted_total", MetricType::kCounter,
              "Client connections accepted.");
   out.sample_count({}, accepted);
+  constexpr auto kWorkerConnections = static_cast<std::size_t>(RejectReason::kWorkerConnections);
   out.family("yoke_client_connections_refused_total", MetricType::kCounter,
              "Client connections closed at accept because worker_connections were in use.");
-  out.sample_count({}, sum([](const WorkerMetrics& w) { return w.connections_refused.value(); }));
+  out.sample_count({}, sum([](const WorkerMetrics& w) {
+                     return w.connections_rejected[kWorkerConnections].value();
+                   }));
+  out.family("yoke_connections_rejected_total", MetricType::kCounter,
+             "Client connections closed at accept (or at an invalid PROXY header), by reason.");
+  for (std::size_t r = 0; r < static_cast<std::size_t>(RejectReason::kCount); ++r) {
+    out.sample_count(
+        {{"reason", reject_reason_name(static_cast<RejectReason>(r))}},
+        sum([r](const WorkerMetrics& w) { return w.connections_rejected[r].value(); }));
+  }
+  out.family("yoke_client_min_rate_closed_total", MetricType::kCounter,
+             "Client connections closed for sending a request head or body below "
+             "client_min_rate.");
+  out.sample_count({}, sum([](const WorkerMetrics& w) { return w.min_rate_closed.value(); }));
+  out.family("yoke_limit_req_rerouted_total", MetricType::kCounter,
+             "Requests over a limit_req sent to its reroute= upstream instead of refused.");
+  out.sample_count({}, sum([](const WorkerMetrics& w) { return w.rerouted.value(); }));
   out.family("yoke_client_connections_closed_total", MetricType::kCounter,
              "Client connections closed, by reason.");
   for (std::size_t r = 0; r < closed.size(); ++r) {

@@ -21,7 +21,8 @@ ClientConnection::ClientConnection(Worker& worker, int fd, std::uint32_t listene
 void ClientConnection::start() {
   generation_->metrics().connections_accepted.add();
   worker_.add_connection(this);
-  if (generation_->tls().is_tls(listener_)) {
+  awaiting_proxy_header_ = generation_->routes().listeners()[listener_].listen.proxy_protocol;
+  if (!awaiting_proxy_header_ && generation_->tls().is_tls(listener_)) {
     tls_generation_ = generation_;
     if (!start_tls()) return close();
   }
@@ -42,6 +43,15 @@ void ClientConnection::refresh_generation() {
 
 void ClientConnection::on_io(std::uint32_t events) {
   if (fd_ < 0) return;  // closed earlier in this loop iteration
+  if (awaiting_proxy_header_) [[unlikely]] {
+    if (!read_proxy_header(events)) return;
+    if (generation_->tls().is_tls(listener_)) {
+      tls_generation_ = generation_;
+      if (!start_tls()) return close();
+    }
+    // Bytes behind the header may already wait in the socket: no new edge will report them.
+    events |= EPOLLIN;
+  }
   if (ssl_ != nullptr) [[unlikely]] {
     if (handshaking_) {
       if (!continue_handshake()) return;
@@ -63,6 +73,7 @@ void ClientConnection::on_io(std::uint32_t events) {
 
 void ClientConnection::on_timer(Timer& timer) {
   if (session_ != nullptr) return session_->on_timer(timer);
+  if (awaiting_proxy_header_) return reject_proxy_header("timed out (client_header_timeout)");
   if (handshaking_) {
     return fail_handshake({tls::HandshakeStatus::kFailed, tls::HandshakeFailure::kTimeout,
                            "client_header_timeout expired"});
@@ -110,6 +121,12 @@ void ClientConnection::close() {
   worker_.loop().unwatch_closing(fd_);
   close_fd(fd_);
   fd_ = -1;
+  // listen … max_conns: give back the count. A reload that keeps max_conns on the address
+  // hands the same counter to the new generation (RouteTable::open_connections_of).
+  const auto& spec = generation_->routes().listeners()[listener_];
+  if (spec.open_connections != nullptr) {
+    spec.open_connections->fetch_sub(1, std::memory_order_relaxed);
+  }
   worker_.remove_connection(this);
   worker_.loop().retire(this);
 }

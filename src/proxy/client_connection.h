@@ -13,6 +13,7 @@
 #include <sys/uio.h>
 
 #include <cstdint>
+#include <memory>
 
 #include "peer_address.h"
 #include "worker_generation.h"
@@ -70,6 +71,8 @@ class ClientConnection final : public IoHandler, public TimerHandler, public Def
   // its next request.
   void on_reload();
   SocketAddress peer() const { return peer_.expand(); }
+  // The client a PROXY protocol header named (listen … proxy_protocol), or null.
+  const PeerAddress* proxy_source() const { return proxy_source_.get(); }
   std::uint32_t requests() const { return requests_; }
   void count_request() { ++requests_; }
   // The client timer (header, body, keep-alive and lingering timeouts) belongs to the
@@ -126,6 +129,8 @@ class ClientConnection final : public IoHandler, public TimerHandler, public Def
   PeerAddress peer_;
   int fd_;              // beside the 28-byte peer_, so ssl_ needs no padding
   SSL* ssl_ = nullptr;  // TLS listeners only
+  // Only on proxy_protocol listeners whose header named a client: 8 bytes on the others.
+  std::unique_ptr<PeerAddress> proxy_source_;
   std::uint32_t listener_;
   std::uint32_t requests_ = 0;
   bool wrote_ = false;
@@ -134,9 +139,14 @@ class ClientConnection final : public IoHandler, public TimerHandler, public Def
   bool draining_ = false;
   observe::ClientCloseReason close_reason_ = observe::ClientCloseReason::kError;
   bool handshaking_ = false;
+  bool awaiting_proxy_header_ = false;  // listen … proxy_protocol: the header comes first
   tls::CrossWait tls_wait_;
 
   void set_nodelay();
+  // client_connection_proxy.cc: reads the PROXY header without reading past it. True when it
+  // is complete (the connection goes on); false while waiting or after closing on a bad one.
+  bool read_proxy_header(std::uint32_t events);
+  void reject_proxy_header(std::string_view reason);
   // client_connection_tls.cc
   bool start_tls();
   // Runs the handshake on; true when it completed (a session may now read).

@@ -38,6 +38,7 @@ void ClientSession::finish_exchange() {
 }
 
 void ClientSession::reset_for_next_request() {
+  min_rate_.stop();
   if (conn_slot_count_ != 0) release_conn_limits();
   upstream_timer_.cancel();
   client_timer().cancel();

@@ -5,6 +5,9 @@
 // otherwise the request waits for the longest delay any limit asks for. limit_conn: the request
 // holds one count per limit until it ends (limits/conn_zone.h); at a limit it is answered
 // limit_conn_status. Requests whose key is empty are not counted (nginx, both modules).
+// Yoke's reroute=UPSTREAM: a request over that limit_req goes to another upstream instead of
+// being refused (the remaining limits are not consulted: it is already over one), then on to
+// limit_conn like any other.
 #include <algorithm>
 #include <string>
 
@@ -56,8 +59,17 @@ bool ClientSession::pass_rate_limits(const http1::RequestHead& head) {
       delay = std::max(delay, verdict.delay);
       continue;
     }
-    log_rejection("requests", limit.zone->zone->name(), remote_addr(), location.limit_req_dry_run);
+    log_rejection(
+        limit.reroute != router::RouteRateLimit::kRefuse ? "requests, rerouting" : "requests",
+        limit.zone->zone->name(), remote_addr(), location.limit_req_dry_run);
     if (location.limit_req_dry_run) continue;
+    if (limit.reroute != router::RouteRateLimit::kRefuse) {
+      // reroute=UPSTREAM: served elsewhere, at once (an excess request is not delayed too).
+      current_head_ = nullptr;
+      upstream_index_ = limit.reroute;
+      gen().metrics().rerouted.add();
+      return true;
+    }
     current_head_ = nullptr;
     std::string& field = worker_.scratch().text;
     field.assign("Retry-After: ")

@@ -129,6 +129,10 @@ bool ClientSession::read_client() {
   if (result.kind == IoResult::Kind::kDone) {
     in.commit(result.bytes);
     if (drained(result, room, client_hung_up_)) readable_ = false;
+    if (min_rate_.active() && !min_rate_.keeps_up(result.bytes, worker_.loop().now()))
+        [[unlikely]] {
+      return fall_behind_min_rate();
+    }
     return true;
   }
   if (result.kind == IoResult::Kind::kWouldBlock) {
@@ -137,6 +141,20 @@ bool ClientSession::read_client() {
     client_eof_ = true;
     readable_ = false;
   }
+  return false;
+}
+
+// client_min_rate: the client is treated as gone (its bytes stay unread), so whichever phase
+// reads it closes the connection as it would at an end of stream; no answer is sent to a
+// client that may not even read it.
+bool ClientSession::fall_behind_min_rate() {
+  observe::log_line(observe::LogLevel::kInfo,
+                    "client " + remote_addr() + " sent below client_min_rate, closing");
+  min_rate_.stop();
+  connection_->set_close_reason(observe::ClientCloseReason::kTimeout);
+  gen().metrics().min_rate_closed.add();
+  client_eof_ = true;
+  readable_ = false;
   return false;
 }
 
@@ -158,6 +176,9 @@ void ClientSession::pump_reading_head() {
     if (!head_started_) {
       head_started_ = true;
       arm_client_timer();
+      const auto& rate = gen().routes().listeners()[listener_].default_server->config;
+      min_rate_.start(rate->client_min_rate, worker_.loop().now());
+      min_rate_.keeps_up(client_in_->size(), worker_.loop().now());
     }
     const auto& server = *gen().routes().listeners()[listener_].default_server->config;
     http1::Limits limits;
@@ -215,6 +236,11 @@ void ClientSession::handle_timeout(Timer& timer) {
     // answering 408 tells the client what happened, which is what RFC 9110 §15.5.9 is for.
     respond_local(408, {}, true);
   } else {
+    if (phase_ == Phase::kProxying) {
+      observe::log_line(observe::LogLevel::kInfo, "client " + remote_addr() +
+                                                      " timed out (send_timeout) while sending "
+                                                      "the response");
+    }
     return close();
   }
   // A retry on a pooled connection gets no new readiness event: move it along now.

@@ -72,7 +72,7 @@ bool ClientSession::parse_response_head() {
     return true;
   }
   const config::NextUpstream& next = route_->config->next_upstream;
-  UpstreamRuntime& runtime = gen().upstream(route_->upstream);
+  UpstreamRuntime& runtime = gen().upstream(upstream_index_);
   if (retry_on_status(next, head.status) && may_retry(AttemptFailure::kStatus) &&
       tried_.count() < runtime.balancer->host_set().hosts.size() && spend_retry_budget()) {
     // nginx counts http_5xx / http_429 listed in proxy_next_upstream as failed attempts.

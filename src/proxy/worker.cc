@@ -1,7 +1,12 @@
 #include "worker.h"
 
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 
+#include <cerrno>
+#include <cstring>
 #include <stdexcept>
 
 #include "client_connection.h"
@@ -36,6 +41,30 @@ std::unique_ptr<Poller> open_poller(PollerKind kind, int worker_id) {
   if (fallback == nullptr) throw std::runtime_error("cannot create event loop: " + error);
   return fallback;
 }
+// deferred: TCP_DEFER_ACCEPT, so accept() reports a connection only once data arrived. One
+// second, as nginx sets it: the kernel cannot say how long a connection already waited (and
+// SYN cookies bypass the deferral), so a longer value buys nothing definite. fastopen=N:
+// TCP_FASTOPEN with a queue of N pending Fast Open requests (RFC 7413).
+bool apply_listen_options(int fd, const config::Listen& listen, std::string& error) {
+  if (listen.deferred) {
+    int seconds = 1;
+    if (setsockopt(fd, IPPROTO_TCP, TCP_DEFER_ACCEPT, &seconds, sizeof seconds) != 0) {
+      error = "setsockopt(TCP_DEFER_ACCEPT) on " + listen.address.to_string() + ": " +
+              std::strerror(errno);
+      return false;
+    }
+  }
+  if (listen.fastopen > 0) {
+    int queue = listen.fastopen;
+    if (setsockopt(fd, IPPROTO_TCP, TCP_FASTOPEN, &queue, sizeof queue) != 0) {
+      error =
+          "setsockopt(TCP_FASTOPEN) on " + listen.address.to_string() + ": " + std::strerror(errno);
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 // Ends a graceful stop after the grace period, and flushes access logs once a second.
@@ -78,6 +107,10 @@ bool Worker::open_listeners(std::string& error, const InheritedSocket& inherited
     // Each worker has its own socket per address, so SO_REUSEPORT is always on.
     if (fd < 0) fd = open_listener(listen.address, true, listen.backlog, error);
     if (fd < 0) return false;
+    if (!apply_listen_options(fd, listen, error)) {
+      close_fd(fd);
+      return false;
+    }
     if (!watch_listener(std::make_unique<Listener>(*this, i, fd, listen.address), error)) {
       return false;
     }

@@ -89,6 +89,12 @@ class Worker {
   SessionPool& sessions() { return sessions_; }
   void add_connection(ClientConnection* connection);
   std::size_t connection_count() const { return connection_count_; }
+  // worker_connections, or fewer when RLIMIT_NOFILE cannot hold them (cli/fd_budget.h). Set
+  // before run().
+  int connection_limit() const {
+    return connection_limit_ >= 0 ? connection_limit_ : routes().config().worker_connections;
+  }
+  void set_connection_limit(int limit) { connection_limit_ = limit; }
   void remove_connection(ClientConnection* connection);
 
  private:
@@ -108,6 +114,7 @@ class Worker {
   std::vector<std::unique_ptr<AccessLogWriter>> access_logs_;
   ClientConnection* connections_ = nullptr;  // intrusive list of open client connections
   std::size_t connection_count_ = 0;
+  int connection_limit_ = -1;  // -1: the configuration's worker_connections
   bool stopping_ = false;
   Timer grace_timer_;
   class GraceHandler;

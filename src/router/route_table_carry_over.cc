@@ -25,6 +25,25 @@ std::shared_ptr<limits::RateZone> RouteTable::same_rate_zone(
   return nullptr;
 }
 
+std::shared_ptr<limits::RateZone> RouteTable::same_accept_zone(
+    const config::RateLimitZone& zone) const {
+  for (std::size_t i = 0; i < config_->http.limit_accept_zones.size(); ++i) {
+    const config::RateLimitZone& running = config_->http.limit_accept_zones[i];
+    if (running.name != zone.name) continue;
+    bool same = running.size == zone.size && running.rate_milli == zone.rate_milli;
+    return same ? accept_zones_[i] : nullptr;
+  }
+  return nullptr;
+}
+
+std::shared_ptr<std::atomic<std::int64_t>> RouteTable::open_connections_of(
+    const SocketAddress& address) const {
+  for (const ListenerSpec& spec : listeners_) {
+    if (spec.listen.address == address) return spec.open_connections;
+  }
+  return nullptr;
+}
+
 std::shared_ptr<limits::ConnZone> RouteTable::same_conn_zone(
     const config::ConnLimitZone& zone) const {
   for (std::size_t i = 0; i < config_->http.limit_conn_zones.size(); ++i) {

@@ -33,6 +33,9 @@ constexpr NamedVariable kVariables[] = {
     {"ssl_session_reused", VariableId::kSslSessionReused},
     {"ssl_client_s_dn", VariableId::kSslClientSubject},
     {"ssl_client_verify", VariableId::kSslClientVerify},
+    {"realip_remote_addr", VariableId::kRealipRemoteAddr},
+    {"proxy_protocol_addr", VariableId::kProxyProtocolAddr},
+    {"proxy_protocol_port", VariableId::kProxyProtocolPort},
 };
 
 struct Prefix {

@@ -18,6 +18,7 @@
 #include "yoke/config/value_template.h"
 #include "yoke/core/poller_kind.h"
 #include "yoke/core/socket_address.h"
+#include "yoke/security/ip_prefix.h"
 
 namespace yoke::config {
 
@@ -203,12 +204,49 @@ struct RateLimitZone {
   SourceLocation where;
 };
 
-// limit_req zone=NAME [burst=N] [nodelay | delay=N].
+// limit_req zone=NAME [burst=N] [nodelay | delay=N] [reroute=UPSTREAM].
 struct RateLimitRule {
   std::string zone;
   std::uint64_t burst = 0;
   std::uint64_t no_delay = 0;  // excess requests served at once: nodelay = burst, delay=N = N
+  // Yoke: a request over the limit is proxied to this upstream instead of refused; empty = refuse.
+  std::string reroute;
+  SourceLocation reroute_where;
   SourceLocation where;
+};
+
+// limit_accept zone=NAME [burst=N] (http, server): new connections per client address, checked
+// right after accept(). The zone is a limit_accept_zone (a RateLimitZone without a key).
+struct AcceptLimitRule {
+  std::string zone;
+  std::uint64_t burst = 0;
+  SourceLocation where;
+};
+
+// allow / deny ADDRESS | CIDR | all | unix: (ngx_http_access_module), in order.
+using AccessRule = security::AccessList::Rule;
+
+// limit_except METHOD ... { allow/deny ...; }: the block's rules apply to every other method
+// (GET implies HEAD, as in nginx).
+struct LimitExcept {
+  std::vector<std::string> methods;
+  std::vector<AccessRule> access;
+  SourceLocation where;
+};
+
+// set_real_ip_from / real_ip_header / real_ip_recursive (ngx_http_realip_module).
+struct RealIp {
+  std::vector<security::IpPrefix> trusted;  // empty: realip is off
+  bool proxy_protocol = false;              // real_ip_header proxy_protocol
+  std::string header = "X-Real-IP";         // otherwise, the field read
+  bool recursive = false;
+};
+
+// client_min_rate RATE [after=TIME] (Yoke): from TIME after a request head or body began, the
+// client must have sent at least RATE bytes per second on average since it began.
+struct MinRate {
+  std::uint64_t bytes_per_second = 0;  // 0 = off
+  Duration after{5000};
 };
 
 // limit_conn_zone KEY zone=NAME:SIZE (http context).
@@ -251,6 +289,10 @@ struct Location {
   std::vector<ConnLimitRule> limit_conn;  // inherited as a list (nginx)
   int limit_conn_status = 429;            // Yoke default (nginx: 503)
   bool limit_conn_dry_run = false;
+  std::vector<AccessRule> access;           // allow / deny, inherited as a list (nginx)
+  std::optional<LimitExcept> limit_except;  // this location's own only
+  RealIp real_ip;
+  MinRate client_min_rate;  // for request bodies
   SourceLocation where;
 };
 
@@ -260,6 +302,10 @@ struct Listen {
   bool reuseport = false;
   bool default_server = false;
   int backlog = 511;
+  bool proxy_protocol = false;  // a PROXY protocol header (v1 or v2) precedes each connection
+  bool deferred = false;        // TCP_DEFER_ACCEPT
+  int fastopen = 0;             // TCP_FASTOPEN queue length; 0 = off
+  int max_conns = 0;            // open connections on this address, all workers; 0 = no limit
   SourceLocation where;
 };
 
@@ -317,6 +363,9 @@ struct Server {
   Duration client_header_timeout{60000};
   int large_header_buffers = 4;  // large_client_header_buffers NUMBER SIZE
   std::uint64_t large_header_buffer_size = 8192;
+  RealIp real_ip;                               // before a location is chosen (404s, logs)
+  MinRate client_min_rate;                      // for request heads
+  std::optional<AcceptLimitRule> limit_accept;  // this server's, or http's
   SourceLocation where;
 };
 
@@ -324,6 +373,7 @@ struct Http {
   std::vector<Upstream> upstreams;
   std::vector<RateLimitZone> limit_req_zones;
   std::vector<ConnLimitZone> limit_conn_zones;
+  std::vector<RateLimitZone> limit_accept_zones;  // keyed by the client address
   std::vector<Match> matches;  // `match NAME { }` blocks, for health_check match=NAME
   std::vector<Server> servers;
 };

@@ -2,8 +2,10 @@
 // The immutable routing snapshot: listeners → virtual servers (by server_name) → locations
 // (chosen the way nginx chooses them) → actions. Built on the main thread from a Config and
 // shared read-only by every worker (std::shared_ptr<const RouteTable>).
+#include <atomic>
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,6 +16,7 @@
 #include "yoke/limits/conn_zone.h"
 #include "yoke/limits/rate_zone.h"
 #include "yoke/router/variables.h"
+#include "yoke/security/ip_prefix.h"
 #include "yoke/tls/credentials.h"
 #include "yoke/upstream/retry_budget.h"
 #include "yoke/upstream/session_affinity.h"
@@ -55,8 +58,20 @@ struct RateLimitEntry {
 
 // One limit_req of a location.
 struct RouteRateLimit {
+  static constexpr std::size_t kRefuse = ~std::size_t{0};
   const RateLimitEntry* zone = nullptr;
   limits::RateRule rule;
+  // reroute=UPSTREAM: the upstream (index into RouteTable::upstreams()) that takes requests
+  // over the limit; kRefuse answers limit_req_status instead.
+  std::size_t reroute = kRefuse;
+};
+
+// allow / deny of a location, compiled (security::AccessList), and its limit_except.
+struct RouteAccess {
+  security::AccessList rules;
+  // limit_except: methods exempt from except_rules; empty when the location has none.
+  std::vector<std::string> except_methods;
+  security::AccessList except_rules;  // empty: the location's rules apply to them too (nginx)
 };
 
 // A limit_conn_zone and its key; one limit_conn of a location.
@@ -78,6 +93,9 @@ struct Route {
   std::vector<HeaderRule> headers;          // proxy_set_header rules, in order
   std::vector<RouteRateLimit> rate_limits;  // limit_req, in order
   std::vector<RouteConnLimit> conn_limits;  // limit_conn, in order (at most 4)
+  // allow / deny / limit_except; null when the location has none (the common case costs one
+  // null test per request).
+  std::shared_ptr<const RouteAccess> access;
 };
 
 struct VirtualServer {
@@ -88,10 +106,22 @@ struct VirtualServer {
   std::vector<std::shared_ptr<re2::RE2>> name_patterns;
 };
 
+// limit_accept of an address (the default server's): a rate per client address, shared by
+// every worker (limits/rate_zone.h).
+struct AcceptLimit {
+  std::shared_ptr<limits::RateZone> zone;
+  limits::RateRule rule;
+};
+
 struct ListenerSpec {
-  config::Listen listen;  // listen.ssl: any server's listen on this address said "ssl"
+  // listen.ssl / proxy_protocol / deferred: any server's listen on this address said so;
+  // fastopen and max_conns: the first listen of the address that sets them.
+  config::Listen listen;
   std::vector<const VirtualServer*> servers;  // servers with this address
   const VirtualServer* default_server = nullptr;
+  std::optional<AcceptLimit> accept_limit;
+  // Connections open on this address across workers, for listen … max_conns=N (null without).
+  std::shared_ptr<std::atomic<std::int64_t>> open_connections;
 };
 
 class RouteTable {
@@ -112,6 +142,12 @@ class RouteTable {
   // (key, size and, for limit_req, rate) is the same, to share with the new table; else null.
   std::shared_ptr<limits::RateZone> same_rate_zone(const config::RateLimitZone& zone) const;
   std::shared_ptr<limits::ConnZone> same_conn_zone(const config::ConnLimitZone& zone) const;
+  // A limit_accept_zone of this table with the same name, size and rate, or null.
+  std::shared_ptr<limits::RateZone> same_accept_zone(const config::RateLimitZone& zone) const;
+  // The max_conns counter of this table's listener on address (connections accepted under it
+  // are still open after a reload), or null.
+  std::shared_ptr<std::atomic<std::int64_t>> open_connections_of(
+      const SocketAddress& address) const;
 
   // The virtual server for a Host value on listener listener_index (nginx order: exact name,
   // longest leading wildcard, longest trailing wildcard, first matching regex, default).
@@ -127,6 +163,7 @@ class RouteTable {
   std::vector<UpstreamEntry> upstreams_;
   std::vector<std::unique_ptr<RateLimitEntry>> rate_zones_;  // stable addresses for routes
   std::vector<std::unique_ptr<ConnLimitEntry>> conn_zones_;
+  std::vector<std::shared_ptr<limits::RateZone>> accept_zones_;
   std::shared_ptr<const tls::Credentials> tls_;
 };
 

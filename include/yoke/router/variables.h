@@ -33,6 +33,9 @@ enum class VariableId : std::uint8_t {
   kSslSessionReused,
   kSslClientSubject,
   kSslClientVerify,
+  kRealipRemoteAddr,   // the connection's own address, whatever realip made $remote_addr
+  kProxyProtocolAddr,  // the client a PROXY protocol header named; empty without one
+  kProxyProtocolPort,
   kHttpField,  // $http_NAME: name holds the field name with '_' for '-'
   kArg,        // $arg_NAME
   kCookie,     // $cookie_NAME
