@@ -76,9 +76,16 @@ http {
     def test_handshakes_failures_durations_and_expiry(self):
         backend = self.start_py_backend("py")
         port, admin = self.start(backend)
-        _, before = self.scrape(admin)
-        # The harness's readiness probe opened and closed a plain TCP connection.
-        probes = value(before, "yoke_tls_handshake_failures_total", reason="closed")
+        # The harness's readiness probe opened and closed a plain TCP connection; the worker
+        # counts it when it sees the close, which may come a moment after the scrape (io_uring
+        # completions arrive later than epoll's readiness), so wait for it, bounded.
+        deadline = time.monotonic() + 3.0
+        while True:
+            _, before = self.scrape(admin)
+            probes = value(before, "yoke_tls_handshake_failures_total", reason="closed")
+            if probes >= 1 or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
         self.assertGreaterEqual(probes, 1)
 
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
