@@ -133,6 +133,7 @@ std::size_t Reloader::apply(const std::shared_ptr<const router::RouteTable>& nex
   stop_checker();
   std::size_t carried = router::carry_over_host_state(*routes_, *next);
   std::vector<std::shared_ptr<const observe::WorkerMetrics>> blocks;
+  blocks.reserve(generations.size());
   for (const auto& generation : generations) blocks.push_back(generation->metrics_handle());
   // The admin API's view swaps first, its state carried over under the same lock as its
   // changes, so a drain the API has answered is in `next` before any worker picks from it.
