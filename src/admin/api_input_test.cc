@@ -64,6 +64,9 @@ TEST(ApiInput, ServerPatchErrorsOfTheWholeBody) {
   // Deep nesting is refused while parsing, not after building the tree.
   std::string deep = R"({"weight": )" + std::string(100, '[') + std::string(100, ']') + "}";
   EXPECT_NE(error_of(deep).message.find("nested deeper"), std::string::npos);
+  // A number beyond a double is nlohmann's out_of_range, an error like any other (fuzzer find).
+  EXPECT_EQ(error_of("12e2212e2").status, 400);
+  EXPECT_EQ(error_of(R"({"weight": 1e999})").status, 400);
 }
 
 TEST(ApiInput, JsonContentType) {
