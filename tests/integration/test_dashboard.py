@@ -12,7 +12,7 @@ import os
 import time
 
 from cdp import Chromium
-from harness import T, YokeTestCase, free_port, http_request, output_dir
+from harness import T, YokeTestCase, free_port, http_request, output_dir, wait_for_port
 from steady_load import SteadyLoad
 from test_metrics import AUTH, TOKEN, parse_exposition, total, value
 
@@ -56,6 +56,8 @@ http {
 """ % (workers, admin, folder, demo.address("a"), demo.address("b"), demo.address("c"), check,
        port)
         self.yoke = self.start_yoke(config, port)
+        # The admin listener opens after the workers' (start_yoke waits for those only).
+        self.assertTrue(wait_for_port(admin, 30, self.yoke.process), self.yoke.diagnostics())
         return port, admin
 
     def stats(self, admin):
