@@ -1,23 +1,12 @@
 #include "admin/server_view.h"
 
+#include "yoke/balancing/host_state.h"
+
 namespace yoke::admin {
 namespace {
 
-using balancing::AgentAdmin;
 using balancing::HealthState;
 using balancing::HostRuntime;
-
-std::string_view health_name(HealthState state) {
-  switch (state) {
-    case HealthState::kUp:
-      return "up";
-    case HealthState::kDown:
-      return "down";
-    case HealthState::kChecking:
-      return "checking";
-  }
-  return "up";
-}
 
 nlohmann::ordered_json last_check_json(balancing::CheckResult result) {
   switch (result) {
@@ -41,20 +30,18 @@ double effective_weight(const balancing::Host& host, TimePoint now) {
 }  // namespace
 
 std::string_view server_state(const balancing::Host& host, TimePoint now) {
-  if (host.down) return "down";
-  const HostRuntime* runtime = host.runtime;
-  if (runtime == nullptr) return "up";
-  if (runtime->admin_down() || runtime->agent_admin() == AgentAdmin::kMaint ||
-      runtime->agent_down()) {
-    return "down";
+  switch (balancing::host_state(host, now).state) {
+    case balancing::HostState::kDown:
+      return "down";
+    case balancing::HostState::kDraining:
+      return "draining";
+    case balancing::HostState::kChecking:
+      return "checking";
+    case balancing::HostState::kEjected:
+      return "ejected";
+    case balancing::HostState::kUp:
+      break;
   }
-  if (runtime->admin_drain() || runtime->agent_admin() == AgentAdmin::kDrain ||
-      runtime->admin_weight() == 0 || runtime->weight_percent() <= 0) {
-    return "draining";
-  }
-  if (runtime->health() == HealthState::kChecking) return "checking";
-  if (runtime->health() == HealthState::kDown) return "down";
-  if (runtime->outlier.ejected(now)) return "ejected";
   return "up";
 }
 
@@ -78,7 +65,8 @@ nlohmann::ordered_json server_json(const balancing::Host& host, std::int64_t act
   server["down"] = host.down || (runtime != nullptr && runtime->admin_down());
   server["drain"] = runtime != nullptr && runtime->admin_drain();
   server["active_requests"] = active_requests;
-  server["health"] = health_name(runtime == nullptr ? HealthState::kUp : runtime->health());
+  server["health"] =
+      balancing::health_state_name(runtime == nullptr ? HealthState::kUp : runtime->health());
   server["last_check"] =
       last_check_json(runtime == nullptr ? balancing::CheckResult::kNone : runtime->last_check());
   server["slow_start_ms"] = host.slow_start.count();

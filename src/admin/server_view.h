@@ -11,10 +11,8 @@
 
 namespace yoke::admin {
 
-// "down" (configuration, admin API, agent maint or down, failed health check), "draining"
-// (admin API or agent drain, or weight 0), "checking" (`mandatory` check not passed yet),
-// "ejected" (outlier_detection, until the ejection ends at now) or "up", in that order of
-// precedence.
+// balancing::host_state's word: "down", "draining", "checking", "ejected" or "up" (the same
+// state /metrics and /api/v1/stats show, where ejected counts as down).
 std::string_view server_state(const balancing::Host& host, TimePoint now);
 
 // The server's JSON object. active_requests: its requests in flight over every worker.

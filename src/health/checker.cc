@@ -4,6 +4,7 @@
 #include "health/health_counter.h"
 #include "health/http_conversation.h"
 #include "health/probe.h"
+#include "yoke/balancing/host_state.h"
 #include "yoke/balancing/random.h"
 #include "yoke/core/event_loop.h"
 #include "yoke/observe/error_log.h"
@@ -18,18 +19,6 @@ const config::Match* find_match(const config::Config& config, const std::string&
     if (match.name == name) return &match;
   }
   return nullptr;  // the loader rejected unknown names; the default applies
-}
-
-const char* state_name(HealthState state) {
-  switch (state) {
-    case HealthState::kUp:
-      return "up";
-    case HealthState::kDown:
-      return "down";
-    case HealthState::kChecking:
-      return "checking";
-  }
-  return "?";
 }
 
 std::unique_ptr<Conversation> health_conversation(const config::Config& config,
@@ -53,8 +42,9 @@ void log_transition(const std::string& upstream, const balancing::Host& host, He
   if (from == to) return;
   observe::log_line(to == HealthState::kUp ? observe::LogLevel::kNotice : observe::LogLevel::kWarn,
                     "health check: server " + host.address.to_string() + " (" + host.name +
-                        ") of upstream \"" + upstream + "\" is " + state_name(to) + " (was " +
-                        state_name(from) + ")");
+                        ") of upstream \"" + upstream + "\" is " +
+                        std::string(balancing::health_state_name(to)) + " (was " +
+                        std::string(balancing::health_state_name(from)) + ")");
 }
 
 std::vector<std::size_t> hosts_per_upstream(const router::RouteTable& routes) {

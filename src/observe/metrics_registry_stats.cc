@@ -1,5 +1,6 @@
 // MetricsRegistry::stats(): the workers' blocks and the hosts' runtime state gathered for
 // /api/v1/stats. The sums are the ones /metrics writes, so the two never disagree.
+#include "yoke/balancing/host_state.h"
 #include "yoke/observe/metrics_registry.h"
 
 namespace yoke::observe {
@@ -18,31 +19,22 @@ std::string_view server_state_name(ServerState state) {
   return "up";
 }
 
-// The most severe reason first: an operator's `down` (configured, then the admin API's down
-// and drain) beats a check's verdict, which beats the
-// agent's word, which beats outlier ejection, which beats passive health (down only when every
-// worker has taken it out).
+// What every view shows (balancing::host_state), with outlier ejection as down (the state
+// label's values), then passive health: down only when every worker has taken it out.
 MetricsRegistry::StateAndReason MetricsRegistry::server_state(std::size_t u, std::size_t s,
                                                               TimePoint now) const {
-  using balancing::AgentAdmin;
-  using balancing::HealthState;
   const balancing::Host& host = routes_->upstreams()[u].hosts->hosts[s];
-  if (host.down) return {ServerState::kDown, "configured down"};
-  if (host.runtime != nullptr) {
-    const balancing::HostRuntime& runtime = *host.runtime;
-    if (runtime.admin_down()) return {ServerState::kDown, "admin API"};
-    if (runtime.admin_drain() || runtime.admin_weight() == 0) {
-      return {ServerState::kDraining, "admin API"};
-    }
-    if (runtime.health() == HealthState::kChecking) return {ServerState::kChecking, "health check"};
-    if (runtime.health() == HealthState::kDown) return {ServerState::kDown, "health check"};
-    if (runtime.agent_down() || runtime.agent_admin() == AgentAdmin::kMaint) {
-      return {ServerState::kDown, "agent"};
-    }
-    if (runtime.agent_admin() == AgentAdmin::kDrain || runtime.weight_percent() <= 0) {
-      return {ServerState::kDraining, "agent"};
-    }
-    if (runtime.outlier.ejected(now)) return {ServerState::kDown, "outlier ejection"};
+  const balancing::HostStateAndReason shared = balancing::host_state(host, now);
+  switch (shared.state) {
+    case balancing::HostState::kDown:
+    case balancing::HostState::kEjected:
+      return {ServerState::kDown, shared.reason};
+    case balancing::HostState::kDraining:
+      return {ServerState::kDraining, shared.reason};
+    case balancing::HostState::kChecking:
+      return {ServerState::kChecking, shared.reason};
+    case balancing::HostState::kUp:
+      break;
   }
   const std::int64_t now_ns = now.time_since_epoch().count();
   bool usable_somewhere = workers_.empty();

@@ -30,7 +30,7 @@ struct ServerStats {
   std::string address;  // the /metrics `server` label
   std::string name;     // as configured
   ServerState state = ServerState::kUp;
-  std::string_view state_reason;  // "", "configured down", "health check", "agent",
+  std::string_view state_reason;  // "", "configured down", "admin API", "health check", "agent",
                                   // "outlier ejection", "max_fails"
   int weight = 1;                 // configured
   double effective_weight = 1;    // weight × the agent's percentage
