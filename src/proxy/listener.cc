@@ -114,9 +114,7 @@ void Listener::reject(int fd, observe::RejectReason reason, int max_conns) {
   setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
   close_fd(fd);
   worker_.metrics().connections_rejected[static_cast<std::size_t>(reason)].add();
-  TimePoint now = worker_.loop().now();
-  if (now - last_refusal_log_ < std::chrono::seconds(1)) return;  // no log flood
-  last_refusal_log_ = now;
+  if (!refusal_log_.admit(worker_.loop().now())) return;  // no log flood
   std::string why;
   switch (reason) {
     case observe::RejectReason::kWorkerConnections:

@@ -11,6 +11,7 @@
 #include "yoke/core/event_loop.h"
 #include "yoke/core/socket_address.h"
 #include "yoke/core/timer.h"
+#include "yoke/observe/line_throttle.h"
 #include "yoke/observe/worker_metrics.h"
 #include "yoke/router/route_table.h"
 
@@ -47,7 +48,7 @@ class Listener final : public IoHandler, public TimerHandler {
   SocketAddress address_;
   Timer resume_timer_;
   bool paused_ = false;
-  TimePoint last_refusal_log_{};
+  observe::LineThrottle refusal_log_;
 
   void pause_accepting();
   // worker_connections, limit_accept and max_conns, in that order (cheapest first); closes fd

@@ -5,6 +5,7 @@
 #include "worker.h"
 #include "yoke/http1/message.h"
 #include "yoke/observe/error_log.h"
+#include "yoke/observe/line_throttle.h"
 #include "yoke/security/real_ip.h"
 
 namespace yoke::proxy {
@@ -15,18 +16,11 @@ constexpr std::size_t kMaxForwardedFields = 16;
 
 // One line per second per worker at most: a denied client retrying must not flood the log.
 void log_forbidden(std::string_view client) {
-  thread_local TimePoint last_line{};
-  thread_local std::uint64_t unlogged = 0;
-  const TimePoint now = Clock::now();
-  if (now - last_line < std::chrono::seconds(1)) {
-    ++unlogged;
-    return;
-  }
-  last_line = now;
-  std::string line = "access forbidden by rule, client: " + std::string(client);
-  if (unlogged > 0) line += " (and " + std::to_string(unlogged) + " more since the last line)";
-  unlogged = 0;
-  observe::log_line(observe::LogLevel::kError, line);
+  thread_local observe::LineThrottle throttle;
+  if (!throttle.admit(Clock::now())) return;
+  observe::log_line(
+      observe::LogLevel::kError,
+      "access forbidden by rule, client: " + std::string(client) + throttle.take_held_back_note());
 }
 
 }  // namespace

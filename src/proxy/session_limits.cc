@@ -14,6 +14,7 @@
 #include "client_session.h"
 #include "worker.h"
 #include "yoke/observe/error_log.h"
+#include "yoke/observe/line_throttle.h"
 
 namespace yoke::proxy {
 namespace {
@@ -27,19 +28,12 @@ std::uint64_t retry_after_seconds(std::uint64_t rate_milli) {
 // One line per second per worker at most: under a flood every rejection is the same story.
 void log_rejection(std::string_view what, const std::string& zone, std::string_view client,
                    bool dry_run) {
-  thread_local TimePoint last_line{};
-  thread_local std::uint64_t unlogged = 0;
-  const TimePoint now = Clock::now();
-  if (now - last_line < std::chrono::seconds(1)) {
-    ++unlogged;
-    return;
-  }
-  last_line = now;
-  std::string line = "limiting " + std::string(what) + (dry_run ? ", dry run" : "") +
-                     " by zone \"" + zone + "\", client: " + std::string(client);
-  if (unlogged > 0) line += " (and " + std::to_string(unlogged) + " more since the last line)";
-  unlogged = 0;
-  observe::log_line(observe::LogLevel::kWarn, line);
+  thread_local observe::LineThrottle throttle;
+  if (!throttle.admit(Clock::now())) return;
+  observe::log_line(observe::LogLevel::kWarn, "limiting " + std::string(what) +
+                                                  (dry_run ? ", dry run" : "") + " by zone \"" +
+                                                  zone + "\", client: " + std::string(client) +
+                                                  throttle.take_held_back_note());
 }
 
 }  // namespace
