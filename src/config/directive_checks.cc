@@ -90,6 +90,13 @@ void reject_duplicate(const Directive& directive, bool already_set) {
   if (already_set) fail(directive.where, quote(directive.name) + " directive is duplicate");
 }
 
+Argument value_of(const Argument& argument, std::size_t equals) {
+  Argument value = argument;
+  value.text = argument.text.substr(equals + 1);
+  if (!argument.quoted) value.where.column += static_cast<int>(equals + 1);
+  return value;
+}
+
 Duration duration_value(const Directive& directive, const Argument& argument, bool allow_zero) {
   Duration value{};
   ParseStatus status = parse_duration(argument.text, value);

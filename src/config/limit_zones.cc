@@ -3,6 +3,7 @@
 // limit_req / limit_conn names a defined zone (nginx: "unknown limit_req_zone").
 #include <charconv>
 #include <string>
+#include <vector>
 
 #include "config/build.h"
 #include "config/directive_checks.h"
@@ -51,17 +52,12 @@ void read_rate(const Directive& directive, const Argument& argument, RateLimitZo
   if (zone.rate_milli == 0) zone.rate_milli = 1;
 }
 
-}  // namespace
-
-RateLimitZone build_limit_req_zone(const Directive& directive) {
-  require_no_block(directive);
-  require_args(directive, 3, 3);
-  RateLimitZone zone;
-  zone.where = directive.where;
-  zone.key = parse_value_template(directive.args[0]);
+// zone=NAME:SIZE and rate=RATE, once each and in any order, from argument `first` on (after
+// limit_req_zone's key; all of limit_accept_zone's arguments).
+void read_zone_and_rate(const Directive& directive, std::size_t first, RateLimitZone& zone) {
   bool zone_set = false;
   bool rate_set = false;
-  for (std::size_t i = 1; i < directive.args.size(); ++i) {
+  for (std::size_t i = first; i < directive.args.size(); ++i) {
     const Argument& argument = directive.args[i];
     if (argument.text.rfind("zone=", 0) == 0 && !zone_set) {
       read_zone(directive, argument, zone);
@@ -79,6 +75,29 @@ RateLimitZone build_limit_req_zone(const Directive& directive) {
     fail(directive.where,
          quote(directive.name) + " directive needs \"zone=NAME:SIZE\" and \"rate=RATE\"");
   }
+}
+
+// A zone's name is unique among the zones of its kind (nginx: "duplicate zone").
+template <typename Zone>
+void add_named_zone(std::vector<Zone>& zones, Zone zone) {
+  for (const Zone& existing : zones) {
+    if (existing.name == zone.name) {
+      fail(zone.where, "duplicate zone " + quote(zone.name) + ", first defined at " +
+                           existing.where.to_string());
+    }
+  }
+  zones.push_back(std::move(zone));
+}
+
+}  // namespace
+
+RateLimitZone build_limit_req_zone(const Directive& directive) {
+  require_no_block(directive);
+  require_args(directive, 3, 3);
+  RateLimitZone zone;
+  zone.where = directive.where;
+  zone.key = parse_value_template(directive.args[0]);
+  read_zone_and_rate(directive, 1, zone);
   return zone;
 }
 
@@ -89,32 +108,16 @@ RateLimitZone build_limit_accept_zone(const Directive& directive) {
   require_args(directive, 2, 2);
   RateLimitZone zone;
   zone.where = directive.where;
-  bool zone_set = false;
-  bool rate_set = false;
-  for (const Argument& argument : directive.args) {
-    if (argument.text.rfind("zone=", 0) == 0 && !zone_set) {
-      read_zone(directive, argument, zone);
-      zone_set = true;
-    } else if (argument.text.rfind("rate=", 0) == 0 && !rate_set) {
-      read_rate(directive, argument, zone);
-      rate_set = true;
-    } else {
-      fail(argument.where, "invalid parameter " + quote(argument.text) +
-                               " in \"limit_accept_zone\" directive, expected "
-                               "\"zone=NAME:SIZE\" and \"rate=RATE\"");
-    }
-  }
+  read_zone_and_rate(directive, 0, zone);
   return zone;
 }
 
+void add_limit_req_zone(Http& http, RateLimitZone zone) {
+  add_named_zone(http.limit_req_zones, std::move(zone));
+}
+
 void add_limit_accept_zone(Http& http, RateLimitZone zone) {
-  for (const RateLimitZone& existing : http.limit_accept_zones) {
-    if (existing.name == zone.name) {
-      fail(zone.where, "duplicate zone " + quote(zone.name) + ", first defined at " +
-                           existing.where.to_string());
-    }
-  }
-  http.limit_accept_zones.push_back(std::move(zone));
+  add_named_zone(http.limit_accept_zones, std::move(zone));
 }
 
 ConnLimitZone build_limit_conn_zone(const Directive& directive) {
@@ -136,23 +139,7 @@ ConnLimitZone build_limit_conn_zone(const Directive& directive) {
 }
 
 void add_limit_conn_zone(Http& http, ConnLimitZone zone) {
-  for (const ConnLimitZone& existing : http.limit_conn_zones) {
-    if (existing.name == zone.name) {
-      fail(zone.where, "duplicate zone " + quote(zone.name) + ", first defined at " +
-                           existing.where.to_string());
-    }
-  }
-  http.limit_conn_zones.push_back(std::move(zone));
-}
-
-void add_limit_req_zone(Http& http, RateLimitZone zone) {
-  for (const RateLimitZone& existing : http.limit_req_zones) {
-    if (existing.name == zone.name) {
-      fail(zone.where, "duplicate zone " + quote(zone.name) + ", first defined at " +
-                           existing.where.to_string());
-    }
-  }
-  http.limit_req_zones.push_back(std::move(zone));
+  add_named_zone(http.limit_conn_zones, std::move(zone));
 }
 
 namespace {
