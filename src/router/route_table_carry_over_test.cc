@@ -110,6 +110,30 @@ TEST(ReloadCarryOver, AgentWordsFollowTheServerWhenBothHaveAnAgent) {
   EXPECT_EQ(state(*next, 1).agent_admin(), balancing::AgentAdmin::kReady);  // agent removed
 }
 
+// The admin API's drain, down and weight follow a server that stays, so a reload in the middle
+// of maintenance does not put a drained server back into service.
+TEST(ReloadCarryOver, AdminApiStateFollowsTheServer) {
+  auto running = build(std::string(kZones) +
+                       "upstream app { server 127.0.0.1:1; server 127.0.0.1:2; "
+                       "server 127.0.0.1:3; }");
+  writable_state(*running, 0)
+      .set_admin_state(false, true, balancing::HostRuntime::kNoAdminWeight, TimePoint{});
+  writable_state(*running, 1).set_admin_state(true, false, 7, TimePoint{});
+  // .2 stays (now first), .1 stays, .3 is removed, .4 is new.
+  auto next = build(std::string(kZones) +
+                        "upstream app { server 127.0.0.1:2; server 127.0.0.1:4; "
+                        "server 127.0.0.1:1; }",
+                    running.get());
+  EXPECT_EQ(carry_over_admin_state(*running, *next), 2U);
+  EXPECT_TRUE(state(*next, 0).admin_down());
+  EXPECT_EQ(state(*next, 0).admin_weight(), 7);
+  EXPECT_FALSE(state(*next, 0).accepts_requests());
+  EXPECT_FALSE(state(*next, 1).admin_down());
+  EXPECT_TRUE(state(*next, 1).accepts_requests());
+  EXPECT_TRUE(state(*next, 2).admin_drain());
+  EXPECT_FALSE(state(*next, 2).accepts_requests());
+}
+
 TEST(ReloadCarryOver, OutlierEjectionsCarryOverWhileDetectionStays) {
   const std::string detect = " outlier_detection; }";
   auto running = build(std::string(kZones) +
