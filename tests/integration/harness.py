@@ -283,8 +283,19 @@ class Yoke:
                             "stderr:\n%s\nerror log:\n%s" %
                             (self.port, code, self.config_text, _tail(self.stderr),
                              _tail(self.error_log)))
+        self._wait_for_admin()
         self._check_forced_event_method()
         return self
+
+    def _wait_for_admin(self):
+        """The admin listener opens after the workers' (under ASan noticeably later): a test's
+        first API call must not race it. Any `admin { listen 127.0.0.1:PORT; ... }` counts."""
+        match = re.search(r"admin\s*\{[^}]*?listen\s+127\.0\.0\.1:(\d+)", self.config_text)
+        if match and not wait_for_port(int(match.group(1)), T(self.start_timeout), self.process):
+            code = self.process.poll()
+            self._force_stop()
+            raise YokeError("yoke did not open its admin port %s (exit code %s)\nerror log:\n%s"
+                            % (match.group(1), code, _tail(self.error_log)))
 
     def _check_forced_event_method(self):
         """Under YOKE_EVENTS_USE, a Yoke that quietly fell back to another method would make the
