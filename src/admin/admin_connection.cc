@@ -15,6 +15,9 @@ namespace {
 // is refused (431) rather than buffered.
 constexpr std::size_t kMaxHead = 16 * 1024;
 constexpr std::size_t kMaxRequestLine = 4 * 1024;
+// API requests carry a small JSON document (docs/admin-api.md); a larger body is refused with
+// 413 before it is read.
+constexpr std::size_t kMaxBody = 64 * 1024;
 // Answers are produced while less than this is waiting to be sent, so a client that pipelines
 // many scrapes and never reads cannot make the admin thread buffer without bound.
 constexpr std::size_t kMaxPendingOutput = 1024 * 1024;
@@ -81,10 +84,10 @@ void AdminConnection::linger() {
   }
 }
 
-// Edge-triggered: read until EAGAIN, but never hold more than one maximal head.
+// Edge-triggered: read until EAGAIN, but never hold more than one maximal head and body.
 void AdminConnection::read_available() {
   char chunk[4096];
-  while (readable_ && in_.size() < kMaxHead) {
+  while (readable_ && in_.size() < kMaxHead + kMaxBody) {
     IoResult result = read_some(fd_, chunk, sizeof chunk);
     if (result.kind == IoResult::Kind::kDone) {
       in_.append(chunk, result.bytes);
@@ -117,15 +120,31 @@ bool AdminConnection::answer_one() {
     if (in_.size() >= kMaxHead) respond_error(431, "request head too large");
     return false;
   }
-  AdminRequest request{head.method, head.path, field(head, "authorization"), field(head, "accept")};
+  // A body is framed by Content-Length only (RFC 9112 §6.2); chunked API bodies are refused
+  // (411) rather than decoded, which keeps the framing this listener trusts to one rule.
+  if (head.body == http1::BodyKind::kChunked) {
+    respond_error(411, "length required: send the body with Content-Length");
+    return false;
+  }
+  const std::size_t body_size = head.body == http1::BodyKind::kContentLength
+                                    ? static_cast<std::size_t>(head.content_length)
+                                    : 0;
+  if (head.content_length > kMaxBody) {
+    respond_error(413, "request body larger than " + std::to_string(kMaxBody) + " bytes");
+    return false;
+  }
+  if (in_.size() < head.head_size + body_size) return false;  // the body is still arriving
+  AdminRequest request{head.method,
+                       head.path,
+                       field(head, "authorization"),
+                       field(head, "accept"),
+                       std::string_view(in_).substr(head.head_size, body_size),
+                       field(head, "content-type")};
   AdminResponse response = server_.router().handle(request);
-  // Admin requests take no body; one that comes with a body is answered, then the connection
-  // closes instead of reading (and trusting) bytes nobody asked for.
   ++requests_;
-  closing_ = !head.keep_alive || head.body != http1::BodyKind::kNone ||
-             requests_ >= kMaxRequestsPerConnection;
+  closing_ = !head.keep_alive || requests_ >= kMaxRequestsPerConnection;
   append_response(out_, response, head.method == "HEAD", closing_);
-  in_.erase(0, head.head_size);
+  in_.erase(0, head.head_size + body_size);
   return true;
 }
 

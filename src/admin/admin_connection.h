@@ -1,7 +1,8 @@
 #pragma once
 // One client of the admin listener: reads request heads with the project's strict HTTP/1
 // parser, answers each from the AdminRouter (pipelined requests in order), keeps the connection
-// alive as HTTP/1.1 allows, and closes it on a timeout, an error or a request with a body.
+// alive as HTTP/1.1 allows, and closes it on a timeout or an error. A request body (the JSON
+// API's) is read when Content-Length frames it and it is at most 64 KiB (else 413 / 411).
 // Admin thread only.
 #include <cstdint>
 #include <string>

@@ -1,5 +1,8 @@
 #include "admin/admin_endpoints.h"
 
+#include "admin/dashboard_endpoints.h"
+#include "admin/upstreams_api.h"
+
 namespace yoke::admin {
 
 std::unique_ptr<AdminServer> make_admin_server(
@@ -13,6 +16,8 @@ std::unique_ptr<AdminServer> make_admin_server(
     response.body = metrics->render(format, Clock::now());
     return response;
   });
+  add_upstream_routes(router, metrics);
+  add_dashboard_endpoints(router, metrics, !config.token.empty());
   return std::make_unique<AdminServer>(config.address, std::move(router));
 }
 

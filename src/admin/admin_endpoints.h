@@ -2,6 +2,9 @@
 // The admin listener's endpoints, wired to what they show:
 //   GET /healthz  200 "ok" while Yoke serves (a later issue makes it 503 while draining)
 //   GET /metrics  Prometheus text 0.0.4, or OpenMetrics 1.0 when Accept asks for it
+//   /api/v1/upstreams…  the JSON API over upstreams and their servers (upstreams_api.h,
+//                       docs/admin-api.md)
+//   GET /api/v1/stats, GET /dashboard  the live views (dashboard_endpoints.h)
 // Main thread: builds the server; the endpoints then run on the admin thread.
 #include <memory>
 

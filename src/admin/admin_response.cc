@@ -16,8 +16,16 @@ std::string_view reason_phrase(int status) {
       return "Unauthorized";
     case 404:
       return "Not Found";
+    case 201:
+      return "Created";
     case 405:
       return "Method Not Allowed";
+    case 409:
+      return "Conflict";
+    case 411:
+      return "Length Required";
+    case 415:
+      return "Unsupported Media Type";
     case 408:
       return "Request Timeout";
     case 413:

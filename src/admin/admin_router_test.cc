@@ -56,6 +56,51 @@ TEST(AdminRouter, UnknownPathAndMethod) {
   EXPECT_EQ(router.handle({"HEAD", "/metrics", "", ""}).status, 200);
 }
 
+TEST(AdminRouter, PatternsHandTheirSegmentsToTheHandler) {
+  std::vector<std::string_view> params;
+  EXPECT_TRUE(match_path("/api/v1/upstreams/{name}/servers/{id}",
+                         "/api/v1/upstreams/api/servers/127.0.0.1:8080", params));
+  ASSERT_EQ(params.size(), 2U);
+  EXPECT_EQ(params[0], "api");
+  EXPECT_EQ(params[1], "127.0.0.1:8080");
+  params.clear();
+  // A parameter is one whole, non-empty segment; nothing may follow or be missing.
+  EXPECT_FALSE(match_path("/a/{x}", "/a/", params));
+  EXPECT_FALSE(match_path("/a/{x}", "/a", params));
+  EXPECT_FALSE(match_path("/a/{x}", "/a/b/", params));
+  EXPECT_FALSE(match_path("/a/{x}", "/a/b/c", params));
+  EXPECT_FALSE(match_path("/a/{x}/c", "/a/b/d", params));
+  EXPECT_TRUE(params.empty());  // a failed match leaves nothing behind
+  EXPECT_TRUE(match_path("/a/{x}/c", "/a/b/c", params));
+  EXPECT_EQ(params, std::vector<std::string_view>{"b"});
+  // Without braces a pattern is an exact path.
+  params.clear();
+  EXPECT_TRUE(match_path("/metrics", "/metrics", params));
+  EXPECT_FALSE(match_path("/metrics", "/metrics/", params));
+}
+
+TEST(AdminRouter, MethodsPerPatternAndAllow) {
+  AdminRouter router("t");
+  router.add_get("/healthz", [](const AdminRequest&) { return text_response(200, "ok\n"); });
+  router.add_get("/items/{id}", [](const AdminRequest& request) {
+    return text_response(200, "get " + std::string(request.params.at(0)));
+  });
+  router.add_route("PATCH", "/items/{id}", [](const AdminRequest& request) {
+    return text_response(
+        200, "patch " + std::string(request.params.at(0)) + " " + std::string(request.body));
+  });
+  AdminRequest get{"GET", "/items/7", "Bearer t", ""};
+  EXPECT_EQ(router.handle(get).body, "get 7");
+  AdminRequest patch{"PATCH", "/items/7", "Bearer t", "", "{}", "application/json"};
+  EXPECT_EQ(router.handle(patch).body, "patch 7 {}");
+  AdminResponse remove = router.handle({"DELETE", "/items/7", "Bearer t", ""});
+  EXPECT_EQ(remove.status, 405);
+  EXPECT_EQ(header(remove, "Allow"), "GET, HEAD, PATCH");
+  // The token is checked before any method or path.
+  EXPECT_EQ(router.handle({"PATCH", "/items/7", "", ""}).status, 401);
+  EXPECT_EQ(router.handle({"GET", "/items", "Bearer t", ""}).status, 404);
+}
+
 TEST(AdminResponse, HeadOmitsTheBodyAndCloseIsAnnounced) {
   std::string get;
   append_response(get, text_response(200, "ok\n"), false, false);
@@ -67,6 +112,17 @@ TEST(AdminResponse, HeadOmitsTheBodyAndCloseIsAnnounced) {
   append_response(head, text_response(200, "ok\n"), true, true);
   EXPECT_NE(head.find("\r\nContent-Length: 3\r\n"), std::string::npos);
   EXPECT_EQ(head.substr(head.size() - 21), "Connection: close\r\n\r\n");
+}
+
+TEST(AdminRouter, PublicRoutesNeedNoTokenOthersStillDo) {
+  AdminRouter router = router_with_token("abc");
+  router.add_get(
+      "/page", [](const AdminRequest&) { return text_response(200, "page\n"); },
+      AdminRouter::Access::kPublic);
+  EXPECT_EQ(router.handle({"GET", "/page", "", ""}).status, 200);
+  EXPECT_EQ(router.handle({"HEAD", "/page", "Bearer wrong", ""}).status, 200);
+  EXPECT_EQ(router.handle({"POST", "/page", "", ""}).status, 401);
+  EXPECT_EQ(router.handle({"GET", "/metrics", "", ""}).status, 401);
 }
 
 }  // namespace

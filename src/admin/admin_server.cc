@@ -45,7 +45,9 @@ AdminServer::AdminServer(SocketAddress address, AdminRouter router)
 AdminServer::~AdminServer() { stop(); }
 
 bool AdminServer::open(std::string& error) {
-  listen_fd_ = open_listener(address_, false, kBacklog, error);
+  // SO_REUSEPORT: during a binary upgrade (cli/upgrade.h) the new process opens its own admin
+  // listener while the old one still has its own.
+  listen_fd_ = open_listener(address_, true, kBacklog, error);
   if (listen_fd_ < 0) {
     error = "admin listener: " + error;
     return false;

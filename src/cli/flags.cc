@@ -14,6 +14,18 @@ Flags parse_flags(int argc, char** argv) {
         return flags;
       }
       flags.config_file = argv[++i];
+    } else if (arg == "-s" || arg == "--signal") {
+      if (i + 1 >= argc) {
+        flags.error = "option \"-s\" requires a parameter (reload, stop, quit or upgrade)";
+        return flags;
+      }
+      flags.signal_name = argv[++i];
+      if (flags.signal_name != "reload" && flags.signal_name != "stop" &&
+          flags.signal_name != "quit" && flags.signal_name != "upgrade") {
+        flags.error =
+            "invalid option: \"-s " + flags.signal_name + "\" (reload, stop, quit or upgrade)";
+        return flags;
+      }
     } else if (arg == "--zone") {
       if (i + 1 >= argc || std::string_view(argv[i + 1]).empty()) {
         flags.error = "option \"--zone\" requires a zone name";
@@ -35,18 +47,23 @@ Flags parse_flags(int argc, char** argv) {
 }
 
 std::string usage() {
-  return "Usage: yoke [-h] [-v] [-t] [-c FILE] [--zone NAME]\n"
+  return "Usage: yoke [-h] [-v] [-t] [-s SIGNAL] [-c FILE] [--zone NAME]\n"
+         "       yoke top [--admin ADDR] [--token-file FILE] [--once]  (yoke top -h)\n"
          "\n"
          "Options:\n"
          "  -h, --help     show this help and exit\n"
          "  -v, --version  show the version and exit\n"
          "  -t, --test     check the configuration file and exit (0 = valid, 1 = invalid)\n"
          "  -c, --config   use configuration FILE (default: /etc/yoke/yoke.conf)\n"
+         "  -s, --signal   send SIGNAL to the running yoke (its pid file from FILE's \"pid\"):\n"
+         "                 reload (HUP), quit (graceful stop, TERM), stop (at once, QUIT);\n"
+         "                 upgrade: this process takes over the running one's listening\n"
+         "                 sockets and serves FILE; the old one drains and exits\n"
          "  --zone NAME    this balancer's zone (overrides yoke_zone; zone_aware upstreams\n"
          "                 prefer servers with zone=NAME)\n"
          "\n"
-         "Signals: TERM/INT stop gracefully (finish in-flight requests, bounded by\n"
-         "worker_shutdown_timeout), QUIT stops at once.\n";
+         "Signals: HUP reloads the configuration; TERM/INT stop gracefully (finish in-flight\n"
+         "requests, bounded by worker_shutdown_timeout), QUIT stops at once.\n";
 }
 
 }  // namespace yoke::cli

@@ -1,5 +1,5 @@
 #pragma once
-// Command-line flags, nginx-like: -c FILE, -t, -v, -h.
+// Command-line flags, nginx-like: -c FILE, -t, -s SIGNAL, -v, -h.
 #include <string>
 
 namespace yoke::cli {
@@ -9,6 +9,9 @@ struct Flags {
   bool test_only = false;
   bool version = false;
   bool help = false;
+  // -s reload|stop|quit: signal the running Yoke named by the configuration's pid file;
+  // -s upgrade: take over from it (cli/upgrade.h).
+  std::string signal_name;
   std::string zone;   // --zone NAME: the balancer's zone, overriding yoke_zone
   std::string error;  // non-empty when the command line is invalid
 };

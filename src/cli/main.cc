@@ -1,9 +1,13 @@
 // yoke: command-line entry point.
 #include <cstdio>
 #include <memory>
+#include <string_view>
 
 #include "cli/flags.h"
+#include "cli/send_signal.h"
 #include "cli/server.h"
+#include "cli/upgrade.h"
+#include "top/top_command.h"
 #include "yoke/config/model.h"
 #include "yoke/observe/error_log.h"
 #include "yoke/router/route_table.h"
@@ -19,6 +23,7 @@ int fail(const std::string& message) {
 
 int main(int argc, char** argv) {
   using namespace yoke;
+  if (argc >= 2 && std::string_view(argv[1]) == "top") return top::run_top(argc - 1, argv + 1);
   cli::Flags flags = cli::parse_flags(argc, argv);
   if (!flags.error.empty()) {
     std::fprintf(stderr, "yoke: %s\n\n%s", flags.error.c_str(), cli::usage().c_str());
@@ -31,6 +36,10 @@ int main(int argc, char** argv) {
   if (flags.version) {
     std::printf("yoke version: yoke/%s\n", YOKE_VERSION);
     return 0;
+  }
+  const bool upgrade = flags.signal_name == "upgrade";
+  if (!flags.signal_name.empty() && !upgrade) {
+    return cli::send_signal(flags.config_file, flags.signal_name);
   }
   std::shared_ptr<const router::RouteTable> routes;
   // Before any load, so a reload keeps the command line's zone too.
@@ -58,5 +67,8 @@ int main(int argc, char** argv) {
   observe::parse_log_level(config.error_log_level, level);
   std::string error;
   if (!observe::open_error_log(config.error_log_path, level, error)) return fail(error);
-  return cli::run_server(routes);
+  if (!upgrade) return cli::run_server(routes, flags.config_file);
+  cli::InheritedListeners inherited;
+  if (!inherited.receive(config.pid_path, error)) return fail(error);
+  return cli::run_server(routes, flags.config_file, &inherited);
 }

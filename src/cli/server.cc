@@ -13,8 +13,10 @@
 
 #include "admin/admin_endpoints.h"
 #include "cli/log_reopen.h"
+#include "cli/reload.h"
+#include "cli/upgrade.h"
+#include "fd_budget.h"
 #include "proxy/worker.h"
-#include "yoke/health/checker.h"
 #include "yoke/observe/error_log.h"
 #include "yoke/tls/ticket_key_ring.h"
 
@@ -37,6 +39,7 @@ sigset_t control_signals() {
   sigaddset(&set, SIGQUIT);
   sigaddset(&set, SIGHUP);
   sigaddset(&set, SIGUSR1);
+  sigaddset(&set, SIGUSR2);  // binary upgrade: hand the listening sockets over (cli/upgrade.h)
   return set;
 }
 
@@ -47,17 +50,30 @@ void write_pid_file(const std::string& path) {
   if (!out) observe::log_line(observe::LogLevel::kError, "cannot write pid file \"" + path + "\"");
 }
 
-// The admin listener, when configured, over the workers' counters (docs/metrics.md).
-std::unique_ptr<admin::AdminServer> open_admin(
+// Every worker's counters, summed for /metrics (docs/metrics.md); a reload replaces them.
+std::shared_ptr<observe::MetricsRegistry> make_registry(
     const std::shared_ptr<const router::RouteTable>& routes,
-    const std::vector<std::unique_ptr<proxy::Worker>>& workers, std::string& error) {
-  const config::Config& config = routes->config();
-  if (!config.admin) return nullptr;
+    const std::vector<std::unique_ptr<proxy::Worker>>& workers) {
   std::vector<std::shared_ptr<const observe::WorkerMetrics>> blocks;
   blocks.reserve(workers.size());
   for (const auto& worker : workers) blocks.push_back(worker->metrics_handle());
-  auto metrics = std::make_shared<observe::MetricsRegistry>(routes, std::move(blocks),
-                                                            std::chrono::system_clock::now());
+  return std::make_shared<observe::MetricsRegistry>(routes, std::move(blocks),
+                                                    std::chrono::system_clock::now());
+}
+
+// Only while it still names this process: after a binary upgrade it names the new one.
+void remove_pid_file(const std::string& path) {
+  if (path.empty()) return;
+  std::ifstream in(path);
+  long pid = 0;
+  if (in >> pid && pid == getpid()) unlink(path.c_str());
+}
+
+// The admin listener, when configured, over the workers' counters.
+std::unique_ptr<admin::AdminServer> open_admin(
+    const config::Config& config, const std::shared_ptr<observe::MetricsRegistry>& metrics,
+    std::string& error) {
+  if (!config.admin) return nullptr;
   auto server = admin::make_admin_server(*config.admin, metrics);
   if (!server->open(error)) return nullptr;
   return server;
@@ -84,25 +100,38 @@ void rotate_ticket_keys(const std::vector<std::unique_ptr<proxy::Worker>>& worke
 
 }  // namespace
 
-int run_server(const std::shared_ptr<const router::RouteTable>& routes) {
+int run_server(const std::shared_ptr<const router::RouteTable>& routes,
+               const std::string& config_path, InheritedListeners* inherited) {
   const config::Config& config = routes->config();
   sigset_t signals = control_signals();
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
   std::vector<std::unique_ptr<proxy::Worker>> workers;
+  const int connection_limit = apply_fd_budget(worker_count(config), config.worker_connections,
+                                               static_cast<int>(routes->listeners().size()));
   for (int i = 0; i < worker_count(config); ++i) {
     auto worker = std::make_unique<proxy::Worker>(i, routes);
+    worker->set_connection_limit(connection_limit);
     std::string error;
-    if (!worker->open_listeners(error)) {
+    proxy::Worker::InheritedSocket take;
+    if (inherited != nullptr)
+      take = [inherited](const SocketAddress& a) { return inherited->take(a); };
+    if (!worker->open_listeners(error, take)) {
       observe::log_line(observe::LogLevel::kEmerg, error);
       std::fprintf(stderr, "yoke: [emerg] %s\n", error.c_str());
       return 1;
     }
     workers.push_back(std::move(worker));
   }
+  std::string inherit_error;
+  if (inherited != nullptr && !inherited->hand_out_rest(*routes, workers, inherit_error)) {
+    observe::log_line(observe::LogLevel::kEmerg, inherit_error);
+    return 1;
+  }
+  std::shared_ptr<observe::MetricsRegistry> metrics = make_registry(routes, workers);
   std::string admin_error;
-  std::unique_ptr<admin::AdminServer> admin_server = open_admin(routes, workers, admin_error);
+  std::unique_ptr<admin::AdminServer> admin_server = open_admin(config, metrics, admin_error);
   if (!admin_error.empty()) {
     observe::log_line(observe::LogLevel::kEmerg, admin_error);
     std::fprintf(stderr, "yoke: [emerg] %s\n", admin_error.c_str());
@@ -110,8 +139,8 @@ int run_server(const std::shared_ptr<const router::RouteTable>& routes) {
   }
   // Active health and agent checks run on their own thread, started before the workers serve:
   // `mandatory` hosts stay out of rotation until their first check passes.
-  health::Checker checker(routes);
-  checker.start();
+  Reloader reloader(config_path, routes, workers, metrics);
+  reloader.start_checker();
   write_pid_file(config.pid_path);
   std::atomic<int> running{static_cast<int>(workers.size())};
   std::vector<std::thread> threads;
@@ -123,6 +152,8 @@ int run_server(const std::shared_ptr<const router::RouteTable>& routes) {
     });
   }
   if (admin_server) admin_server->start();
+  if (inherited != nullptr) inherited->confirm();  // the old process may stop now
+  UpgradeHandoff handoff(workers);
   observe::log_line(observe::LogLevel::kNotice, "yoke " YOKE_VERSION " started with " +
                                                     std::to_string(workers.size()) + " workers");
   timespec poll{0, 200'000'000};
@@ -139,15 +170,16 @@ int run_server(const std::shared_ptr<const router::RouteTable>& routes) {
     } else if (signal_number == SIGUSR1) {
       reopen_log_files(workers);
     } else if (signal_number == SIGHUP) {
-      observe::log_line(observe::LogLevel::kWarn,
-                        "SIGHUP: configuration reload is not available in this version; "
-                        "restart to apply changes");
+      reloader.reload();  // logs its outcome (src/cli/reload.cc)
+    } else if (signal_number == SIGUSR2) {
+      handoff.start(config.pid_path);
     }
   }
   for (auto& thread : threads) thread.join();
+  handoff.join();
   if (admin_server) admin_server->stop();  // after the workers: /healthz answers while they drain
-  checker.stop();
-  if (!config.pid_path.empty()) unlink(config.pid_path.c_str());
+  reloader.stop_checker();
+  remove_pid_file(config.pid_path);
   observe::log_line(observe::LogLevel::kNotice, "stopped");
   return 0;
 }

@@ -25,6 +25,9 @@ Http build_http(const Directive& http, const BuildOptions& options);
 // fails at a limit_req naming no zone.
 RateLimitZone build_limit_req_zone(const Directive& directive);
 void add_limit_req_zone(Http& http, RateLimitZone zone);
+// limit_accept_zone, the same way (no key: the client's address).
+RateLimitZone build_limit_accept_zone(const Directive& directive);
+void add_limit_accept_zone(Http& http, RateLimitZone zone);
 // limit_conn_zone, the same way; check_limit_req_zones checks limit_conn's zones too.
 ConnLimitZone build_limit_conn_zone(const Directive& directive);
 void add_limit_conn_zone(Http& http, ConnLimitZone zone);

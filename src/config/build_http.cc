@@ -41,6 +41,8 @@ Http build_http(const Directive& http_directive, const BuildOptions& options) {
       add_upstream(http, build_upstream(directive, options), directive.args.at(0));
     } else if (directive.name == "limit_req_zone") {
       add_limit_req_zone(http, build_limit_req_zone(directive));
+    } else if (directive.name == "limit_accept_zone") {
+      add_limit_accept_zone(http, build_limit_accept_zone(directive));
     } else if (directive.name == "limit_conn_zone") {
       add_limit_conn_zone(http, build_limit_conn_zone(directive));
     } else if (directive.name == "match") {

@@ -1,6 +1,9 @@
 // location [= | ~ | ~* | ^~] PATTERN { } inside server (ngx_http_core_location).
 #include <re2/re2.h>
 
+#include <algorithm>
+#include <iterator>
+
 #include "config/build.h"
 #include "config/directive_checks.h"
 #include "config/durations.h"
@@ -94,6 +97,35 @@ Return read_return(const Directive& directive) {
   return action;
 }
 
+// nginx's limit_except methods (ngx_http_core_limit_except); GET implies HEAD.
+constexpr std::string_view kLimitExceptMethods[] = {
+    "GET",  "HEAD",    "POST",     "PUT",       "DELETE", "MKCOL",  "COPY",
+    "MOVE", "OPTIONS", "PROPFIND", "PROPPATCH", "LOCK",   "UNLOCK", "PATCH"};
+
+// limit_except METHOD ... { allow/deny ...; }: the rules apply to every method not listed.
+LimitExcept read_limit_except(const Directive& directive) {
+  require_block(directive);
+  require_args(directive, 1, std::size(kLimitExceptMethods));
+  LimitExcept limit;
+  limit.where = directive.where;
+  for (const Argument& argument : directive.args) {
+    if (std::find(std::begin(kLimitExceptMethods), std::end(kLimitExceptMethods), argument.text) ==
+        std::end(kLimitExceptMethods)) {
+      fail(argument.where, "invalid method " + quote(argument.text) +
+                               " in \"limit_except\", expected GET, HEAD, POST, PUT, DELETE, "
+                               "MKCOL, COPY, MOVE, OPTIONS, PROPFIND, PROPPATCH, LOCK, UNLOCK "
+                               "or PATCH");
+    }
+    limit.methods.push_back(argument.text);
+    if (argument.text == "GET") limit.methods.emplace_back("HEAD");
+  }
+  for (const Directive& inner : directive.block) {
+    if (inner.name != "allow" && inner.name != "deny") reject_directive(inner);
+    add_access_rule(inner, limit.access);
+  }
+  return limit;
+}
+
 }  // namespace
 
 Location build_location(const Directive& directive, const InheritedSettings& server_settings,
@@ -109,6 +141,9 @@ Location build_location(const Directive& directive, const InheritedSettings& ser
     } else if (inner.name == "proxy_pass") {
       reject_duplicate(inner, location.proxy_pass.has_value());
       location.proxy_pass = build_proxy_pass(inner, location.match, http, options);
+    } else if (inner.name == "limit_except") {
+      reject_duplicate(inner, location.limit_except.has_value());
+      location.limit_except = read_limit_except(inner);
     } else if (inner.name == "return") {
       reject_duplicate(inner, location.return_action.has_value());
       location.return_action = read_return(inner);

@@ -99,11 +99,15 @@ void check_server_parameters(const Upstream& upstream, const balancing::PolicyFa
     for (const Argument& parameter : server.parameters) {
       const bool backup = parameter.text == "backup";
       const bool weight = parameter.text.rfind("weight=", 0) == 0;
-      if ((backup && !factory.supports_backup) || (weight && !factory.uses_weight)) {
+      const bool slow_start = parameter.text.rfind("slow_start=", 0) == 0;
+      if ((backup && !factory.supports_backup) || (weight && !factory.uses_weight) ||
+          (slow_start && !factory.runtime_weights)) {
         fail(parameter.where,
              "parameter " + quote(parameter.text) + " is not supported by balancing policy " +
                  quote(upstream.policy) + " set at " + upstream.policy_where.to_string() +
-                 (backup ? ", which has no backup servers" : ", which ignores weights"));
+                 (backup       ? ", which has no backup servers"
+                  : slow_start ? ", whose weights are fixed when the configuration loads"
+                               : ", which ignores weights"));
       }
     }
   }

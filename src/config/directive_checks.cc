@@ -2,6 +2,8 @@
 // familiar and searchable; each one carries the offending token's file:line:column.
 #include "config/directive_checks.h"
 
+#include <algorithm>
+
 #include "config/durations.h"
 #include "yoke/balancing/policy.h"
 
@@ -25,9 +27,11 @@ constexpr std::string_view kKnownDirectives[] = {
     "proxy_next_upstream_timeout", "client_max_body_size", "client_body_timeout", "send_timeout",
     "keepalive_timeout", "keepalive_requests", "access_log", "client_header_timeout",
     "large_client_header_buffers", "limit_req", "limit_req_status", "limit_req_dry_run",
-    "limit_conn", "limit_conn_status", "limit_conn_dry_run", "trace_context",
+    "limit_conn", "limit_conn_status", "limit_conn_dry_run", "allow", "deny", "set_real_ip_from",
+    "real_ip_header", "real_ip_recursive", "client_min_rate", "limit_accept", "limit_except",
+    "trace_context",
     // http only
-    "limit_req_zone", "limit_conn_zone", "log_format",
+    "limit_req_zone", "limit_conn_zone", "limit_accept_zone", "log_format",
     // active health checks (nginx Plus): health_check in upstream, match in http and its tests
     "health_check", "match", "status", "header", "body",
     // ngx_http_ssl_module (http and server)
@@ -87,6 +91,13 @@ void reject_duplicate(const Directive& directive, bool already_set) {
   if (already_set) fail(directive.where, quote(directive.name) + " directive is duplicate");
 }
 
+Argument value_of(const Argument& argument, std::size_t equals) {
+  Argument value = argument;
+  value.text = argument.text.substr(equals + 1);
+  if (!argument.quoted) value.where.column += static_cast<int>(equals + 1);
+  return value;
+}
+
 Duration duration_value(const Directive& directive, const Argument& argument, bool allow_zero) {
   Duration value{};
   ParseStatus status = parse_duration(argument.text, value);
@@ -120,6 +131,16 @@ int count_value(const Directive& directive, const Argument& argument, int min, i
                              std::to_string(max));
   }
   return static_cast<int>(value);
+}
+
+// RFC 9110 §5.1: a field name is a token; §5.6.2 lists the token characters.
+bool is_header_name(std::string_view name) {
+  constexpr std::string_view kTokenPunctuation = "!#$%&'*+-.^_`|~";
+  if (name.empty()) return false;
+  return std::all_of(name.begin(), name.end(), [&](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           kTokenPunctuation.find(c) != std::string_view::npos;
+  });
 }
 
 }  // namespace yoke::config

@@ -37,6 +37,13 @@ void set_once(const Directive& directive, std::optional<T>& slot, T value) {
   slot = std::move(value);
 }
 
+// The value part of a "key=value" argument (equals: the position of "="), as an Argument whose
+// location points at the value, so an error names its column.
+Argument value_of(const Argument& argument, std::size_t equals);
+
+// RFC 9110 §5.1: a field name is a token (§5.6.2 lists the token characters).
+bool is_header_name(std::string_view name);
+
 // Typed values of one argument; on a bad value, fails with "invalid value \"v\" in \"x\"
 // directive, expected ...". allow_zero = false also rejects 0.
 Duration duration_value(const Directive& directive, const Argument& argument, bool allow_zero);

@@ -11,14 +11,6 @@
 namespace yoke::config {
 namespace {
 
-// The value part of "key=value" as an Argument whose location points at the value.
-Argument value_of(const Argument& argument, std::size_t equals) {
-  Argument value = argument;
-  value.text = argument.text.substr(equals + 1);
-  if (!argument.quoted) value.where.column += static_cast<int>(equals + 1);
-  return value;
-}
-
 void read_type(const Directive& directive, const Argument& value, HealthCheck& check) {
   if (value.text == "http") {
     check.type = HealthCheck::Type::kHttp;

@@ -37,7 +37,7 @@ TEST(ConfigInheritance, Defaults) {
   EXPECT_EQ(location.keepalive_timeout, Duration(75000));
   EXPECT_EQ(location.keepalive_requests, 1000);
   EXPECT_TRUE(location.access_logs.empty());
-  EXPECT_EQ(location.trace_context, TraceContext::kOn);
+  EXPECT_EQ(location.trace_context, TraceContext::kPass);  // as nginx: headers pass untouched
 }
 
 TEST(ConfigInheritance, EveryDirectiveInheritsFromHttp) {

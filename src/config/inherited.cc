@@ -11,15 +11,26 @@ void inherit(std::optional<T>& child, const std::optional<T>& parent) {
   if (!child) child = parent;
 }
 
+RealIp apply_real_ip(const InheritedSettings& settings) {
+  RealIp real_ip;
+  real_ip.trusted = settings.real_ip_from.value_or(real_ip.trusted);
+  real_ip.proxy_protocol = settings.real_ip_proxy_protocol.value_or(real_ip.proxy_protocol);
+  real_ip.header = settings.real_ip_header.value_or(real_ip.header);
+  real_ip.recursive = settings.real_ip_recursive.value_or(real_ip.recursive);
+  return real_ip;
+}
+
 }  // namespace
 
 bool read_inherited_directive(const Directive& directive, Level level,
                               InheritedSettings& settings) {
-  bool server_only =
-      directive.name == "client_header_timeout" || directive.name == "large_client_header_buffers";
+  bool server_only = directive.name == "client_header_timeout" ||
+                     directive.name == "large_client_header_buffers" ||
+                     directive.name == "limit_accept";
   if (server_only && level == Level::kLocation) reject_directive(directive);
   return read_proxy_directive(directive, settings) || read_client_directive(directive, settings) ||
-         read_limit_directive(directive, settings) || read_log_directive(directive, settings) ||
+         read_limit_directive(directive, settings) || read_access_directive(directive, settings) ||
+         read_log_directive(directive, settings) ||
          read_ssl_directive(directive, level, settings.ssl);
 }
 
@@ -46,6 +57,13 @@ InheritedSettings merge_settings(const InheritedSettings& parent, const Inherite
   inherit(merged.limit_conn, parent.limit_conn);
   inherit(merged.limit_conn_status, parent.limit_conn_status);
   inherit(merged.limit_conn_dry_run, parent.limit_conn_dry_run);
+  inherit(merged.access, parent.access);
+  inherit(merged.real_ip_from, parent.real_ip_from);
+  inherit(merged.real_ip_proxy_protocol, parent.real_ip_proxy_protocol);
+  inherit(merged.real_ip_header, parent.real_ip_header);
+  inherit(merged.real_ip_recursive, parent.real_ip_recursive);
+  inherit(merged.client_min_rate, parent.client_min_rate);
+  inherit(merged.limit_accept, parent.limit_accept);
   inherit(merged.client_header_timeout, parent.client_header_timeout);
   inherit(merged.large_header_buffers, parent.large_header_buffers);
   merged.ssl = merge_ssl(parent.ssl, child.ssl);
@@ -82,6 +100,9 @@ void apply_settings(const InheritedSettings& settings, Location& location) {
   location.limit_conn = settings.limit_conn.value_or(defaults.limit_conn);
   location.limit_conn_status = settings.limit_conn_status.value_or(defaults.limit_conn_status);
   location.limit_conn_dry_run = settings.limit_conn_dry_run.value_or(defaults.limit_conn_dry_run);
+  location.access = settings.access.value_or(defaults.access);
+  location.real_ip = apply_real_ip(settings);
+  location.client_min_rate = settings.client_min_rate.value_or(defaults.client_min_rate);
 }
 
 void apply_settings(const InheritedSettings& settings, Server& server) {
@@ -94,6 +115,9 @@ void apply_settings(const InheritedSettings& settings, Server& server) {
   server.large_header_buffer_size = buffers.size;
   server.ssl = apply_ssl(settings.ssl);
   server.access_logs = settings.access_logs.value_or(defaults.access_logs);
+  server.real_ip = apply_real_ip(settings);
+  server.client_min_rate = settings.client_min_rate.value_or(defaults.client_min_rate);
+  server.limit_accept = settings.limit_accept;
 }
 
 }  // namespace yoke::config

@@ -74,7 +74,15 @@ struct InheritedSettings {
   std::optional<std::vector<ConnLimitRule>> limit_conn;
   std::optional<int> limit_conn_status;
   std::optional<bool> limit_conn_dry_run;
+  // Set as a whole: a level with any allow/deny replaces the parent's list (nginx).
+  std::optional<std::vector<AccessRule>> access;
+  std::optional<std::vector<security::IpPrefix>> real_ip_from;
+  std::optional<bool> real_ip_proxy_protocol;
+  std::optional<std::string> real_ip_header;
+  std::optional<bool> real_ip_recursive;
+  std::optional<MinRate> client_min_rate;
   // http and server only: they act before a location is chosen.
+  std::optional<AcceptLimitRule> limit_accept;
   std::optional<Duration> client_header_timeout;
   std::optional<LargeHeaderBuffers> large_header_buffers;
   InheritedSsl ssl;
@@ -94,6 +102,12 @@ bool read_log_directive(const Directive& directive, InheritedSettings& settings)
 // limit_req and limit_conn with their _status and _dry_run (inherited_limits.cc); false for
 // others.
 bool read_limit_directive(const Directive& directive, InheritedSettings& settings);
+
+// allow, deny, set_real_ip_from, real_ip_header, real_ip_recursive (inherited_access.cc);
+// false for others.
+bool read_access_directive(const Directive& directive, InheritedSettings& settings);
+// allow / deny into rules (also used inside limit_except).
+void add_access_rule(const Directive& directive, std::vector<AccessRule>& rules);
 
 // The ssl_* directives (inherited_ssl.cc); false when directive is not one of them. Fails with
 // "not allowed here" at location level.

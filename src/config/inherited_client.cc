@@ -29,6 +29,25 @@ void read_large_header_buffers(const Directive& directive, InheritedSettings& se
   set_once(directive, settings.large_header_buffers, buffers);
 }
 
+// client_min_rate RATE [after=TIME]: RATE a size per second ("1k" = 1024 bytes/s), 0 = off.
+void read_min_rate(const Directive& directive, InheritedSettings& settings) {
+  require_no_block(directive);
+  require_args(directive, 1, 2);
+  MinRate rate;
+  rate.bytes_per_second = size_value(directive, directive.args[0]);
+  if (directive.args.size() == 2) {
+    const Argument& argument = directive.args[1];
+    if (argument.text.rfind("after=", 0) != 0) {
+      fail(argument.where, "invalid parameter " + quote(argument.text) +
+                               " in \"client_min_rate\" directive, expected \"after=TIME\"");
+    }
+    Argument value = argument;
+    value.text = argument.text.substr(6);
+    rate.after = duration_value(directive, value, true);
+  }
+  set_once(directive, settings.client_min_rate, rate);
+}
+
 }  // namespace
 
 bool read_client_directive(const Directive& directive, InheritedSettings& settings) {
@@ -49,6 +68,8 @@ bool read_client_directive(const Directive& directive, InheritedSettings& settin
              count_value(directive, directive.args[0], 1, INT_MAX));
   } else if (name == "client_header_timeout") {
     read_time(directive, settings.client_header_timeout, false);
+  } else if (name == "client_min_rate") {
+    read_min_rate(directive, settings);
   } else if (name == "large_client_header_buffers") {
     read_large_header_buffers(directive, settings);
   } else {

@@ -13,14 +13,16 @@ namespace yoke::config {
 namespace {
 
 // "burst=N" / "delay=N": N from 0 to RateZone::kMaxBurst.
-std::uint64_t read_count_parameter(const Argument& argument, std::string_view name) {
+std::uint64_t read_count_parameter(const Argument& argument, std::string_view name,
+                                   std::string_view directive = "limit_req") {
   const std::string_view text = std::string_view(argument.text).substr(name.size() + 1);
   std::uint64_t value = 0;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (text.empty() || error != std::errc() || end != text.data() + text.size() ||
       value > limits::RateZone::kMaxBurst) {
     fail(argument.where, "invalid " + std::string(name) + " value " + quote(argument.text) +
-                             " in \"limit_req\" directive, expected a number from 0 to " +
+                             " in " + quote(directive) +
+                             " directive, expected a number from 0 to " +
                              std::to_string(limits::RateZone::kMaxBurst));
   }
   return value;
@@ -28,7 +30,7 @@ std::uint64_t read_count_parameter(const Argument& argument, std::string_view na
 
 RateLimitRule read_rule(const Directive& directive) {
   require_no_block(directive);
-  require_args(directive, 1, 3);
+  require_args(directive, 1, 4);
   RateLimitRule rule;
   rule.where = directive.where;
   bool nodelay = false;
@@ -44,10 +46,13 @@ RateLimitRule read_rule(const Directive& directive) {
       delay_set = true;
     } else if (text == "nodelay" && !delay_set && !nodelay) {
       nodelay = true;
+    } else if (text.rfind("reroute=", 0) == 0 && rule.reroute.empty() && text.size() > 8) {
+      rule.reroute = text.substr(8);
+      rule.reroute_where = argument.where;
     } else {
       fail(argument.where, "invalid parameter " + quote(text) +
                                " in \"limit_req\" directive, expected \"zone=NAME\", "
-                               "\"burst=N\", and \"nodelay\" or \"delay=N\"");
+                               "\"burst=N\", \"nodelay\" or \"delay=N\", and \"reroute=UPSTREAM\"");
     }
   }
   if (rule.zone.empty()) {
@@ -90,6 +95,28 @@ void add_conn_rule(const Directive& directive, InheritedSettings& settings) {
   settings.limit_conn->push_back(std::move(rule));
 }
 
+// limit_accept zone=NAME [burst=N].
+void read_accept_rule(const Directive& directive, InheritedSettings& settings) {
+  require_no_block(directive);
+  require_args(directive, 1, 2);
+  AcceptLimitRule rule;
+  rule.where = directive.where;
+  for (const Argument& argument : directive.args) {
+    const std::string& text = argument.text;
+    if (text.rfind("zone=", 0) == 0 && rule.zone.empty() && text.size() > 5) {
+      rule.zone = text.substr(5);
+    } else if (text.rfind("burst=", 0) == 0) {
+      rule.burst = read_count_parameter(argument, "burst", "limit_accept");
+    } else {
+      fail(argument.where, "invalid parameter " + quote(text) +
+                               " in \"limit_accept\" directive, expected \"zone=NAME\" and "
+                               "\"burst=N\"");
+    }
+  }
+  if (rule.zone.empty()) fail(directive.where, "\"limit_accept\" directive needs \"zone=NAME\"");
+  set_once(directive, settings.limit_accept, rule);
+}
+
 void read_on_off(const Directive& directive, std::optional<bool>& slot) {
   require_simple(directive, 1);
   const std::string& value = directive.args[0].text;
@@ -120,6 +147,8 @@ bool read_limit_directive(const Directive& directive, InheritedSettings& setting
              count_value(directive, directive.args[0], 400, 599));
   } else if (name == "limit_conn_dry_run") {
     read_on_off(directive, settings.limit_conn_dry_run);
+  } else if (name == "limit_accept") {
+    read_accept_rule(directive, settings);
   } else {
     return false;
   }

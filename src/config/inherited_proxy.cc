@@ -10,16 +10,6 @@
 namespace yoke::config {
 namespace {
 
-// RFC 9110 §5.1: a field name is a token; §5.6.2 lists the token characters.
-bool is_header_name(std::string_view name) {
-  constexpr std::string_view kTokenPunctuation = "!#$%&'*+-.^_`|~";
-  if (name.empty()) return false;
-  return std::all_of(name.begin(), name.end(), [&](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           kTokenPunctuation.find(c) != std::string_view::npos;
-  });
-}
-
 bool same_header_name(std::string_view a, std::string_view b) {
   return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
     return std::tolower(static_cast<unsigned char>(x)) ==

@@ -3,6 +3,7 @@
 // limit_req / limit_conn names a defined zone (nginx: "unknown limit_req_zone").
 #include <charconv>
 #include <string>
+#include <vector>
 
 #include "config/build.h"
 #include "config/directive_checks.h"
@@ -51,17 +52,12 @@ void read_rate(const Directive& directive, const Argument& argument, RateLimitZo
   if (zone.rate_milli == 0) zone.rate_milli = 1;
 }
 
-}  // namespace
-
-RateLimitZone build_limit_req_zone(const Directive& directive) {
-  require_no_block(directive);
-  require_args(directive, 3, 3);
-  RateLimitZone zone;
-  zone.where = directive.where;
-  zone.key = parse_value_template(directive.args[0]);
+// zone=NAME:SIZE and rate=RATE, once each and in any order, from argument `first` on (after
+// limit_req_zone's key; all of limit_accept_zone's arguments).
+void read_zone_and_rate(const Directive& directive, std::size_t first, RateLimitZone& zone) {
   bool zone_set = false;
   bool rate_set = false;
-  for (std::size_t i = 1; i < directive.args.size(); ++i) {
+  for (std::size_t i = first; i < directive.args.size(); ++i) {
     const Argument& argument = directive.args[i];
     if (argument.text.rfind("zone=", 0) == 0 && !zone_set) {
       read_zone(directive, argument, zone);
@@ -79,7 +75,49 @@ RateLimitZone build_limit_req_zone(const Directive& directive) {
     fail(directive.where,
          quote(directive.name) + " directive needs \"zone=NAME:SIZE\" and \"rate=RATE\"");
   }
+}
+
+// A zone's name is unique among the zones of its kind (nginx: "duplicate zone").
+template <typename Zone>
+void add_named_zone(std::vector<Zone>& zones, Zone zone) {
+  for (const Zone& existing : zones) {
+    if (existing.name == zone.name) {
+      fail(zone.where, "duplicate zone " + quote(zone.name) + ", first defined at " +
+                           existing.where.to_string());
+    }
+  }
+  zones.push_back(std::move(zone));
+}
+
+}  // namespace
+
+RateLimitZone build_limit_req_zone(const Directive& directive) {
+  require_no_block(directive);
+  require_args(directive, 3, 3);
+  RateLimitZone zone;
+  zone.where = directive.where;
+  zone.key = parse_value_template(directive.args[0]);
+  read_zone_and_rate(directive, 1, zone);
   return zone;
+}
+
+// limit_accept_zone zone=NAME:SIZE rate=RATE: a limit_req zone whose key is always the
+// connecting client's address (there is no request yet to take variables from).
+RateLimitZone build_limit_accept_zone(const Directive& directive) {
+  require_no_block(directive);
+  require_args(directive, 2, 2);
+  RateLimitZone zone;
+  zone.where = directive.where;
+  read_zone_and_rate(directive, 0, zone);
+  return zone;
+}
+
+void add_limit_req_zone(Http& http, RateLimitZone zone) {
+  add_named_zone(http.limit_req_zones, std::move(zone));
+}
+
+void add_limit_accept_zone(Http& http, RateLimitZone zone) {
+  add_named_zone(http.limit_accept_zones, std::move(zone));
 }
 
 ConnLimitZone build_limit_conn_zone(const Directive& directive) {
@@ -101,27 +139,36 @@ ConnLimitZone build_limit_conn_zone(const Directive& directive) {
 }
 
 void add_limit_conn_zone(Http& http, ConnLimitZone zone) {
-  for (const ConnLimitZone& existing : http.limit_conn_zones) {
-    if (existing.name == zone.name) {
-      fail(zone.where, "duplicate zone " + quote(zone.name) + ", first defined at " +
-                           existing.where.to_string());
-    }
-  }
-  http.limit_conn_zones.push_back(std::move(zone));
+  add_named_zone(http.limit_conn_zones, std::move(zone));
 }
 
-void add_limit_req_zone(Http& http, RateLimitZone zone) {
-  for (const RateLimitZone& existing : http.limit_req_zones) {
-    if (existing.name == zone.name) {
-      fail(zone.where, "duplicate zone " + quote(zone.name) + ", first defined at " +
-                           existing.where.to_string());
-    }
+namespace {
+
+void check_reroute(const Http& http, const RateLimitRule& rule) {
+  if (rule.reroute.empty()) return;
+  for (const Upstream& upstream : http.upstreams) {
+    if (upstream.name == rule.reroute) return;
   }
-  http.limit_req_zones.push_back(std::move(zone));
+  fail(rule.reroute_where, "unknown upstream " + quote(rule.reroute) +
+                               " in \"reroute=\" of \"limit_req\" (define it with \"upstream " +
+                               rule.reroute + " { … }\")");
 }
+
+void check_accept_zone(const Http& http, const Server& server) {
+  if (!server.limit_accept) return;
+  for (const RateLimitZone& zone : http.limit_accept_zones) {
+    if (zone.name == server.limit_accept->zone) return;
+  }
+  fail(server.limit_accept->where, "unknown limit_accept_zone " + quote(server.limit_accept->zone) +
+                                       " (define it in http with \"limit_accept_zone zone=" +
+                                       server.limit_accept->zone + ":SIZE rate=RATE;\")");
+}
+
+}  // namespace
 
 void check_limit_req_zones(const Http& http) {
   for (const Server& server : http.servers) {
+    check_accept_zone(http, server);
     for (const Location& location : server.locations) {
       for (const ConnLimitRule& rule : location.limit_conn) {
         bool known = false;
@@ -135,6 +182,7 @@ void check_limit_req_zones(const Http& http) {
         }
       }
       for (const RateLimitRule& rule : location.limit_req) {
+        check_reroute(http, rule);
         bool known = false;
         for (const RateLimitZone& zone : http.limit_req_zones)
           known = known || zone.name == rule.zone;

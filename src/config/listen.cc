@@ -1,4 +1,5 @@
 // listen [ADDRESS:]PORT | ADDRESS [default_server] [ssl] [reuseport] [backlog=N]
+// [proxy_protocol] [deferred] [fastopen=N] [max_conns=N]
 // (ngx_http_core_listen). ADDRESS is "*", an IPv4 address or a bracketed IPv6 address; names
 // are not resolved. Port 0 is accepted (the kernel picks one), which nginx refuses.
 #include <set>
@@ -53,6 +54,18 @@ void read_listen_parameter(const Directive& directive, const Argument& argument,
     Argument value = argument;
     value.text = text.substr(8);
     listen.backlog = count_value(directive, value, 1, 65535);
+  } else if (text == "proxy_protocol") {
+    listen.proxy_protocol = true;
+  } else if (text == "deferred") {
+    listen.deferred = true;
+  } else if (text.rfind("fastopen=", 0) == 0) {
+    Argument value = argument;
+    value.text = text.substr(9);
+    listen.fastopen = count_value(directive, value, 1, 65535);
+  } else if (text.rfind("max_conns=", 0) == 0) {
+    Argument value = argument;
+    value.text = text.substr(10);
+    listen.max_conns = count_value(directive, value, 1, 10000000);
   } else {
     fail(argument.where, "invalid parameter " + quote(text));
   }
@@ -62,7 +75,7 @@ void read_listen_parameter(const Directive& directive, const Argument& argument,
 
 Listen build_listen(const Directive& directive) {
   require_no_block(directive);
-  require_args(directive, 1, 5);
+  require_args(directive, 1, 9);
   Listen listen;
   listen.where = directive.where;
   listen.address = listen_address(directive.args[0]);

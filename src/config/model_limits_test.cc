@@ -59,7 +59,7 @@ TEST(ConfigLimits, Errors) {
             "t.conf:6:19: zone \"z\" in \"limit_req\" is duplicate");
   EXPECT_EQ(load_error(http_with(zone, "", "limit_req zone=z nodelay delay=2;")),
             "t.conf:6:26: invalid parameter \"delay=2\" in \"limit_req\" directive, expected "
-            "\"zone=NAME\", \"burst=N\", and \"nodelay\" or \"delay=N\"");
+            "\"zone=NAME\", \"burst=N\", \"nodelay\" or \"delay=N\", and \"reroute=UPSTREAM\"");
   EXPECT_EQ(load_error(http_with(zone, "", "limit_req zone=z burst=70000;")),
             "t.conf:6:18: invalid burst value \"burst=70000\" in \"limit_req\" directive, "
             "expected a number from 0 to 60000");

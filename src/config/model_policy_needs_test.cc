@@ -101,6 +101,14 @@ TEST(ConfigPolicyNeeds, WeightRejectedWhereThePolicyIgnoresIt) {
             "no error");
 }
 
+TEST(ConfigPolicyNeeds, SlowStartOnlyWherePoliciesReadWeightsAtEachPick) {
+  EXPECT_EQ(load_error(with_upstream("ip_hash;\nserver 10.0.0.1 slow_start=30s;")),
+            "t.conf:4:17: parameter \"slow_start=30s\" is not supported by balancing policy "
+            "\"ip_hash\" set at t.conf:3:1, whose weights are fixed when the configuration loads");
+  EXPECT_EQ(load_error(with_upstream("least_conn;\nserver 10.0.0.1 slow_start=30s;")), "no error");
+  EXPECT_EQ(load_error(with_upstream("server 10.0.0.1 slow_start=30s;")), "no error");
+}
+
 TEST(ConfigPolicyNeeds, MoreHostsThanThePolicyTakesIsAnErrorAtThePolicy) {
   EXPECT_EQ(load_error(with_upstream("needs_test_two_hosts;\nserver 10.0.0.1;\nserver 10.0.0.2;"
                                      "\nserver 10.0.0.3;")),

@@ -63,7 +63,8 @@ TEST(ConfigModelUpstream, ServerDefaults) {
 
 TEST(ConfigModelUpstream, EveryServerParameter) {
   Upstream upstream = load_upstream(
-      "server 10.0.0.1:8080 weight=5 max_fails=3 fail_timeout=30s max_conns=100;\n"
+      "server 10.0.0.1:8080 weight=5 max_fails=3 fail_timeout=30s max_conns=100 "
+      "slow_start=30s;\n"
       "server 10.0.0.2:8081 backup;\n"
       "server 10.0.0.3 down max_fails=0;");
   ASSERT_EQ(upstream.servers.size(), 3u);
@@ -73,6 +74,8 @@ TEST(ConfigModelUpstream, EveryServerParameter) {
   EXPECT_EQ(first.max_fails, 3);
   EXPECT_EQ(first.fail_timeout, Duration(30000));
   EXPECT_EQ(first.max_conns, 100);
+  EXPECT_EQ(first.slow_start, Duration(30000));
+  EXPECT_EQ(upstream.servers[1].slow_start, Duration(0));
   EXPECT_TRUE(upstream.servers[1].backup);
   EXPECT_TRUE(upstream.servers[2].down);
   EXPECT_EQ(upstream.servers[2].max_fails, 0);

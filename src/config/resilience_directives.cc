@@ -10,14 +10,6 @@
 namespace yoke::config {
 namespace {
 
-// The value part of "key=value" as an Argument whose location points at the value.
-Argument value_of(const Argument& argument, std::size_t equals) {
-  Argument value = argument;
-  value.text = argument.text.substr(equals + 1);
-  if (!argument.quoted) value.where.column += static_cast<int>(equals + 1);
-  return value;
-}
-
 // Calls read(key, value) for each key=value argument from index first on, rejecting duplicates
 // and arguments without "=".
 template <typename Read>

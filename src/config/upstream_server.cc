@@ -1,5 +1,5 @@
 // `server ADDRESS [weight=N] [max_fails=N] [fail_timeout=T] [backup] [down] [max_conns=N]
-// [agent_port=N] [agent_interval=T] [agent_send=TEXT] [zone=NAME] [priority=N];`
+// [agent_port=N] [agent_interval=T] [agent_send=TEXT] [zone=NAME] [priority=N] [slow_start=T];`
 // inside an upstream block (ngx_http_upstream_server). Names are resolved now, once, to every
 // address they have, as nginx does without the `resolve` parameter.
 #include <set>
@@ -78,6 +78,9 @@ void read_parameter(const Directive& directive, const Argument& argument, Upstre
     server.agent_port = count_value(directive, value, 1, 65535);
   } else if (has_value && key == "agent_interval") {
     server.agent_interval = duration_value(directive, value, false);
+  } else if (has_value && key == "slow_start") {
+    // nginx Plus: the time a server takes to recover its weight from zero after coming back.
+    server.slow_start = duration_value(directive, value, true);
   } else if (has_value && key == "agent_send") {
     server.agent_send = agent_send_text(value);
   } else if (has_value && key == "zone") {
@@ -98,7 +101,7 @@ void read_parameter(const Directive& directive, const Argument& argument, Upstre
 
 UpstreamServer build_upstream_server(const Directive& directive, const BuildOptions& options) {
   require_no_block(directive);
-  require_args(directive, 1, 12);
+  require_args(directive, 1, 16);
   UpstreamServer server;
   server.name = directive.args[0].text;
   server.where = directive.where;

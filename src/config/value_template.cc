@@ -14,6 +14,8 @@ constexpr std::string_view kVariables[] = {
     // ngx_http_ssl_module's (empty on plain connections)
     "ssl_protocol", "ssl_cipher", "ssl_server_name", "ssl_session_reused", "ssl_client_s_dn",
     "ssl_client_verify",
+    // ngx_http_realip_module's and the PROXY protocol's (empty without a header)
+    "realip_remote_addr", "proxy_protocol_addr", "proxy_protocol_port",
     // known at any time but meant for log_format: they describe the request as it ends
     "remote_user", "time_local", "time_iso8601", "msec", "request", "server_protocol", "status",
     "body_bytes_sent", "bytes_sent", "request_length", "request_time", "upstream_addr",

@@ -4,6 +4,7 @@
 #include "health/health_counter.h"
 #include "health/http_conversation.h"
 #include "health/probe.h"
+#include "yoke/balancing/host_state.h"
 #include "yoke/balancing/random.h"
 #include "yoke/core/event_loop.h"
 #include "yoke/observe/error_log.h"
@@ -18,18 +19,6 @@ const config::Match* find_match(const config::Config& config, const std::string&
     if (match.name == name) return &match;
   }
   return nullptr;  // the loader rejected unknown names; the default applies
-}
-
-const char* state_name(HealthState state) {
-  switch (state) {
-    case HealthState::kUp:
-      return "up";
-    case HealthState::kDown:
-      return "down";
-    case HealthState::kChecking:
-      return "checking";
-  }
-  return "?";
 }
 
 std::unique_ptr<Conversation> health_conversation(const config::Config& config,
@@ -53,18 +42,30 @@ void log_transition(const std::string& upstream, const balancing::Host& host, He
   if (from == to) return;
   observe::log_line(to == HealthState::kUp ? observe::LogLevel::kNotice : observe::LogLevel::kWarn,
                     "health check: server " + host.address.to_string() + " (" + host.name +
-                        ") of upstream \"" + upstream + "\" is " + state_name(to) + " (was " +
-                        state_name(from) + ")");
+                        ") of upstream \"" + upstream + "\" is " +
+                        std::string(balancing::health_state_name(to)) + " (was " +
+                        std::string(balancing::health_state_name(from)) + ")");
+}
+
+std::vector<std::size_t> hosts_per_upstream(const router::RouteTable& routes) {
+  std::vector<std::size_t> counts;
+  for (const router::UpstreamEntry& upstream : routes.upstreams()) {
+    counts.push_back(upstream.hosts->hosts.size());
+  }
+  return counts;
 }
 
 }  // namespace
 
 Checker::Checker(std::shared_ptr<const router::RouteTable> routes)
-    : routes_(std::move(routes)), loop_(std::make_unique<EventLoop>()) {
-  for (const router::UpstreamEntry& upstream : routes_->upstreams()) {
-    if (upstream.hosts->runtime == nullptr) continue;
-    add_health_probes(upstream);
-    add_agent_probes(upstream);
+    : routes_(std::move(routes)),
+      histories_(std::make_shared<CheckHistories>(hosts_per_upstream(*routes_))),
+      loop_(std::make_unique<EventLoop>()) {
+  const auto& upstreams = routes_->upstreams();
+  for (std::size_t u = 0; u < upstreams.size(); ++u) {
+    if (upstreams[u].hosts->runtime == nullptr) continue;
+    add_health_probes(upstreams[u], u);
+    add_agent_probes(upstreams[u]);
   }
 }
 
@@ -73,7 +74,7 @@ Checker::~Checker() {
   probes_.clear();
 }
 
-void Checker::add_health_probes(const router::UpstreamEntry& upstream) {
+void Checker::add_health_probes(const router::UpstreamEntry& upstream, std::size_t upstream_index) {
   if (!upstream.config->health_check) return;
   const config::HealthCheck& check = *upstream.config->health_check;
   const balancing::HostSet& set = *upstream.hosts;
@@ -81,10 +82,16 @@ void Checker::add_health_probes(const router::UpstreamEntry& upstream) {
     if (host.down) continue;  // `down` servers are never used; nothing to check
     balancing::HostRuntime& runtime = (*set.runtime)[host.index];
     auto counter = std::make_shared<HealthCounter>(check.fails, check.passes);
-    auto on_result = [&runtime, &host, &set, counter](bool passed) {
+    EventLoop* loop = loop_.get();
+    CheckHistory* history = histories_->find(upstream_index, host.index);
+    auto on_result = [&runtime, &host, &set, counter, loop, history](bool passed) {
+      if (history != nullptr) history->record(passed);
       const HealthState before = runtime.health();
       const HealthState after = counter->record(passed, before);
-      runtime.set_health(after);
+      runtime.set_last_check(passed ? balancing::CheckResult::kPassed
+                                    : balancing::CheckResult::kFailed);
+      // The loop's time: a down→up transition starts the host's slow_start ramp.
+      runtime.set_health(after, loop->now());
       log_transition(set.upstream, host, before, after);
     };
     probes_.push_back(std::make_unique<Probe>(

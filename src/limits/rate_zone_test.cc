@@ -61,7 +61,10 @@ TEST(RateZone, SlowRateInRequestsPerMinute) {
 }
 
 // Two threads share one key at 1,000 requests per second of (fake) time for 10 s against
-// rate=100r/s: about 1,000 pass in total, not 1,000 per thread.
+// rate=100r/s: about 1,000 pass in total, not 1,000 per thread. How far one thread's fake clock
+// runs ahead of the other's depends on scheduling, and a request stamped behind the zone's last
+// time leaks nothing, so the total varies by a few percent between runs (966 was seen): the band
+// is issue 8's 1,000 ± 10 %, which per-thread limits (about 2,000) are far outside.
 TEST(RateZone, ThreadsShareOneLimit) {
   RateZone zone("shared", 1 << 20, 100000, kEpoch);
   std::atomic<int> accepted{0};
@@ -75,7 +78,7 @@ TEST(RateZone, ThreadsShareOneLimit) {
     });
   }
   for (std::thread& thread : threads) thread.join();
-  EXPECT_NEAR(accepted.load(), 1000, 10);
+  EXPECT_NEAR(accepted.load(), 1000, 100);
 }
 
 TEST(RateZone, FullBucketEvictsTheLeastRecentlyUsedKey) {

@@ -188,21 +188,29 @@ void ExpositionWriter::sample_count(std::initializer_list<Label> labels, std::ui
 
 void ExpositionWriter::histogram(std::initializer_list<Label> labels,
                                  const HistogramSnapshot& histogram) {
+  this->histogram(labels, kLatencyBoundsMicros, histogram.buckets, histogram.sum_micros);
+}
+
+void ExpositionWriter::histogram(std::initializer_list<Label> labels,
+                                 std::span<const std::int64_t> bounds_micros,
+                                 std::span<const std::uint64_t> buckets, std::uint64_t sum_micros) {
   if (type_ != MetricType::kHistogram) {
     throw std::invalid_argument("histogram() in the non-histogram family " + name_);
   }
+  if (buckets.size() != bounds_micros.size() + 1) {
+    throw std::invalid_argument("histogram() of " + name_ + ": one bucket per bound and +Inf");
+  }
   std::uint64_t cumulative = 0;
-  for (std::size_t i = 0; i < histogram.buckets.size(); ++i) {
-    cumulative += histogram.buckets[i];
-    std::string bound =
-        i < kLatencyBoundsMicros.size() ? bound_text(kLatencyBoundsMicros[i], format_) : "+Inf";
+  for (std::size_t i = 0; i < buckets.size(); ++i) {
+    cumulative += buckets[i];
+    std::string bound = i < bounds_micros.size() ? bound_text(bounds_micros[i], format_) : "+Inf";
     Label le{"le", bound};
     series("_bucket", labels, &le);
     append_count(out_, cumulative);
     out_ += '\n';
   }
   series("_sum", labels);
-  append_number(out_, seconds(histogram.sum_micros));
+  append_number(out_, seconds(sum_micros));
   out_ += '\n';
   // _count is the +Inf bucket by construction (OpenMetrics requires them to agree).
   series("_count", labels);

@@ -17,17 +17,39 @@ constexpr std::array<std::string_view, kCodeClasses> kCodeClassNames = {"1xx", "
 MetricsRegistry::MetricsRegistry(std::shared_ptr<const router::RouteTable> routes,
                                  std::vector<std::shared_ptr<const WorkerMetrics>> workers,
                                  std::chrono::system_clock::time_point config_loaded)
-    : routes_(std::move(routes)), workers_(std::move(workers)) {
-  for (const auto& entry : routes_->upstreams()) {
+    : routes_(std::move(routes)), current_(std::move(workers)) {
+  set_layout();
+  config_loaded_seconds_ = std::chrono::duration<double>(config_loaded.time_since_epoch()).count();
+  certificates_ = tls::certificate_expiries(routes_->config(), routes_->tls());
+}
+
+void MetricsRegistry::set_layout() {
+  layout_ = MetricsLayout::of(*routes_);
+  server_labels_.clear();
+  first_server_.clear();
+  for (const auto& servers : layout_.servers) {
     first_server_.push_back(server_labels_.size());
     // The server label is the address: unique within an upstream even when one name resolves
     // to several addresses, and what nginx logs as $upstream_addr.
-    for (const auto& host : entry.hosts->hosts) server_labels_.push_back(host.address.to_string());
+    for (const auto& label : servers) server_labels_.push_back(label);
   }
-  config_loaded_seconds_ = std::chrono::duration<double>(config_loaded.time_since_epoch()).count();
+}
+
+std::int64_t MetricsRegistry::in_flight(const router::RouteTable& routes, std::size_t upstream,
+                                        std::size_t server) const {
+  const std::lock_guard<std::mutex> lock(mutex_);
+  std::int64_t total = 0;
+  if (&routes != routes_.get()) return total;
+  for (const auto& worker : current_) {
+    total += worker->upstream(upstream).servers[server].in_flight.value();
+  }
+  return total;
 }
 
 std::string MetricsRegistry::render(ExpositionFormat format, TimePoint now) const {
+  std::lock_guard lock(mutex_);
+  workers_ = current_;
+  if (auto carried = carried_block()) workers_.push_back(std::move(carried));
   std::string text;
   ExpositionWriter out(format, text);
   write_requests(out);
@@ -35,8 +57,10 @@ std::string MetricsRegistry::render(ExpositionFormat format, TimePoint now) cons
   write_servers(out, now);
   write_resilience(out, now);
   write_connections(out);
+  write_tls(out);
   write_process(out);
   out.finish();
+  workers_.clear();
   return text;
 }
 
@@ -132,7 +156,6 @@ void MetricsRegistry::write_upstream_attempts(ExpositionWriter& out) const {
 
 void MetricsRegistry::write_servers(ExpositionWriter& out, TimePoint now) const {
   const auto& upstreams = routes_->upstreams();
-  const std::int64_t now_ns = now.time_since_epoch().count();
   auto each_server = [&](auto write) {
     for (std::size_t u = 0; u < upstreams.size(); ++u) {
       for (std::size_t s = 0; s < upstreams[u].hosts->hosts.size(); ++s) {
@@ -141,17 +164,39 @@ void MetricsRegistry::write_servers(ExpositionWriter& out, TimePoint now) const 
     }
   };
   out.family("yoke_server_up", MetricType::kGauge,
-             "1 when at least one worker may send requests to the server: not marked down and "
-             "not failed by passive health (max_fails within fail_timeout) in every worker.");
-  each_server(
-      [&](std::size_t u, std::size_t s, const balancing::Host& host, const std::string& label) {
-        bool up = false;
-        for (const auto& worker : workers_) {
-          up = up || worker->upstream(u).servers[s].failed_until_ns.value() <= now_ns;
-        }
-        up = up && !host.down;
-        out.sample({{"upstream", upstreams[u].hosts->upstream}, {"server", label}}, up ? 1 : 0);
-      });
+             "1 when the server takes new requests: not down in the configuration, passing its "
+             "health check, not drained or down by its agent, and not failed by passive health "
+             "(max_fails within fail_timeout) in every worker.");
+  each_server([&](std::size_t u, std::size_t s, const balancing::Host&, const std::string& label) {
+    bool up = server_state(u, s, now).state == ServerState::kUp;
+    out.sample({{"upstream", upstreams[u].hosts->upstream}, {"server", label}}, up ? 1 : 0);
+  });
+  out.family("yoke_server_state", MetricType::kGauge,
+             "1 for the server's current state (up, down, draining, checking), 0 for the others.");
+  constexpr std::array<ServerState, 4> kStates = {ServerState::kUp, ServerState::kDown,
+                                                  ServerState::kDraining, ServerState::kChecking};
+  each_server([&](std::size_t u, std::size_t s, const balancing::Host&, const std::string& label) {
+    const ServerState current = server_state(u, s, now).state;
+    for (ServerState state : kStates) {
+      out.sample({{"upstream", upstreams[u].hosts->upstream},
+                  {"server", label},
+                  {"state", server_state_name(state)}},
+                 state == current ? 1 : 0);
+    }
+  });
+  if (check_histories_) {
+    out.family("yoke_health_checks_total", MetricType::kCounter,
+               "Active health checks of the server (health_check), by result.");
+    each_server(
+        [&](std::size_t u, std::size_t s, const balancing::Host&, const std::string& label) {
+          const health::CheckHistory* history = check_histories_->find(u, s);
+          std::string_view upstream = upstreams[u].hosts->upstream;
+          out.sample_count({{"upstream", upstream}, {"server", label}, {"result", "passed"}},
+                           history ? history->passed() : 0);
+          out.sample_count({{"upstream", upstream}, {"server", label}, {"result", "failed"}},
+                           history ? history->failed() : 0);
+        });
+  }
   out.family("yoke_server_weight", MetricType::kGauge, "The server's configured weight.");
   each_server(
       [&](std::size_t u, std::size_t, const balancing::Host& host, const std::string& label) {

@@ -27,9 +27,26 @@ void MetricsRegistry::write_connections(ExpositionWriter& out) const {
   out.family("yoke_client_connections_accepted_total", MetricType::kCounter,
              "Client connections accepted.");
   out.sample_count({}, accepted);
+  constexpr auto kWorkerConnections = static_cast<std::size_t>(RejectReason::kWorkerConnections);
   out.family("yoke_client_connections_refused_total", MetricType::kCounter,
              "Client connections closed at accept because worker_connections were in use.");
-  out.sample_count({}, sum([](const WorkerMetrics& w) { return w.connections_refused.value(); }));
+  out.sample_count({}, sum([](const WorkerMetrics& w) {
+                     return w.connections_rejected[kWorkerConnections].value();
+                   }));
+  out.family("yoke_connections_rejected_total", MetricType::kCounter,
+             "Client connections closed at accept (or at an invalid PROXY header), by reason.");
+  for (std::size_t r = 0; r < static_cast<std::size_t>(RejectReason::kCount); ++r) {
+    out.sample_count(
+        {{"reason", reject_reason_name(static_cast<RejectReason>(r))}},
+        sum([r](const WorkerMetrics& w) { return w.connections_rejected[r].value(); }));
+  }
+  out.family("yoke_client_min_rate_closed_total", MetricType::kCounter,
+             "Client connections closed for sending a request head or body below "
+             "client_min_rate.");
+  out.sample_count({}, sum([](const WorkerMetrics& w) { return w.min_rate_closed.value(); }));
+  out.family("yoke_limit_req_rerouted_total", MetricType::kCounter,
+             "Requests over a limit_req sent to its reroute= upstream instead of refused.");
+  out.sample_count({}, sum([](const WorkerMetrics& w) { return w.rerouted.value(); }));
   out.family("yoke_client_connections_closed_total", MetricType::kCounter,
              "Client connections closed, by reason.");
   for (std::size_t r = 0; r < closed.size(); ++r) {
@@ -93,23 +110,22 @@ void MetricsRegistry::write_process(ExpositionWriter& out) const {
     out.sample({}, stats->start_time_seconds);
   }
   out.family("yoke_workers", MetricType::kGauge, "Worker threads serving requests.");
-  out.sample({}, static_cast<double>(workers_.size()));
+  out.sample({}, static_cast<double>(current_.size()));
   out.family("yoke_build_info", MetricType::kInfo,
              "Yoke's version and the compiler that built it.");
   out.sample_count({{"version", YOKE_VERSION}, {"compiler", __VERSION__}}, 1);
-  // Prometheus' own names for the same facts (prometheus_config_last_reload_*). Reload does not
-  // exist yet: the running configuration is the one loaded at start, and that load succeeded
-  // (a failed first load stops Yoke before anything is served).
+  // Prometheus' own names for the same facts (prometheus_config_last_reload_*). A failed first
+  // load stops Yoke before anything is served, so until a reload the last load succeeded.
   out.family("yoke_config_last_reload_successful", MetricType::kGauge,
-             "Whether the last configuration load succeeded.");
-  out.sample({}, 1);
+             "Whether the last configuration load or reload succeeded.");
+  out.sample({}, last_reload_successful_ ? 1 : 0);
   out.family("yoke_config_last_reload_success_timestamp_seconds", MetricType::kGauge,
              "When the running configuration was loaded, in seconds since the epoch.", "seconds");
   out.sample({}, config_loaded_seconds_);
   out.family("yoke_config_reloads_total", MetricType::kCounter,
              "Configuration reloads after the first load, by result.");
-  out.sample_count({{"result", "success"}}, 0);
-  out.sample_count({{"result", "failure"}}, 0);
+  out.sample_count({{"result", "success"}}, reloads_succeeded_);
+  out.sample_count({{"result", "failure"}}, reloads_failed_);
 }
 
 }  // namespace yoke::observe

@@ -38,6 +38,21 @@ std::string_view client_close_reason_name(ClientCloseReason reason) {
   return "error";
 }
 
+std::string_view reject_reason_name(RejectReason reason) {
+  switch (reason) {
+    case RejectReason::kWorkerConnections:
+      return "worker_connections";
+    case RejectReason::kMaxConns:
+      return "max_conns";
+    case RejectReason::kAcceptRate:
+      return "accept_rate";
+    case RejectReason::kProxyProtocol:
+    case RejectReason::kCount:
+      break;
+  }
+  return "proxy_protocol";
+}
+
 WorkerMetrics::WorkerMetrics(std::span<const std::size_t> servers_per_upstream)
     : upstreams_(std::make_unique<std::unique_ptr<UpstreamCells>[]>(servers_per_upstream.size())),
       upstream_count_(servers_per_upstream.size()) {

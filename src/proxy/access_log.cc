@@ -11,25 +11,28 @@
 #include "yoke/observe/error_log.h"
 
 namespace yoke::proxy {
-namespace {
-// Failures of one file reach the error log at most this often; the rest are counted.
-constexpr Milliseconds kReportInterval{1000};
-}  // namespace
-
 AccessLogFile::AccessLogFile(const router::LogFile& spec, EventLoop& loop,
                              observe::WorkerMetrics& metrics)
     : path_(spec.path),
       buffer_size_(spec.buffer),
       flush_interval_(spec.flush),
       loop_(loop),
-      metrics_(metrics) {
+      metrics_(&metrics) {
   flush_timer_.bind(this);
   // One line past the threshold fits without growing the string.
   pending_.reserve(buffer_size_ + 4096);
   if (!open_file()) {
-    metrics_.access_log_write_errors.add();
+    metrics_->access_log_write_errors.add();
     report_failure("open()", errno);
   }
+}
+
+void AccessLogFile::reconfigure(const router::LogFile& spec) {
+  if (spec.buffer == buffer_size_ && spec.flush == flush_interval_) return;
+  flush();
+  buffer_size_ = spec.buffer;
+  flush_interval_ = spec.flush;
+  pending_.reserve(buffer_size_ + 4096);
 }
 
 AccessLogFile::~AccessLogFile() {
@@ -57,7 +60,7 @@ void AccessLogFile::line_done() {
   if (!flush_timer_.armed()) loop_.arm(flush_timer_, flush_interval_);
 }
 
-void AccessLogFile::drop_line() { metrics_.access_log_lines_dropped.add(); }
+void AccessLogFile::drop_line() { metrics_->access_log_lines_dropped.add(); }
 
 void AccessLogFile::on_timer(Timer& /*timer*/) { flush(); }
 
@@ -70,8 +73,8 @@ void AccessLogFile::flush() {
     // What was not written is dropped: the lines after the last newline written in full.
     std::uint64_t written_lines = 0;
     for (std::size_t i = 0; i < offset; ++i) written_lines += pending_[i] == '\n' ? 1 : 0;
-    metrics_.access_log_write_errors.add();
-    metrics_.access_log_lines_dropped.add(pending_lines_ - written_lines);
+    metrics_->access_log_write_errors.add();
+    metrics_->access_log_lines_dropped.add(pending_lines_ - written_lines);
   }
   pending_.clear();
   pending_lines_ = 0;
@@ -107,23 +110,16 @@ void AccessLogFile::reopen() {
   flush();
   if (path_ == "/dev/stdout" && fd_ >= 0) return;  // nothing to rotate
   if (!open_file()) {
-    metrics_.access_log_write_errors.add();
+    metrics_->access_log_write_errors.add();
     report_failure("reopen()", errno);
   }
 }
 
 void AccessLogFile::report_failure(const std::string& what, int error) {
-  ++unreported_;
-  TimePoint now = Clock::now();
-  if (last_report_ != TimePoint{} && now - last_report_ < kReportInterval) return;
-  std::string message = what + " to access log \"" + path_ + "\" failed (" + std::strerror(error) +
-                        "), lines dropped";
-  if (unreported_ > 1) {
-    message += " (" + std::to_string(unreported_) + " failures since the last report)";
-  }
-  observe::log_line(observe::LogLevel::kError, message);
-  last_report_ = now;
-  unreported_ = 0;
+  if (!report_throttle_.admit(Clock::now())) return;
+  observe::log_line(observe::LogLevel::kError, what + " to access log \"" + path_ + "\" failed (" +
+                                                   std::strerror(error) + "), lines dropped" +
+                                                   report_throttle_.take_held_back_note());
 }
 
 }  // namespace yoke::proxy

@@ -17,6 +17,7 @@
 
 #include "yoke/core/event_loop.h"
 #include "yoke/core/timer.h"
+#include "yoke/observe/line_throttle.h"
 #include "yoke/observe/worker_metrics.h"
 #include "yoke/router/route_table.h"
 
@@ -30,6 +31,12 @@ class AccessLogFile final : public TimerHandler {
   AccessLogFile(const AccessLogFile&) = delete;
   AccessLogFile& operator=(const AccessLogFile&) = delete;
 
+  // A reload may give an open path other buffer= / flush= settings: what is buffered is written
+  // first, then the new settings apply.
+  void reconfigure(const router::LogFile& spec);
+  // Counters of the worker's newest generation (a reload replaces the block; the registry folds
+  // retired blocks, so counts never go backwards).
+  void count_in(observe::WorkerMetrics& metrics) { metrics_ = &metrics; }
   bool ok() const { return fd_ >= 0; }
   const std::string& path() const { return path_; }
   // The buffer to append one line to (with its '\n'); call line_done() after.
@@ -51,14 +58,13 @@ class AccessLogFile final : public TimerHandler {
   std::size_t buffer_size_;
   Milliseconds flush_interval_;
   EventLoop& loop_;
-  observe::WorkerMetrics& metrics_;
+  observe::WorkerMetrics* metrics_;
   std::string pending_;
   std::uint64_t pending_lines_ = 0;
   int fd_ = -1;
   std::size_t chunk_limit_ = 0;  // largest single write(): the buffer, or PIPE_BUF on a pipe
   Timer flush_timer_;
-  TimePoint last_report_{};
-  std::uint64_t unreported_ = 0;  // failures since the last error-log line
+  observe::LineThrottle report_throttle_;  // failures reach the error log once a second
 };
 
 }  // namespace yoke::proxy

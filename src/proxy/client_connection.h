@@ -13,8 +13,10 @@
 #include <sys/uio.h>
 
 #include <cstdint>
+#include <memory>
 
 #include "peer_address.h"
+#include "worker_generation.h"
 #include "yoke/core/event_loop.h"
 #include "yoke/core/socket.h"
 #include "yoke/core/timer.h"
@@ -25,6 +27,12 @@ namespace yoke::proxy {
 
 class ClientSession;
 class Worker;
+
+// How long a draining connection may stay idle before it closes (ClientConnection::drain). A
+// client that sends its next request within it gets an answer with Connection: close instead
+// of a connection closed under it; one that waits longer meets a close as after any
+// keep-alive timeout. nginx closes idle connections at once when it stops or reloads.
+inline constexpr Milliseconds kDrainIdleGrace{1000};
 
 class ClientConnection final : public IoHandler, public TimerHandler, public Deferrable {
  public:
@@ -37,15 +45,34 @@ class ClientConnection final : public IoHandler, public TimerHandler, public Def
   void start();
   void on_io(std::uint32_t events) override;
   void on_timer(Timer& timer) override;
-  // Graceful stop: an idle connection closes now, a busy one after its current exchange.
-  void on_worker_stopping();
+  // Graceful stop, or a reload removed this connection's listen address: the next response
+  // says Connection: close and the connection closes after it; while idle it stays open for
+  // kDrainIdleGrace (a request the client is sending meanwhile is still answered), then
+  // closes. Idempotent.
+  void drain();
+  bool draining() const { return draining_; }
   // Immediate stop: closes now, in the middle of an exchange if need be.
   void abort();
 
   // For the attached session.
   int fd() const { return fd_; }
   std::uint32_t listener() const { return listener_; }
+  // The generation this connection's current request runs on (worker_generation.h), and the
+  // listen address the connection came in on.
+  WorkerGeneration& generation() const { return *generation_; }
+  const SocketAddress& listen_address() const {
+    return generation_->routes().listeners()[listener_].listen.address;
+  }
+  // Between requests: moves to the worker's newest generation if it still listens on this
+  // connection's address (a removed address keeps its generation; the connection drains).
+  void refresh_generation();
+  // The worker adopted a new generation: drain if this connection's address is gone; an idle
+  // connection moves to the new generation now, so the old one is freed without waiting for
+  // its next request.
+  void on_reload();
   SocketAddress peer() const { return peer_.expand(); }
+  // The client a PROXY protocol header named (listen … proxy_protocol), or null.
+  const PeerAddress* proxy_source() const { return proxy_source_.get(); }
   std::uint32_t requests() const { return requests_; }
   void count_request() { ++requests_; }
   // $connection: this connection's serial number, unique in the process (nginx's c->number).
@@ -95,22 +122,34 @@ class ClientConnection final : public IoHandler, public TimerHandler, public Def
 
  private:
   Worker& worker_;
+  WorkerGenerationPtr generation_;
+  // A TLS connection's SSL calls back into the WorkerContexts (and RouteTable) of the
+  // generation it was accepted on, so that generation lives as long as the SSL.
+  WorkerGenerationPtr tls_generation_;
   ClientSession* session_ = nullptr;
   Timer client_timer_;
   PeerAddress peer_;
   int fd_;              // beside the 28-byte peer_, so ssl_ needs no padding
   SSL* ssl_ = nullptr;  // TLS listeners only
+  // Only on proxy_protocol listeners whose header named a client: 8 bytes on the others.
+  std::unique_ptr<PeerAddress> proxy_source_;
   std::uint32_t listener_;
   std::uint32_t requests_ = 0;
   std::uint64_t number_ = 0;
   bool wrote_ = false;
   bool nodelay_ = false;
   bool has_close_reason_ = false;
+  bool draining_ = false;
   observe::ClientCloseReason close_reason_ = observe::ClientCloseReason::kError;
   bool handshaking_ = false;
+  bool awaiting_proxy_header_ = false;  // listen … proxy_protocol: the header comes first
   tls::CrossWait tls_wait_;
 
   void set_nodelay();
+  // client_connection_proxy.cc: reads the PROXY header without reading past it. True when it
+  // is complete (the connection goes on); false while waiting or after closing on a bad one.
+  bool read_proxy_header(std::uint32_t events);
+  void reject_proxy_header(std::string_view reason);
   // client_connection_tls.cc
   bool start_tls();
   // Runs the handshake on; true when it completed (a session may now read).

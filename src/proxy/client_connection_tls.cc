@@ -32,7 +32,7 @@ constexpr std::string_view kPlainHttpResponse =
 // later ones until the client's delayed ACK (40 ms on Linux) — nginx sets it for TLS
 // connections before the handshake too (ngx_http_ssl_handshake).
 bool ClientConnection::start_tls() {
-  ssl_ = worker_.tls().accept(listener_, fd_);
+  ssl_ = tls_generation_->tls().accept(listener_, fd_);
   handshaking_ = ssl_ != nullptr;
   if (ssl_ != nullptr) set_nodelay();
   return ssl_ != nullptr;
@@ -48,16 +48,16 @@ bool ClientConnection::continue_handshake() {
   handshaking_ = false;
   // The client timer was armed at accept for client_header_timeout and still runs: its
   // deadline tells when the handshake began, so the connection stores no start time.
-  const auto& server = *worker_.routes().listeners()[listener_].default_server->config;
+  const auto& server = *generation_->routes().listeners()[listener_].default_server->config;
   TimePoint accepted = client_timer_.deadline() - server.client_header_timeout;
-  worker_.tls().counters().record_completed(
+  tls_generation_->metrics().tls_handshakes.record_completed(
       std::chrono::duration_cast<Microseconds>(worker_.loop().now() - accepted),
       SSL_session_reused(ssl_) == 1);
   return true;
 }
 
 void ClientConnection::fail_handshake(const tls::HandshakeResult& result) {
-  worker_.tls().counters().record_failure(result.failure);
+  tls_generation_->metrics().tls_handshakes.record_failure(result.failure);
   // Info level, as nginx logs client-caused handshake errors: they are not server faults.
   // Logged before any answer, so a client that saw the answer can also find the line.
   std::string line = "TLS handshake failed: ";
@@ -95,6 +95,7 @@ void ClientConnection::end_tls() {
   if (!handshaking_) tls::shutdown(ssl_);
   SSL_free(ssl_);
   ssl_ = nullptr;
+  tls_generation_.reset();
 }
 
 }  // namespace yoke::proxy

@@ -13,6 +13,7 @@
 
 #include "body_relay.h"
 #include "client_connection.h"
+#include "min_rate.h"
 #include "upstream_connection.h"
 #include "yoke/core/buffer.h"
 #include "yoke/core/event_loop.h"
@@ -49,8 +50,8 @@ class ClientSession final : public IoHandler,
   void on_io(std::uint32_t events) override;
   void on_timer(Timer& timer) override;
   void on_upstream_io(std::uint32_t events) override;
-  // Graceful stop: close now if idle between requests, else after the current exchange.
-  void on_worker_stopping();
+  // The connection drains (graceful stop, removed listener): see ClientConnection::drain.
+  void on_drain();
   // Immediate stop: close now.
   void abort();
 
@@ -86,9 +87,16 @@ class ClientSession final : public IoHandler,
   void close();
   void pump_reading_head();
   bool read_client();
+  bool fall_behind_min_rate();
   void handle_head(const http1::RequestHead& head);
   void arm_client_timer();
   void handle_timeout(Timer& timer);
+
+  // session_access.cc: realip (the connection's address back first, when an earlier request
+  // changed it), then allow / deny. pass_access: false when the request was answered (403).
+  void apply_real_ip(const config::RealIp& real_ip, const http1::RequestHead& head);
+  void reset_real_ip();
+  bool pass_access(const http1::RequestHead& head);
 
   // session_limits.cc: limit_req, then limit_conn. False when the request was answered or
   // put on hold.
@@ -142,6 +150,7 @@ class ClientSession final : public IoHandler,
   bool write_response_head(const http1::ResponseHead& head);
   void finish_exchange();
   void arm_upstream_timer();
+  void arm_send_timeout(bool wrote);
 
   // session_tunnel.cc
   void pump_tunnel();
@@ -199,6 +208,9 @@ class ClientSession final : public IoHandler,
 
   Worker& worker_;
   ClientConnection* connection_ = nullptr;
+  // The generation of the request in progress (the connection's; it holds it alive).
+  WorkerGeneration* generation_ = nullptr;
+  WorkerGeneration& gen() const { return *generation_; }
   int fd_ = -1;
   std::size_t listener_ = 0;
   SocketAddress peer_;
@@ -212,6 +224,8 @@ class ClientSession final : public IoHandler,
   bool close_after_ = false;
   bool head_started_ = false;     // bytes of a new request arrived (header timeout applies)
   std::size_t head_scanned_ = 0;  // bytes of the pending head already searched for its end
+  bool real_ip_applied_ = false;  // peer_ is the real address of realip, not the connection's
+  MinRateWatch min_rate_;         // client_min_rate over the head, then the body
   Milliseconds keepalive_timeout_{75000};
   Timer upstream_timer_;
 
@@ -230,6 +244,8 @@ class ClientSession final : public IoHandler,
   // The current exchange.
   const router::VirtualServer* server_ = nullptr;
   const router::Route* route_ = nullptr;
+  // The upstream this request goes to: route_->upstream, or a limit_req reroute= upstream.
+  std::size_t upstream_index_ = 0;
   std::size_t head_size_ = 0;
   bool body_consumed_ = false;  // request bytes were dropped from client_in_: no more retries
   bool idempotent_ = true;

@@ -19,6 +19,7 @@ std::size_t pending_bytes(const Outgoing& out) {
 }  // namespace
 
 void ClientSession::pump_proxying() {
+  const std::size_t unsent_before = pending_bytes(to_client_);
   // Bounded for fairness; a session still making progress at the bound is scheduled again.
   for (int round = 0; phase_ == Phase::kProxying; ++round) {
     if (round == kRoundsPerTurn) {
@@ -35,7 +36,23 @@ void ClientSession::pump_proxying() {
     }
     if (!progress) break;
   }
-  if (phase_ == Phase::kProxying) arm_upstream_timer();
+  if (phase_ != Phase::kProxying) return;
+  arm_upstream_timer();
+  arm_send_timeout(pending_bytes(to_client_) != unsent_before);
+}
+
+// send_timeout (ngx_http_core_module): while response bytes wait for a client that does not
+// take them, the client timer runs; every write that moves bytes starts it again, so it bounds
+// the time between two successful writes, as nginx's does. A client that stops reading is
+// closed after it instead of holding the upstream connection until proxy_read_timeout.
+void ClientSession::arm_send_timeout(bool wrote) {
+  if (!to_client_.pending() || writable_) {
+    client_timer().cancel();
+    return;
+  }
+  if (wrote || !client_timer().armed()) {
+    worker_.loop().arm(client_timer(), route_->config->send_timeout);
+  }
 }
 
 bool ClientSession::pump_request() {
@@ -70,6 +87,7 @@ bool ClientSession::pump_request() {
       respond_local(400, {}, true);
       return true;
     }
+    if (relayed == BodyRelay::Result::kDone) min_rate_.stop();  // the body is in
     progress =
         progress || relayed == BodyRelay::Result::kProgress || relayed == BodyRelay::Result::kDone;
     std::uint64_t limit = route_->config->client_max_body_size;

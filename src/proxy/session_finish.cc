@@ -33,12 +33,13 @@ void ClientSession::finish_exchange() {
   bool more = client_may_send_more(body_left);
   pipelined_ = client_in_ != nullptr && !client_in_->empty();
   reset_for_next_request();
-  if (close_after_ || client_eof_ || worker_.stopping()) return more ? linger() : close();
+  if (close_after_ || client_eof_ || connection_->draining()) return more ? linger() : close();
   phase_ = Phase::kReadingHead;
   arm_client_timer();
 }
 
 void ClientSession::reset_for_next_request() {
+  min_rate_.stop();
   if (conn_slot_count_ != 0) release_conn_limits();
   upstream_timer_.cancel();
   client_timer().cancel();

@@ -5,12 +5,16 @@
 // otherwise the request waits for the longest delay any limit asks for. limit_conn: the request
 // holds one count per limit until it ends (limits/conn_zone.h); at a limit it is answered
 // limit_conn_status. Requests whose key is empty are not counted (nginx, both modules).
+// Yoke's reroute=UPSTREAM: a request over that limit_req goes to another upstream instead of
+// being refused (the remaining limits are not consulted: it is already over one), then on to
+// limit_conn like any other.
 #include <algorithm>
 #include <string>
 
 #include "client_session.h"
 #include "worker.h"
 #include "yoke/observe/error_log.h"
+#include "yoke/observe/line_throttle.h"
 
 namespace yoke::proxy {
 namespace {
@@ -24,19 +28,12 @@ std::uint64_t retry_after_seconds(std::uint64_t rate_milli) {
 // One line per second per worker at most: under a flood every rejection is the same story.
 void log_rejection(std::string_view what, const std::string& zone, std::string_view client,
                    bool dry_run) {
-  thread_local TimePoint last_line{};
-  thread_local std::uint64_t unlogged = 0;
-  const TimePoint now = Clock::now();
-  if (now - last_line < std::chrono::seconds(1)) {
-    ++unlogged;
-    return;
-  }
-  last_line = now;
-  std::string line = "limiting " + std::string(what) + (dry_run ? ", dry run" : "") +
-                     " by zone \"" + zone + "\", client: " + std::string(client);
-  if (unlogged > 0) line += " (and " + std::to_string(unlogged) + " more since the last line)";
-  unlogged = 0;
-  observe::log_line(observe::LogLevel::kWarn, line);
+  thread_local observe::LineThrottle throttle;
+  if (!throttle.admit(Clock::now())) return;
+  observe::log_line(observe::LogLevel::kWarn, "limiting " + std::string(what) +
+                                                  (dry_run ? ", dry run" : "") + " by zone \"" +
+                                                  zone + "\", client: " + std::string(client) +
+                                                  throttle.take_held_back_note());
 }
 
 }  // namespace
@@ -56,8 +53,17 @@ bool ClientSession::pass_rate_limits(const http1::RequestHead& head) {
       delay = std::max(delay, verdict.delay);
       continue;
     }
-    log_rejection("requests", limit.zone->zone->name(), remote_addr(), location.limit_req_dry_run);
+    log_rejection(
+        limit.reroute != router::RouteRateLimit::kRefuse ? "requests, rerouting" : "requests",
+        limit.zone->zone->name(), remote_addr(), location.limit_req_dry_run);
     if (location.limit_req_dry_run) continue;
+    if (limit.reroute != router::RouteRateLimit::kRefuse) {
+      // reroute=UPSTREAM: served elsewhere, at once (an excess request is not delayed too).
+      current_head_ = nullptr;
+      upstream_index_ = limit.reroute;
+      gen().metrics().rerouted.add();
+      return true;
+    }
     current_head_ = nullptr;
     std::string& field = worker_.scratch().text;
     field.assign("Retry-After: ")

@@ -85,7 +85,7 @@ void ClientSession::respond_local(int status, std::string_view body, bool close_
     release_upstream(false);
   }
   response_status_ = status;
-  if (close_after || !client_keep_alive_ || worker_.stopping()) close_after_ = true;
+  if (close_after || !client_keep_alive_ || connection_->draining()) close_after_ = true;
   std::string generated_body;
   if (body.empty() && status >= 400) {
     generated_body = std::to_string(status) + " " + std::string(reason_phrase(status)) + "\n";

@@ -96,7 +96,7 @@ std::string_view number(std::uint64_t value) {
 const router::AccessLogs& ClientSession::request_logs() const {
   if (route_ != nullptr) return route_->access_logs;
   if (server_ != nullptr) return server_->access_logs;
-  return worker_.routes().listeners()[listener_].default_server->access_logs;
+  return gen().routes().listeners()[listener_].default_server->access_logs;
 }
 
 void ClientSession::capture_log_fields(const http1::RequestHead& head) {
@@ -195,7 +195,7 @@ void ClientSession::write_access_log() {
               *log.condition, {log_text_, spans + log.format->captures.size() * 2}, *this)) {
         continue;
       }
-      AccessLogFile& file = worker_.log_file(log.file);
+      AccessLogFile& file = gen().log_file(log.file);
       if (!file.ok()) {
         file.drop_line();
         continue;

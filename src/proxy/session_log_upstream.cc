@@ -89,7 +89,7 @@ std::string_view ClientSession::upstream_values(VariableId id) const {
     if (i > 0) text.append(", ");
     switch (id) {
       case VariableId::kUpstreamAddr:
-        text.append(worker_.upstream(route_->upstream).address_text(entry.host->index));
+        text.append(gen().upstream(route_->upstream).address_text(entry.host->index));
         break;
       case VariableId::kUpstreamStatus:
         if (entry.status == 0) {

@@ -18,12 +18,11 @@ Microseconds since(TimePoint start, TimePoint now) {
 void ClientSession::count_request() {
   std::size_t upstream = observe::WorkerMetrics::kNone;
   std::size_t server = observe::WorkerMetrics::kNone;
-  if (route_ != nullptr && route_->config->proxy_pass) upstream = route_->upstream;
+  if (route_ != nullptr && route_->config->proxy_pass) upstream = upstream_index_;
   if (upstream_ != nullptr && response_head_sent_) server = upstream_->host().index;
   TimePoint now = worker_.loop().now();
-  worker_.metrics().count_request(
-      upstream, server, response_status_,
-      server_ != nullptr ? since(exchange_start_, now) : Microseconds(0));
+  gen().metrics().count_request(upstream, server, response_status_,
+                                server_ != nullptr ? since(exchange_start_, now) : Microseconds(0));
 }
 
 // close() in the middle of an exchange: a tunnel that ended, a response cut off, a client that
@@ -36,14 +35,14 @@ void ClientSession::count_unfinished_request() {
 
 // connect_attempt() got a connection (new or pooled) for the attempt.
 void ClientSession::count_attempt_start() {
-  observe::UpstreamCells& cells = worker_.metrics().upstream(route_->upstream);
+  observe::UpstreamCells& cells = gen().metrics().upstream(upstream_index_);
   cells.servers[upstream_->host().index].in_flight.add(1);
   if (upstream_->reused) cells.connections_reused.add();
 }
 
 // A new upstream connection was established.
 void ClientSession::count_connected() {
-  observe::ServerCells& cells = worker_.metrics().server(route_->upstream, upstream_->host().index);
+  observe::ServerCells& cells = gen().metrics().server(upstream_index_, upstream_->host().index);
   cells.connect.observe(since(attempt_start_, worker_.loop().now()));
 }
 
@@ -51,7 +50,7 @@ void ClientSession::count_connected() {
 // 5xx answers, and the server's passive health as this worker's balancer now sees it.
 void ClientSession::count_attempt_end(const balancing::AttemptOutcome& outcome) {
   const balancing::Host& host = upstream_->host();
-  observe::ServerCells& cells = worker_.metrics().server(route_->upstream, host.index);
+  observe::ServerCells& cells = gen().metrics().server(upstream_index_, host.index);
   cells.in_flight.add(-1);
   if (!outcome.aborted && outcome.header_latency.count() >= 0) {
     cells.header.observe(outcome.header_latency);
@@ -67,11 +66,11 @@ void ClientSession::count_attempt_end(const balancing::AttemptOutcome& outcome) 
 // re-probe clears it. The admin thread compares the time with its own clock.
 void ClientSession::publish_health(const balancing::Host& host, bool attempt_failed,
                                    TimePoint now) {
-  observe::ServerCells& cells = worker_.metrics().server(route_->upstream, host.index);
+  observe::ServerCells& cells = gen().metrics().server(upstream_index_, host.index);
   // The common case, a success on a healthy server, costs one load: only a failure can make
   // the balancer see the server as failed, and a failure always leaves a deadline here.
   if (!attempt_failed && cells.failed_until_ns.value() == 0) return;
-  const auto& balancer = *worker_.upstream(route_->upstream).balancer;
+  const auto& balancer = *gen().upstream(upstream_index_).balancer;
   if (!balancer.is_failed(host, now)) {
     cells.failed_until_ns.set(0);
   } else if (attempt_failed) {
@@ -89,16 +88,16 @@ void ClientSession::count_attempt_failure(AttemptFailure failure, const balancin
   if (failure == AttemptFailure::kError && (upstream_ == nullptr || !upstream_->connected)) {
     reason = observe::FailureReason::kConnectError;
   }
-  observe::ServerCells& cells = worker_.metrics().server(route_->upstream, host.index);
+  observe::ServerCells& cells = gen().metrics().server(upstream_index_, host.index);
   cells.failures[static_cast<std::size_t>(reason)].add();
   // fail_to_connect() reports to the balancer itself: no finish_attempt follows.
   if (upstream_ == nullptr) publish_health(host, true, worker_.loop().now());
 }
 
-void ClientSession::count_retry() { worker_.metrics().upstream(route_->upstream).retries.add(); }
+void ClientSession::count_retry() { gen().metrics().upstream(upstream_index_).retries.add(); }
 
 void ClientSession::count_retry_budget_exhausted() {
-  worker_.metrics().upstream(route_->upstream).retry_budget_exhausted.add();
+  gen().metrics().upstream(upstream_index_).retry_budget_exhausted.add();
 }
 
 // close(): why the client connection goes, unless an earlier step said so.

@@ -24,14 +24,16 @@ ClientSession::~ClientSession() {
 // connection's own facts need setting here.
 void ClientSession::attach(ClientConnection& connection) {
   connection_ = &connection;
+  generation_ = &connection.generation();
   fd_ = connection.fd();
   listener_ = connection.listener();
   peer_ = connection.peer();
-  server_port_ = worker_.routes().listeners()[listener_].listen.address.port();
+  server_port_ = gen().routes().listeners()[listener_].listen.address.port();
   remote_addr_.clear();
   pipelined_ = false;
   phase_ = Phase::kReadingHead;
-  readable_ = client_hung_up_ = client_eof_ = close_after_ = head_started_ = false;
+  readable_ = client_hung_up_ = client_eof_ = head_started_ = false;
+  close_after_ = connection.draining();
   writable_ = true;
   head_scanned_ = 0;
 }
@@ -128,6 +130,10 @@ bool ClientSession::read_client() {
   if (result.kind == IoResult::Kind::kDone) {
     in.commit(result.bytes);
     if (drained(result, room, client_hung_up_)) readable_ = false;
+    if (min_rate_.active() && !min_rate_.keeps_up(result.bytes, worker_.loop().now()))
+        [[unlikely]] {
+      return fall_behind_min_rate();
+    }
     return true;
   }
   if (result.kind == IoResult::Kind::kWouldBlock) {
@@ -136,6 +142,20 @@ bool ClientSession::read_client() {
     client_eof_ = true;
     readable_ = false;
   }
+  return false;
+}
+
+// client_min_rate: the client is treated as gone (its bytes stay unread), so whichever phase
+// reads it closes the connection as it would at an end of stream; no answer is sent to a
+// client that may not even read it.
+bool ClientSession::fall_behind_min_rate() {
+  observe::log_line(observe::LogLevel::kInfo,
+                    "client " + remote_addr() + " sent below client_min_rate, closing");
+  min_rate_.stop();
+  connection_->set_close_reason(observe::ClientCloseReason::kTimeout);
+  gen().metrics().min_rate_closed.add();
+  client_eof_ = true;
+  readable_ = false;
   return false;
 }
 
@@ -157,8 +177,11 @@ void ClientSession::pump_reading_head() {
     if (!head_started_) {
       head_started_ = true;
       arm_client_timer();
+      const auto& rate = gen().routes().listeners()[listener_].default_server->config;
+      min_rate_.start(rate->client_min_rate, worker_.loop().now());
+      min_rate_.keeps_up(client_in_->size(), worker_.loop().now());
     }
-    const auto& server = *worker_.routes().listeners()[listener_].default_server->config;
+    const auto& server = *gen().routes().listeners()[listener_].default_server->config;
     http1::Limits limits;
     limits.max_field_line = server.large_header_buffer_size;
     limits.max_head = std::min<std::size_t>(
@@ -190,7 +213,7 @@ void ClientSession::pump_reading_head() {
 
 void ClientSession::arm_client_timer() {
   if (phase_ != Phase::kReadingHead) return;
-  const auto& server = *worker_.routes().listeners()[listener_].default_server->config;
+  const auto& server = *gen().routes().listeners()[listener_].default_server->config;
   bool waiting_for_head = head_started_ || connection_->requests() == 0;
   worker_.loop().arm(client_timer(),
                      waiting_for_head ? server.client_header_timeout : keepalive_timeout_);
@@ -214,17 +237,23 @@ void ClientSession::handle_timeout(Timer& timer) {
     // answering 408 tells the client what happened, which is what RFC 9110 §15.5.9 is for.
     respond_local(408, {}, true);
   } else {
+    if (phase_ == Phase::kProxying) {
+      observe::log_line(observe::LogLevel::kInfo, "client " + remote_addr() +
+                                                      " timed out (send_timeout) while sending "
+                                                      "the response");
+    }
     return close();
   }
   // A retry on a pooled connection gets no new readiness event: move it along now.
   pump();
 }
 
-void ClientSession::on_worker_stopping() {
+// The connection drains (ClientConnection::drain): between requests the wait shortens to the
+// grace; a request in progress, or one that arrives, is answered with Connection: close.
+void ClientSession::on_drain() {
+  close_after_ = true;
   if (phase_ == Phase::kReadingHead && !head_started_) {
-    close();
-  } else {
-    close_after_ = true;
+    worker_.loop().arm(client_timer(), kDrainIdleGrace);
   }
   settle();
 }

@@ -145,7 +145,7 @@ bool ClientSession::write_request_head() {
     }
     write("Connection: upgrade\r\n");
   } else {
-    const auto& upstream = *worker_.routes().upstreams()[route_->upstream].config;
+    const auto& upstream = *gen().routes().upstreams()[upstream_index_].config;
     bool keep = upstream.keepalive > 0 && location.proxy_http_version_minor == 1;
     write(keep ? "" : "Connection: close\r\n");
   }

@@ -72,7 +72,7 @@ bool ClientSession::parse_response_head() {
     return true;
   }
   const config::NextUpstream& next = route_->config->next_upstream;
-  UpstreamRuntime& runtime = worker_.upstream(route_->upstream);
+  UpstreamRuntime& runtime = gen().upstream(upstream_index_);
   if (retry_on_status(next, head.status) && may_retry(AttemptFailure::kStatus) &&
       tried_.count() < runtime.balancer->host_set().hosts.size() && spend_retry_budget()) {
     // nginx counts http_5xx / http_429 listed in proxy_next_upstream as failed attempts.
@@ -89,7 +89,8 @@ bool ClientSession::parse_response_head() {
   bool raw_to_old_client =
       client_version_minor_ == 0 &&
       (head.body == http1::BodyKind::kChunked || head.body == http1::BodyKind::kUntilClose);
-  if (!client_keep_alive_ || raw_to_old_client || !request_body_.done() || worker_.stopping()) {
+  if (!client_keep_alive_ || raw_to_old_client || !request_body_.done() ||
+      connection_->draining()) {
     close_after_ = true;
   }
   if (!write_response_head(head)) {

@@ -21,9 +21,16 @@ bool is_idempotent(std::string_view method) {
 
 void ClientSession::handle_head(const http1::RequestHead& head) {
   client_timer().cancel();
+  min_rate_.stop();
+  if (real_ip_applied_) [[unlikely]]
+    reset_real_ip();  // an earlier request's real address
   head_started_ = false;
   head_scanned_ = 0;
   connection_->count_request();
+  // A new request starts on the newest configuration (a reload may have come since the last).
+  connection_->refresh_generation();
+  generation_ = &connection_->generation();
+  listener_ = connection_->listener();
   exchange_start_ = worker_.loop().now();
   head_size_ = head.head_size;
   head_request_ = head.method == "HEAD";
@@ -33,13 +40,16 @@ void ClientSession::handle_head(const http1::RequestHead& head) {
   client_version_minor_ = head.version_minor;
   expect_continue_ = head.expect_continue;
   body_expected_ = head.body != http1::BodyKind::kNone;
-  server_ = &worker_.routes().select_server(listener_, head.host);
+  server_ = &gen().routes().select_server(listener_, head.host);
   bool normalized = router::normalize_path(head.path, uri_);
-  route_ = normalized ? worker_.routes().select_route(*server_, uri_) : nullptr;
+  route_ = normalized ? gen().routes().select_route(*server_, uri_) : nullptr;
+  apply_real_ip(route_ != nullptr ? route_->config->real_ip : server_->config->real_ip, head);
   read_trace_context(head);
   capture_log_fields(head);
   if (!normalized) return respond_local(400, {}, true);
   if (route_ == nullptr) return respond_local(404, {}, false);
+  upstream_index_ = route_->upstream;
+  if (route_->access != nullptr && !pass_access(head)) return;
   const config::Location& location = *route_->config;
   keepalive_timeout_ = location.keepalive_timeout;
   if (std::cmp_greater_equal(connection_->requests(), location.keepalive_requests) ||
@@ -62,6 +72,10 @@ void ClientSession::handle_head(const http1::RequestHead& head) {
       return respond_local(action.status, {}, close_after, field);
     }
     return respond_local(action.status, action.text, close_after);
+  }
+  if (body_expected_) {
+    min_rate_.start(location.client_min_rate, exchange_start_);
+    min_rate_.keeps_up(client_in_->size() - head_size_, exchange_start_);  // read with the head
   }
   if (!route_->rate_limits.empty() && !pass_rate_limits(head)) return;
   proceed_after_limits(head);

@@ -15,7 +15,7 @@ void ClientSession::begin_proxy(const http1::RequestHead& head) {
     return respond_local(411, {}, true);  // HTTP/1.0 upstreams cannot take a chunked body
   }
   phase_ = Phase::kProxying;
-  UpstreamRuntime& runtime = worker_.upstream(route_->upstream);
+  UpstreamRuntime& runtime = gen().upstream(upstream_index_);
   tried_.reset(runtime.balancer->host_set().hosts.size());
   attempts_ = 0;
   body_consumed_ = false;
@@ -24,7 +24,7 @@ void ClientSession::begin_proxy(const http1::RequestHead& head) {
   take_buffer(upstream_out_);
   send_continue_if_expected();
   current_head_ = &head;
-  const router::UpstreamEntry& entry = worker_.routes().upstreams()[route_->upstream];
+  const router::UpstreamEntry& entry = gen().routes().upstreams()[upstream_index_];
   compute_hash_key(entry);
   affinity_ = entry.affinity.get();
   affinity_host_ = affinity_ != nullptr ? find_affinity_host() : nullptr;
@@ -46,7 +46,7 @@ void ClientSession::send_continue_if_expected() {
 }
 
 void ClientSession::start_attempt() {
-  UpstreamRuntime& runtime = worker_.upstream(route_->upstream);
+  UpstreamRuntime& runtime = gen().upstream(upstream_index_);
   balancing::LbContext context;
   context.now = worker_.loop().now();
   context.attempt = attempts_;
@@ -74,7 +74,7 @@ void ClientSession::start_attempt() {
 }
 
 bool ClientSession::connect_attempt(const balancing::Host& host) {
-  UpstreamRuntime& runtime = worker_.upstream(route_->upstream);
+  UpstreamRuntime& runtime = gen().upstream(upstream_index_);
   attempt_start_ = worker_.loop().now();
   header_latency_ = Microseconds(-1);
   attempt_status_ = 0;
@@ -82,7 +82,7 @@ bool ClientSession::connect_attempt(const balancing::Host& host) {
   if (connection != nullptr) {
     connection->reused = true;
   } else {
-    connection = UpstreamConnection::open(worker_, route_->upstream, host);
+    connection = UpstreamConnection::open(worker_, gen(), upstream_index_, host);
     if (connection == nullptr) return false;
     connection->reused = false;
   }
@@ -114,7 +114,7 @@ void ClientSession::fail_to_connect(const balancing::Host& host) {
                     std::string("connect() failed (") + std::strerror(error) +
                         ") while connecting to upstream \"" + host.name + "\" (" +
                         host.address.to_string() + "), client: " + remote_addr());
-  auto& balancer = *worker_.upstream(route_->upstream).balancer;
+  auto& balancer = *gen().upstream(upstream_index_).balancer;
   balancer.on_request_start(host, worker_.loop().now());
   balancer.on_request_end(host, true, Microseconds(0), worker_.loop().now());
   count_attempt_failure(AttemptFailure::kError, host);
@@ -147,9 +147,9 @@ bool ClientSession::may_retry(AttemptFailure failure) const {
 // retry_budget (docs/resilience.md): asked last, once every other condition allows the retry,
 // so a token is only spent on a retry that happens.
 bool ClientSession::spend_retry_budget() {
-  const router::UpstreamEntry& entry = worker_.routes().upstreams()[route_->upstream];
+  const router::UpstreamEntry& entry = gen().routes().upstreams()[upstream_index_];
   if (entry.retry_budget == nullptr) return true;
-  UpstreamRuntime& runtime = worker_.upstream(route_->upstream);
+  UpstreamRuntime& runtime = gen().upstream(upstream_index_);
   if (entry.retry_budget->try_withdraw(runtime.retry_budget, worker_.loop().now())) return true;
   count_retry_budget_exhausted();
   return false;
@@ -173,7 +173,7 @@ void ClientSession::fail_attempt(AttemptFailure failure, std::string_view reason
   release_upstream(false);
   if (stale) {
     if (!connect_attempt(host)) return fail_to_connect(host);
-    worker_.upstream(route_->upstream).balancer->on_request_start(host, attempt_start_);
+    gen().upstream(upstream_index_).balancer->on_request_start(host, attempt_start_);
     reparse_head();
     if (!write_request_head()) return respond_local(500, {}, true);
     current_head_ = nullptr;
@@ -202,7 +202,7 @@ void ClientSession::finish_attempt(bool failed, bool aborted) {
   outcome.latency = response_status_ == 101 && header_latency_.count() >= 0
                         ? header_latency_
                         : std::chrono::duration_cast<Microseconds>(outcome.now - attempt_start_);
-  worker_.upstream(route_->upstream).balancer->on_request_end(upstream_->host(), outcome);
+  gen().upstream(upstream_index_).balancer->on_request_end(upstream_->host(), outcome);
   count_attempt_end(outcome);
   note_attempt_end(outcome.latency);
 }
@@ -219,11 +219,12 @@ void ClientSession::release_upstream(bool reusable) {
   UpstreamConnection* connection = upstream_;
   upstream_ = nullptr;
   connection->attach(nullptr);
-  const config::Upstream& config = *worker_.routes().upstreams()[route_->upstream].config;
+  const config::Upstream& config = *gen().routes().upstreams()[upstream_index_].config;
   ++connection->requests;
+  // A retired generation (a reload or a stop since the exchange began) pools nothing more.
   if (reusable && config.keepalive > 0 && connection->requests < config.keepalive_requests &&
-      !worker_.stopping()) {
-    worker_.upstream(route_->upstream).pool->put(connection, worker_.loop());
+      !gen().retired()) {
+    gen().upstream(upstream_index_).pool->put(connection, worker_.loop());
   } else {
     connection->close();
   }

@@ -125,6 +125,18 @@ std::string_view ClientSession::value(router::VariableId id, std::string_view na
       const auto* v6 = reinterpret_cast<const sockaddr_in6*>(address);
       return {reinterpret_cast<const char*>(&v6->sin6_addr), 16};
     }
+    case router::VariableId::kRealipRemoteAddr:
+      text = connection_->peer().host_text();
+      return text;
+    case router::VariableId::kProxyProtocolAddr:
+    case router::VariableId::kProxyProtocolPort: {
+      const PeerAddress* source = connection_->proxy_source();
+      if (source == nullptr) return "";
+      const SocketAddress address = source->expand();
+      text = id == router::VariableId::kProxyProtocolAddr ? address.host_text()
+                                                          : std::to_string(address.port());
+      return text;
+    }
     case router::VariableId::kScheme:
       return connection_->ssl() != nullptr ? "https" : "http";
     case router::VariableId::kSslProtocol:

@@ -9,26 +9,26 @@
 
 namespace yoke::proxy {
 
-UpstreamConnection::UpstreamConnection(Worker& worker, std::size_t upstream,
-                                       const balancing::Host& host, int fd)
-    : worker_(worker), upstream_(upstream), host_(&host), fd_(fd) {
+UpstreamConnection::UpstreamConnection(Worker& worker, WorkerGeneration& generation,
+                                       std::size_t upstream, const balancing::Host& host, int fd)
+    : worker_(worker), generation_(generation), upstream_(upstream), host_(&host), fd_(fd) {
   idle_timer.bind(this);
 }
 
 UpstreamConnection::~UpstreamConnection() { close_fd(fd_); }
 
-UpstreamConnection* UpstreamConnection::open(Worker& worker, std::size_t upstream,
-                                             const balancing::Host& host) {
+UpstreamConnection* UpstreamConnection::open(Worker& worker, WorkerGeneration& generation,
+                                             std::size_t upstream, const balancing::Host& host) {
   int fd = start_connect(host.address);
   if (fd < 0) return nullptr;
-  auto* connection = new UpstreamConnection(worker, upstream, host, fd);
+  auto* connection = new UpstreamConnection(worker, generation, upstream, host, fd);
   if (!worker.loop().watch(fd, connection)) {
     int saved = errno;
     delete connection;
     errno = saved;
     return nullptr;
   }
-  worker.metrics().upstream(upstream).connections_created.add();
+  generation.metrics().upstream(upstream).connections_created.add();
   return connection;
 }
 
@@ -37,21 +37,21 @@ void UpstreamConnection::on_io(std::uint32_t events) {
   if (owner_ != nullptr) return owner_->on_upstream_io(events);
   // Idle in the pool: any event means the server closed it or sent something unasked.
   if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
-    worker_.upstream(upstream_).pool->remove(this);
+    generation_.upstream(upstream_).pool->remove(this);
     close();
   }
 }
 
 void UpstreamConnection::on_timer(Timer& /*timer*/) {
   // keepalive_timeout of an idle pooled connection.
-  worker_.upstream(upstream_).pool->remove(this);
+  generation_.upstream(upstream_).pool->remove(this);
   close();
 }
 
 void UpstreamConnection::close() {
   if (closed_) return;
   closed_ = true;
-  worker_.metrics().upstream(upstream_).connections_closed.add();
+  generation_.metrics().upstream(upstream_).connections_closed.add();
   idle_timer.cancel();
   worker_.loop().unwatch_closing(fd_);
   close_fd(fd_);

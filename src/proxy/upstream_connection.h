@@ -10,6 +10,7 @@
 namespace yoke::proxy {
 
 class Worker;
+class WorkerGeneration;
 
 // Receives the connection's events while an exchange owns it.
 class UpstreamOwner {
@@ -22,13 +23,17 @@ class UpstreamOwner {
 
 class UpstreamConnection final : public IoHandler, public TimerHandler, public Deferrable {
  public:
-  UpstreamConnection(Worker& worker, std::size_t upstream, const balancing::Host& host, int fd);
+  // generation: the one whose pool and counters this connection uses; it outlives the
+  // connection (its pool closes idle connections when it retires or ends, and a busy one
+  // belongs to a session whose connection holds the generation).
+  UpstreamConnection(Worker& worker, WorkerGeneration& generation, std::size_t upstream,
+                     const balancing::Host& host, int fd);
   ~UpstreamConnection() override;
 
   // Opens a connection to host (non-blocking). nullptr with errno set when socket() or
   // connect() fails at once (e.g. ECONNREFUSED on unix sockets).
-  static UpstreamConnection* open(Worker& worker, std::size_t upstream,
-                                  const balancing::Host& host);
+  static UpstreamConnection* open(Worker& worker, WorkerGeneration& generation,
+                                  std::size_t upstream, const balancing::Host& host);
 
   void on_io(std::uint32_t events) override;
   void on_timer(Timer& timer) override;
@@ -53,6 +58,7 @@ class UpstreamConnection final : public IoHandler, public TimerHandler, public D
 
  private:
   Worker& worker_;
+  WorkerGeneration& generation_;
   std::size_t upstream_;
   const balancing::Host* host_;
   int fd_;

@@ -1,5 +1,12 @@
 #include "worker.h"
 
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <cstring>
 #include <stdexcept>
 
 #include "client_connection.h"
@@ -33,6 +40,30 @@ std::unique_ptr<Poller> open_poller(PollerKind kind, int worker_id) {
   if (fallback == nullptr) throw std::runtime_error("cannot create event loop: " + error);
   return fallback;
 }
+// deferred: TCP_DEFER_ACCEPT, so accept() reports a connection only once data arrived. One
+// second, as nginx sets it: the kernel cannot say how long a connection already waited (and
+// SYN cookies bypass the deferral), so a longer value buys nothing definite. fastopen=N:
+// TCP_FASTOPEN with a queue of N pending Fast Open requests (RFC 7413).
+bool apply_listen_options(int fd, const config::Listen& listen, std::string& error) {
+  if (listen.deferred) {
+    int seconds = 1;
+    if (setsockopt(fd, IPPROTO_TCP, TCP_DEFER_ACCEPT, &seconds, sizeof seconds) != 0) {
+      error = "setsockopt(TCP_DEFER_ACCEPT) on " + listen.address.to_string() + ": " +
+              std::strerror(errno);
+      return false;
+    }
+  }
+  if (listen.fastopen > 0) {
+    int queue = listen.fastopen;
+    if (setsockopt(fd, IPPROTO_TCP, TCP_FASTOPEN, &queue, sizeof queue) != 0) {
+      error =
+          "setsockopt(TCP_FASTOPEN) on " + listen.address.to_string() + ": " + std::strerror(errno);
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 std::uint64_t next_connection_number() {
@@ -52,66 +83,66 @@ class Worker::GraceHandler final : public TimerHandler {
 
 Worker::Worker(int id, std::shared_ptr<const router::RouteTable> routes)
     : id_(id),
-      routes_(std::move(routes)),
-      loop_(open_poller(routes_->config().event_method, id)),
-      buffers_(kBufferSize),
-      tls_(std::make_unique<tls::WorkerContexts>(*routes_)) {
+      current_(std::make_shared<WorkerGeneration>(std::move(routes))),
+      loop_(open_poller(current_->routes().config().event_method, id)),
+      buffers_(kBufferSize) {
   grace_handler_ = std::make_unique<GraceHandler>(*this);
   grace_timer_.bind(grace_handler_.get());
-  std::vector<std::size_t> servers_per_upstream;
-  for (const auto& entry : routes_->upstreams())
-    servers_per_upstream.push_back(entry.hosts->hosts.size());
-  metrics_ = std::make_shared<observe::WorkerMetrics>(servers_per_upstream);
-  for (const auto& entry : routes_->upstreams()) {
-    UpstreamRuntime runtime;
-    runtime.balancer = std::make_unique<upstream::UpstreamBalancer>(
-        entry.hosts, *entry.policy, entry.config->policy_args, entry.shared);
-    runtime.pool = std::make_unique<UpstreamPool>(
-        entry.hosts->hosts.size(), entry.config->keepalive, entry.config->keepalive_timeout);
-    runtime.pool->count_idle_in(&metrics_->upstream(upstreams_.size()).connections_idle);
-    for (const auto& host : entry.hosts->hosts)
-      runtime.addresses.push_back(host.address.to_string());
-    upstreams_.push_back(std::move(runtime));
-  }
 }
 
 Worker::~Worker() {
   while (connections_ != nullptr) connections_->abort();
-  for (auto& runtime : upstreams_) runtime.pool->close_all();
-  flush_log_files();
+  listeners_.clear();
+  log_files_.clear();  // flushed while the generation they count in still exists
+  current_.reset();    // its pools close their idle connections while the loop still exists
 }
 
-bool Worker::open_listeners(std::string& error) {
-  const auto& specs = routes_->listeners();
+bool Worker::open_listeners(std::string& error, const InheritedSocket& inherited) {
+  const auto& specs = current_->routes().listeners();
   for (std::size_t i = 0; i < specs.size(); ++i) {
     const config::Listen& listen = specs[i].listen;
+    int fd = inherited ? inherited(listen.address) : -1;
     // Each worker has its own socket per address, so SO_REUSEPORT is always on.
-    int fd = open_listener(listen.address, true, listen.backlog, error);
+    if (fd < 0) fd = open_listener(listen.address, true, listen.backlog, error);
     if (fd < 0) return false;
-    auto listener = std::make_unique<Listener>(*this, i, fd, listen.address);
-    if (!loop_.watch_readable(fd, listener.get())) {
-      error = "cannot watch listener " + listen.address.to_string();
+    if (!apply_listen_options(fd, listen, error)) {
+      close_fd(fd);
       return false;
     }
-    listeners_.push_back(std::move(listener));
+    if (!watch_listener(std::make_unique<Listener>(*this, i, fd, listen.address), error)) {
+      return false;
+    }
   }
   return true;
 }
 
-void Worker::open_log_files() {
-  for (const router::LogFile& spec : routes_->log_files()) {
-    log_files_.push_back(std::make_unique<AccessLogFile>(spec, loop_, *metrics_));
-  }
+bool Worker::add_listener(std::size_t index, int fd, std::string& error) {
+  const SocketAddress& address = current_->routes().listeners()[index].listen.address;
+  return watch_listener(std::make_unique<Listener>(*this, index, fd, address), error);
 }
 
-void Worker::flush_log_files() {
-  for (auto& file : log_files_) file->flush();
-}
-
-void Worker::reopen_logs() {
-  loop_.post([this] {
-    for (auto& file : log_files_) file->reopen();
+std::future<std::vector<int>> Worker::request_listener_copies() {
+  auto promise = std::make_shared<std::promise<std::vector<int>>>();
+  std::future<std::vector<int>> copies = promise->get_future();
+  loop_.post([this, promise] {
+    std::vector<int> fds;
+    for (const auto& listener : listeners_) {
+      if (listener->fd() < 0) continue;
+      int copy = fcntl(listener->fd(), F_DUPFD_CLOEXEC, 0);
+      if (copy >= 0) fds.push_back(copy);
+    }
+    promise->set_value(std::move(fds));
   });
+  return copies;
+}
+
+bool Worker::watch_listener(std::unique_ptr<Listener> listener, std::string& error) {
+  if (!loop_.watch_readable(listener->fd(), listener.get())) {
+    error = "cannot watch listener " + listener->address().to_string();
+    return false;
+  }
+  listeners_.push_back(std::move(listener));
+  return true;
 }
 
 void Worker::run() {
@@ -131,17 +162,21 @@ void Worker::request_stop(bool immediate) {
   });
 }
 
+// Graceful stop: no new connections; every connection drains (ClientConnection::drain): the
+// next request on a keep-alive connection is answered with Connection: close, and an idle one
+// closes after kDrainIdleGrace, so that no client sees its connection die under a request it is
+// sending. Busy pooled upstream connections close when their exchange ends (retire()).
 void Worker::begin_stop() {
   if (stopping_) return;
   stopping_ = true;
   for (auto& listener : listeners_) listener->close();
-  for (auto& runtime : upstreams_) runtime.pool->close_all();
+  current_->retire();
   for (ClientConnection* connection = connections_; connection != nullptr;) {
     ClientConnection* next = connection->list_next;
-    connection->on_worker_stopping();
+    connection->drain();
     connection = next;
   }
-  loop_.arm(grace_timer_, routes_->config().shutdown_grace);
+  loop_.arm(grace_timer_, current_->routes().config().shutdown_grace);
   check_stopped();
 }
 

@@ -1,9 +1,12 @@
 #pragma once
 // A worker thread's world: its event loop, its SO_REUSEPORT listeners, its client connections
-// and the pool of sessions serving them, and per upstream its balancer and keep-alive pool. Nothing
-// here is shared with other workers; the only inputs from outside are the immutable RouteTable and
-// loop.post() tasks.
+// and the pool of sessions serving them, and the generation built from the newest routing
+// snapshot (worker_generation.h: per upstream its balancer and keep-alive pool, TLS contexts,
+// counters). Nothing here is shared with other workers; the only inputs from outside are the
+// immutable RouteTable and loop.post() tasks (stop, TLS ticket keys, a reload's new generation).
 #include <atomic>
+#include <functional>
+#include <future>
 #include <memory>
 #include <string>
 #include <vector>
@@ -11,6 +14,7 @@
 #include "access_log.h"
 #include "session_pool.h"
 #include "upstream_pool.h"
+#include "worker_generation.h"
 #include "yoke/core/buffer.h"
 #include "yoke/core/event_loop.h"
 #include "yoke/http1/message.h"
@@ -23,14 +27,6 @@ namespace yoke::proxy {
 
 class ClientConnection;
 class Listener;
-
-struct UpstreamRuntime {
-  std::unique_ptr<upstream::UpstreamBalancer> balancer;
-  std::unique_ptr<UpstreamPool> pool;
-  upstream::RetryBudget::Local retry_budget;  // this worker's requests not yet deposited
-  std::vector<std::string> addresses;         // each host's address as text ($upstream_addr)
-  std::string_view address_text(std::size_t host) const { return addresses[host]; }
-};
 
 // $connection: the next connection serial number. One relaxed atomic increment per accepted
 // connection (nginx's ngx_connection_counter is shared the same way), never per request.
@@ -53,54 +49,79 @@ class Worker {
   Worker& operator=(const Worker&) = delete;
 
   // Opens this worker's listeners; returns false with error set (e.g. port in use).
-  bool open_listeners(std::string& error);
+  // inherited (binary upgrade; may be empty): a socket already bound to an address, or -1.
+  using InheritedSocket = std::function<int(const SocketAddress&)>;
+  bool open_listeners(std::string& error, const InheritedSocket& inherited = {});
+  // Before run(): one more listening socket for listener index (an inherited socket beyond one
+  // per worker). False with error when it cannot be watched.
+  bool add_listener(std::size_t index, int fd, std::string& error);
+  // Thread-safe (binary upgrade): duplicates of this worker's listening sockets, made on its
+  // thread; the caller owns them.
+  std::future<std::vector<int>> request_listener_copies();
   // Runs the event loop on the calling thread until stopped.
   void run();
   // Thread-safe: stop accepting, let sessions finish; the loop ends when none remain or
   // after grace. immediate: close everything now.
   void request_stop(bool immediate);
+  // Thread-safe (main thread, reload): serve new requests from next. opened holds, per
+  // listener of next's routes, a new socket for an address the current generation does not
+  // listen on, or -1 where the current socket is kept. Listeners whose address next lacks are
+  // closed and their connections drain (answer one more request with Connection: close, or
+  // close after kDrainIdleGrace idle).
+  void request_reload(WorkerGenerationPtr next, std::vector<int> opened);
 
   EventLoop& loop() { return loop_; }
   BufferPool& buffers() { return buffers_; }
   Scratch& scratch() { return scratch_; }
-  const router::RouteTable& routes() const { return *routes_; }
-  UpstreamRuntime& upstream(std::size_t index) { return upstreams_[index]; }
-  // This worker's TLS contexts and handshake counters (src/tls/).
-  tls::WorkerContexts& tls() { return *tls_; }
-  // The worker's handle on RouteTable::log_files()[index] (opened by run()).
-  AccessLogFile& log_file(std::size_t index) { return *log_files_[index]; }
+  // The newest generation: what a new connection or request starts on. A request in
+  // progress uses its connection's generation instead (ClientConnection::generation()).
+  const WorkerGenerationPtr& generation() const { return current_; }
+  const router::RouteTable& routes() const { return current_->routes(); }
+  // This worker's TLS contexts of the newest generation (src/tls/).
+  tls::WorkerContexts& tls() { return current_->tls(); }
   // Thread-safe: flush every access log and open its path anew (SIGUSR1, logrotate).
   void reopen_logs();
-  // This worker's counters (written only here; the admin thread reads them through the handle).
-  observe::WorkerMetrics& metrics() { return *metrics_; }
-  std::shared_ptr<const observe::WorkerMetrics> metrics_handle() const { return metrics_; }
+  // This worker's counters of the newest generation (written only here; the admin thread reads
+  // them through the handle).
+  observe::WorkerMetrics& metrics() { return current_->metrics(); }
+  std::shared_ptr<const observe::WorkerMetrics> metrics_handle() const {
+    return current_->metrics_handle();
+  }
   int id() const { return id_; }
   bool stopping() const { return stopping_; }
 
   SessionPool& sessions() { return sessions_; }
   void add_connection(ClientConnection* connection);
   std::size_t connection_count() const { return connection_count_; }
+  // worker_connections, or fewer when RLIMIT_NOFILE cannot hold them (cli/fd_budget.h). Set
+  // before run().
+  int connection_limit() const {
+    return connection_limit_ >= 0 ? connection_limit_ : routes().config().worker_connections;
+  }
+  void set_connection_limit(int limit) { connection_limit_ = limit; }
   void remove_connection(ClientConnection* connection);
 
  private:
   void begin_stop();
-  void open_log_files();
-  void flush_log_files();
   void check_stopped();
+  void adopt(WorkerGenerationPtr next, const std::vector<int>& opened);  // worker_reload.cc
+  bool watch_listener(std::unique_ptr<Listener> listener, std::string& error);
+  void open_log_files();  // for current_ (worker_log_files.cc)
+  void flush_log_files();
 
   int id_;
-  std::shared_ptr<const router::RouteTable> routes_;
+  WorkerGenerationPtr current_;
   EventLoop loop_;
   BufferPool buffers_;
   Scratch scratch_;
   SessionPool sessions_{*this};  // after buffers_: spare sessions are deleted first
-  std::unique_ptr<tls::WorkerContexts> tls_;
-  std::vector<UpstreamRuntime> upstreams_;
-  std::shared_ptr<observe::WorkerMetrics> metrics_;
   std::vector<std::unique_ptr<Listener>> listeners_;
+  // One per path, kept across reloads (paths a reload dropped stay open until the worker
+  // ends); each generation maps its RouteTable::log_files() indexes onto these.
   std::vector<std::unique_ptr<AccessLogFile>> log_files_;
   ClientConnection* connections_ = nullptr;  // intrusive list of open client connections
   std::size_t connection_count_ = 0;
+  int connection_limit_ = -1;  // -1: the configuration's worker_connections
   bool stopping_ = false;
   Timer grace_timer_;
   class GraceHandler;

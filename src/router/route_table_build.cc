@@ -30,6 +30,7 @@ balancing::HostSetPtr make_host_set(const config::Upstream& upstream,
       host.agent_port = static_cast<std::uint16_t>(server.agent_port);
       host.agent_interval = server.agent_interval;
       host.agent_send = server.agent_send;
+      host.slow_start = std::chrono::duration_cast<Milliseconds>(server.slow_start);
       host.zone = server.zone;
       host.local_zone = !server.zone.empty() && server.zone == local_zone;
       host.priority = server.priority;
@@ -82,6 +83,17 @@ std::size_t upstream_index(const std::vector<UpstreamEntry>& upstreams, const st
   throw config::ConfigError(where, "no upstream \"" + name + "\"");
 }
 
+std::shared_ptr<const RouteAccess> build_access(const config::Location& location) {
+  if (location.access.empty() && !location.limit_except) return nullptr;
+  auto access = std::make_shared<RouteAccess>();
+  access->rules = security::AccessList(location.access);
+  if (location.limit_except) {
+    access->except_methods = location.limit_except->methods;
+    access->except_rules = security::AccessList(location.limit_except->access);
+  }
+  return access;
+}
+
 Route build_route(const config::Location& location, const std::vector<UpstreamEntry>& upstreams) {
   Route route;
   route.config = &location;
@@ -100,6 +112,7 @@ Route build_route(const config::Location& location, const std::vector<UpstreamEn
     route.upstream =
         upstream_index(upstreams, location.proxy_pass->upstream, location.proxy_pass->where);
   }
+  route.access = build_access(location);
   for (const auto& header : location.proxy_set_headers) {
     HeaderRule rule;
     rule.name = header.name;
@@ -141,11 +154,15 @@ void add_listens(const VirtualServer& server, std::vector<ListenerSpec>& listene
       return spec.listen.address == listen.address;
     });
     if (same == listeners.end()) {
-      listeners.push_back(ListenerSpec{listen, {&server}, &server});
+      listeners.push_back(ListenerSpec{listen, {&server}, &server, std::nullopt, nullptr});
       continue;
     }
     same->servers.push_back(&server);
     same->listen.ssl = same->listen.ssl || listen.ssl;
+    same->listen.proxy_protocol = same->listen.proxy_protocol || listen.proxy_protocol;
+    same->listen.deferred = same->listen.deferred || listen.deferred;
+    if (same->listen.fastopen == 0) same->listen.fastopen = listen.fastopen;
+    if (same->listen.max_conns == 0) same->listen.max_conns = listen.max_conns;
     if (listen.default_server) {
       if (same->listen.default_server) {
         throw config::ConfigError(listen.where,
@@ -157,24 +174,33 @@ void add_listens(const VirtualServer& server, std::vector<ListenerSpec>& listene
   }
 }
 
-// One table per limit_req_zone. Its epoch is now: times in a zone are kept relative to it.
-std::vector<std::unique_ptr<RateLimitEntry>> build_rate_zones(const config::Http& http) {
+// One table per limit_req_zone, or the running one on a reload when unchanged. Its epoch is
+// now: times in a zone are kept relative to it.
+std::vector<std::unique_ptr<RateLimitEntry>> build_rate_zones(const config::Http& http,
+                                                              const RouteTable* previous) {
   std::vector<std::unique_ptr<RateLimitEntry>> zones;
   const TimePoint epoch = Clock::now();
   for (const config::RateLimitZone& zone : http.limit_req_zones) {
     auto entry = std::make_unique<RateLimitEntry>();
-    entry->zone = std::make_shared<limits::RateZone>(zone.name, zone.size, zone.rate_milli, epoch);
+    if (previous != nullptr) entry->zone = previous->same_rate_zone(zone);
+    if (entry->zone == nullptr) {
+      entry->zone =
+          std::make_shared<limits::RateZone>(zone.name, zone.size, zone.rate_milli, epoch);
+    }
     entry->key = compile_template(zone.key);
     zones.push_back(std::move(entry));
   }
   return zones;
 }
 
-std::vector<std::unique_ptr<ConnLimitEntry>> build_conn_zones(const config::Http& http) {
+std::vector<std::unique_ptr<ConnLimitEntry>> build_conn_zones(const config::Http& http,
+                                                              const RouteTable* previous) {
   std::vector<std::unique_ptr<ConnLimitEntry>> zones;
   for (const config::ConnLimitZone& zone : http.limit_conn_zones) {
     auto entry = std::make_unique<ConnLimitEntry>();
-    entry->zone = std::make_shared<limits::ConnZone>(zone.name, zone.size);
+    if (previous != nullptr) entry->zone = previous->same_conn_zone(zone);
+    if (entry->zone == nullptr)
+      entry->zone = std::make_shared<limits::ConnZone>(zone.name, zone.size);
     entry->key = compile_template(zone.key);
     zones.push_back(std::move(entry));
   }
@@ -185,7 +211,7 @@ std::vector<std::unique_ptr<ConnLimitEntry>> build_conn_zones(const config::Http
 // the names).
 void attach_limits(const std::vector<std::unique_ptr<RateLimitEntry>>& zones,
                    const std::vector<std::unique_ptr<ConnLimitEntry>>& conn_zones,
-                   VirtualServer& server) {
+                   const std::vector<UpstreamEntry>& upstreams, VirtualServer& server) {
   for (Route& route : server.routes) {
     for (const config::ConnLimitRule& rule : route.config->limit_conn) {
       for (const auto& zone : conn_zones) {
@@ -197,29 +223,68 @@ void attach_limits(const std::vector<std::unique_ptr<RateLimitEntry>>& zones,
     for (const config::RateLimitRule& rule : route.config->limit_req) {
       for (const auto& zone : zones) {
         if (zone->zone->name() != rule.zone) continue;
-        route.rate_limits.push_back(
-            RouteRateLimit{zone.get(), limits::RateRule{rule.burst * 1000, rule.no_delay * 1000}});
+        RouteRateLimit limit{zone.get(), limits::RateRule{rule.burst * 1000, rule.no_delay * 1000}};
+        if (!rule.reroute.empty()) {
+          limit.reroute = upstream_index(upstreams, rule.reroute, rule.reroute_where);
+        }
+        route.rate_limits.push_back(limit);
       }
+    }
+  }
+}
+
+// limit_accept_zone tables, and each address's limit_accept (its default server's) and
+// max_conns counter.
+// A reload takes over the previous table's zones and counters (as limit_req zones), so
+// limits and open-connection counts hold across it.
+void attach_accept_limits(const config::Http& http,
+                          std::vector<std::shared_ptr<limits::RateZone>>& zones,
+                          std::vector<ListenerSpec>& listeners, const RouteTable* previous) {
+  const TimePoint epoch = Clock::now();
+  for (const config::RateLimitZone& zone : http.limit_accept_zones) {
+    std::shared_ptr<limits::RateZone> kept =
+        previous != nullptr ? previous->same_accept_zone(zone) : nullptr;
+    zones.push_back(kept != nullptr ? kept
+                                    : std::make_shared<limits::RateZone>(zone.name, zone.size,
+                                                                         zone.rate_milli, epoch));
+  }
+  for (ListenerSpec& spec : listeners) {
+    if (spec.listen.max_conns > 0) {
+      if (previous != nullptr)
+        spec.open_connections = previous->open_connections_of(spec.listen.address);
+      if (spec.open_connections == nullptr) {
+        spec.open_connections = std::make_shared<std::atomic<std::int64_t>>(0);
+      }
+    }
+    const auto& rule = spec.default_server->config->limit_accept;
+    if (!rule) continue;
+    for (const auto& zone : zones) {
+      if (zone->name() != rule->zone) continue;
+      // An accepted connection is never delayed: the whole burst passes at once (nodelay).
+      spec.accept_limit =
+          AcceptLimit{zone, limits::RateRule{rule->burst * 1000, rule->burst * 1000}};
     }
   }
 }
 
 }  // namespace
 
-std::shared_ptr<const RouteTable> RouteTable::build(std::shared_ptr<const config::Config> config) {
+std::shared_ptr<const RouteTable> RouteTable::build(std::shared_ptr<const config::Config> config,
+                                                    const RouteTable* previous) {
   auto table = std::make_shared<RouteTable>();
   table->config_ = std::move(config);
   table->upstreams_ = build_upstreams(*table->config_);
   for (const auto& server : table->config_->http.servers) {
     table->servers_.push_back(build_server(server, table->upstreams_));
   }
-  table->rate_zones_ = build_rate_zones(table->config_->http);
-  table->conn_zones_ = build_conn_zones(table->config_->http);
+  table->rate_zones_ = build_rate_zones(table->config_->http, previous);
+  table->conn_zones_ = build_conn_zones(table->config_->http, previous);
   for (const auto& server : table->servers_) {
-    attach_limits(table->rate_zones_, table->conn_zones_, *server);
+    attach_limits(table->rate_zones_, table->conn_zones_, table->upstreams_, *server);
   }
   for (const auto& server : table->servers_) add_listens(*server, table->listeners_);
   table->attach_access_logs();
+  attach_accept_limits(table->config_->http, table->accept_zones_, table->listeners_, previous);
   table->tls_ = tls::Credentials::load(*table->config_);
   return table;
 }

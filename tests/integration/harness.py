@@ -8,6 +8,8 @@ Paths come from the environment (run.py sets them):
     YOKE_IT_KEEP=1     keep each Yoke's temp dir (config, logs) for a look afterwards
     YOKE_EVENTS_USE    an event method (epoll, io_uring) every started Yoke must run on: see
                        with_event_method
+    YOKE_IT_OUTPUT     where tests leave files for people to look at (screenshots): see
+                       output_dir; build/test-output by default
 
 Every wait here is bounded; a test never blocks forever.
 """
@@ -55,6 +57,17 @@ def sanitized():
 def T(seconds):
     """A timeout in seconds, stretched for sanitizer builds."""
     return seconds * (3 if sanitized() else 1)
+
+
+def output_dir(test):
+    """A folder of the test's own under YOKE_IT_OUTPUT, emptied first, for what it leaves to be
+    looked at after the run (the dashboard's screenshot)."""
+    base = os.environ.get("YOKE_IT_OUTPUT") or os.path.join(HERE, "..", "..", "build",
+                                                            "test-output")
+    path = os.path.join(os.path.abspath(base), test.id())
+    shutil.rmtree(path, ignore_errors=True)
+    os.makedirs(path)
+    return path
 
 
 def free_port():
@@ -270,8 +283,19 @@ class Yoke:
                             "stderr:\n%s\nerror log:\n%s" %
                             (self.port, code, self.config_text, _tail(self.stderr),
                              _tail(self.error_log)))
+        self._wait_for_admin()
         self._check_forced_event_method()
         return self
+
+    def _wait_for_admin(self):
+        """The admin listener opens after the workers' (under ASan noticeably later): a test's
+        first API call must not race it. Any `admin { listen 127.0.0.1:PORT; ... }` counts."""
+        match = re.search(r"admin\s*\{[^}]*?listen\s+127\.0\.0\.1:(\d+)", self.config_text)
+        if match and not wait_for_port(int(match.group(1)), T(self.start_timeout), self.process):
+            code = self.process.poll()
+            self._force_stop()
+            raise YokeError("yoke did not open its admin port %s (exit code %s)\nerror log:\n%s"
+                            % (match.group(1), code, _tail(self.error_log)))
 
     def _check_forced_event_method(self):
         """Under YOKE_EVENTS_USE, a Yoke that quietly fell back to another method would make the
@@ -348,6 +372,34 @@ class Yoke:
     @property
     def error_log(self):
         return _read_file(self.error_log_path)
+
+    RELOADED = "configuration reloaded"
+    RELOAD_FAILED = "reload failed"
+
+    def write_config(self, text):
+        """Replaces the config file (atomically, as an editor or deploy tool would)."""
+        text = text.replace("@ERRLOG@", self.error_log_path).replace("@DIR@", self.dir)
+        with open(self.config_path + ".new", "w") as f:
+            f.write(text)
+        os.replace(self.config_path + ".new", self.config_path)
+
+    def reload(self, text, timeout=10):
+        """Writes text as the config, sends SIGHUP and waits (bounded) until the error log
+        reports the outcome. Returns (outcome: RELOADED or RELOAD_FAILED or None on timeout,
+        monotonic time SIGHUP was sent, monotonic time the outcome was seen)."""
+        words = (self.RELOADED, self.RELOAD_FAILED)
+        before = {word: self.error_log.count(word) for word in words}
+        self.write_config(text)
+        sent = time.monotonic()
+        self.signal(signal.SIGHUP)
+        deadline = sent + T(timeout)
+        while time.monotonic() < deadline:
+            log = self.error_log
+            for word in words:
+                if log.count(word) != before[word]:
+                    return word, sent, time.monotonic()
+            time.sleep(0.01)
+        return None, sent, time.monotonic()
 
     def diagnostics(self):
         """Tails of stderr and the error log, for assertion messages."""

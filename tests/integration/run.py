@@ -2,7 +2,7 @@
 """Runs Yoke's integration tests: real yoke and backend processes on loopback.
 
     python3 tests/integration/run.py --yoke build/yoke --backend build/yoke-demo-backend \
-        [--sanitized] [--events-use epoll|io_uring] [-k PATTERN] [-v] [--keep]
+        [--sanitized] [--events-use epoll|io_uring] [-k PATTERN] [-v] [--keep] [--output DIR]
 
 Discovers tests/integration/test_*.py, prints one line per test and a summary, and exits
 non-zero if any test failed or errored.
@@ -29,6 +29,8 @@ def parse_args():
                         help="only tests whose name contains PATTERN (unittest -k rules)")
     parser.add_argument("-v", "--verbose", action="store_true", help="unittest verbosity 2")
     parser.add_argument("--keep", action="store_true", help="keep Yoke's temp dirs")
+    parser.add_argument("--output", default="",
+                        help="folder for files tests leave (screenshots); default build/test-output")
     return parser.parse_args()
 
 
@@ -45,6 +47,8 @@ def main():
         os.environ["YOKE_IT_KEEP"] = "1"
     if args.events_use:
         os.environ["YOKE_EVENTS_USE"] = args.events_use
+    if args.output:
+        os.environ["YOKE_IT_OUTPUT"] = os.path.abspath(args.output)
     sys.path.insert(0, HERE)
 
     loader = unittest.TestLoader()

@@ -124,7 +124,7 @@ class LogFormatTest(YokeTestCase):
         demo = self.start_demo("a")
         port = free_port()
         locations = ("    access_log @DIR@/access.json json;\n"
-                     "    location / { proxy_pass http://app; }\n"
+                     "    location / { trace_context on; proxy_pass http://app; }\n"
                      "    location = /local { return 204; }\n")
         yoke = self.start_yoke(make_config(port, locations,
                                            upstreams=upstream_block("app", [demo.address("a")])),
@@ -144,7 +144,7 @@ class LogFormatTest(YokeTestCase):
         self.assertEqual(first["upstream_addr"], demo.address("a"))
         self.assertEqual(first["upstream_status"], "200")
         self.assertRegex(first["request_id"], HEX32)
-        # No traceparent came in: Yoke started the trace with the request id.
+        # trace_context on, no traceparent came in: Yoke started the trace with the request id.
         self.assertEqual(first["trace_id"], first["request_id"])
         self.assertRegex(first["span_id"], HEX16)
         self.assertEqual(first["http_referer"], "")
@@ -154,6 +154,8 @@ class LogFormatTest(YokeTestCase):
         self.assertEqual((local["status"], local["upstream_addr"], local["body_bytes_sent"]),
                          (204, "", 0))
         self.assertNotEqual(local["request_id"], first["request_id"])
+        # trace_context pass (the default) and no traceparent: no trace ids.
+        self.assertEqual((local["trace_id"], local["span_id"]), ("", ""))
 
     def test_if_condition_skips_empty_and_zero(self):
         port = free_port()
@@ -193,8 +195,8 @@ class LogFormatTest(YokeTestCase):
         http_extra = "  log_format ids '$request_id $trace_id $span_id';\n"
         locations = ("    access_log @DIR@/ids.log ids;\n"
                      "    proxy_set_header X-Request-ID $request_id;\n"
-                     "    location / { proxy_pass http://app; }\n"
-                     "    location /pass/ { trace_context pass; proxy_pass http://app; }\n"
+                     "    location / { trace_context on; proxy_pass http://app; }\n"
+                     "    location /pass/ { proxy_pass http://app; }\n"
                      "    location /off/ { trace_context off; proxy_pass http://app; }\n")
         yoke = self.start_yoke(make_config(port, locations, http_extra=http_extra,
                                            upstreams=upstream_block("app", [backend.address])),
@@ -241,6 +243,38 @@ class LogFormatTest(YokeTestCase):
 
 
 class LogFilesTest(YokeTestCase):
+
+    def test_reload_keeps_every_line_and_opens_new_logs(self):
+        """A reload under load: a path that stays keeps its descriptor and buffered lines (new
+        buffer= applies), a new path opens, and every answered request has its line."""
+        demo = self.start_demo("a")
+        port = free_port()
+        upstreams = upstream_block("app", [demo.address("a")])
+        before = ("    access_log @DIR@/access.log combined buffer=4k;\n"
+                  "    location / { proxy_pass http://app; }\n")
+        after = ("    access_log @DIR@/access.log combined buffer=1k flush=200ms;\n"
+                 "    access_log @DIR@/access.json json;\n"
+                 "    location / { proxy_pass http://app; }\n")
+        yoke = self.start_yoke(with_workers(make_config(port, before, upstreams=upstreams), 2),
+                               port)
+        load = SteadyLoad(port, clients=4, pause=0.002, max_requests=3000)
+        try:
+            time.sleep(0.5)
+            outcome, _, _ = yoke.reload(with_workers(make_config(port, after, upstreams=upstreams),
+                                                     2))
+            time.sleep(0.7)
+        finally:
+            load.stop()
+        self.assertEqual(outcome, yoke.RELOADED, yoke.diagnostics())
+        answered = sum(1 for record in load.records if record[2] == 200)
+        self.assertEqual(load.errors, [])
+        yoke.stop()
+        combined = read_lines(os.path.join(yoke.dir, "access.log"))
+        records = [json.loads(line) for line in read_lines(os.path.join(yoke.dir, "access.json"))]
+        self.assertEqual(len(combined), answered)
+        self.assertTrue(all(COMBINED.match(line) for line in combined))
+        self.assertGreater(len(records), 0)
+        self.assertLess(len(records), answered)  # only requests begun after the reload
 
     def test_sigusr1_reopens_logs_without_losing_a_line_under_load(self):
         demo = self.start_demo("a")

@@ -39,13 +39,34 @@ struct Host {
   bool local_zone = false;
   int priority = 0;
 
+  // `slow_start=T` (nginx Plus): after the host comes back (health down→up, or reopened
+  // through the admin API) its weight ramps up linearly over T; 0 = at once.
+  Milliseconds slow_start{0};
+
   bool accepts_requests() const { return runtime == nullptr || runtime->accepts_requests(); }
-  // The weight the agent asks for, in hundredths of the configured weight (weight × percent),
-  // so that 50 % of weight 1 stays above zero.
+  // The weight weighted policies use at now, in hundredths of a configured weight unit so that
+  // 50 % of weight 1 stays above zero: scaled_weight() × the slow_start ramp. Two relaxed loads,
+  // four with slow_start (host_runtime.h); hosts without runtime state use weight × 100.
+  std::int64_t effective_weight(TimePoint now) const {
+    const std::int64_t base = scaled_weight();
+    if (slow_start.count() <= 0 || base <= 0 || runtime == nullptr) return base;
+    return ramped_weight(base, now - runtime->back_since());
+  }
+  // The same without the slow_start ramp (the capacity priority levels and zones weigh): the
+  // admin API's weight (else the configured one) × the agent's percentage.
   std::int64_t scaled_weight() const {
-    const std::int64_t percent =
-        runtime == nullptr ? HostRuntime::kFullWeight : runtime->weight_percent();
-    return static_cast<std::int64_t>(weight) * percent;
+    if (runtime == nullptr) return static_cast<std::int64_t>(weight) * HostRuntime::kFullWeight;
+    const std::int32_t admin = runtime->admin_weight();
+    return static_cast<std::int64_t>(admin >= 0 ? admin : weight) * runtime->weight_percent();
+  }
+  // slow_start's linear ramp: base × elapsed / slow_start, at least 1 (a host that is back is
+  // never weightless, or an upstream whose hosts all came back together could pick none).
+  std::int64_t ramped_weight(std::int64_t base, Clock::duration elapsed) const {
+    const auto elapsed_ms = std::chrono::duration_cast<Milliseconds>(elapsed).count();
+    if (elapsed_ms >= slow_start.count()) return base;
+    if (elapsed_ms <= 0) return 1;
+    const std::int64_t ramped = base * elapsed_ms / slow_start.count();
+    return ramped > 0 ? ramped : 1;
   }
 };
 

@@ -109,6 +109,11 @@ struct PolicyFactory {
   std::unique_ptr<Policy> (*create_shared)(const std::vector<config::Argument>& args,
                                            const std::vector<const Host*>& group,
                                            SharedPolicyStatePtr shared) = nullptr;
+  // The policy reads Host::effective_weight at each pick, so the admin API's weights, agent
+  // percentages and `slow_start=` apply to it; the loader rejects slow_start= and the admin API
+  // weight changes where this is false (nginx Plus rejects slow_start with hash, ip_hash and
+  // random, whose tables are built from configured weights).
+  bool runtime_weights = false;
 };
 
 // Registers a policy; call from a static initialiser in the policy's own folder:

@@ -18,6 +18,7 @@
 #include "yoke/config/value_template.h"
 #include "yoke/core/poller_kind.h"
 #include "yoke/core/socket_address.h"
+#include "yoke/security/ip_prefix.h"
 
 namespace yoke::config {
 
@@ -36,6 +37,8 @@ struct UpstreamServer {
   int agent_port = 0;  // 0 = no agent
   Duration agent_interval{2000};
   std::string agent_send;
+  // `slow_start=T` (nginx Plus): weight ramps up over T after the server comes back; 0 = off.
+  Duration slow_start{0};
   // Zones and priority levels (docs/resilience.md): zone=NAME, priority=N (0 = first used).
   std::string zone;
   int priority = 0;
@@ -228,12 +231,49 @@ struct RateLimitZone {
   SourceLocation where;
 };
 
-// limit_req zone=NAME [burst=N] [nodelay | delay=N].
+// limit_req zone=NAME [burst=N] [nodelay | delay=N] [reroute=UPSTREAM].
 struct RateLimitRule {
   std::string zone;
   std::uint64_t burst = 0;
   std::uint64_t no_delay = 0;  // excess requests served at once: nodelay = burst, delay=N = N
+  // Yoke: a request over the limit is proxied to this upstream instead of refused; empty = refuse.
+  std::string reroute;
+  SourceLocation reroute_where;
   SourceLocation where;
+};
+
+// limit_accept zone=NAME [burst=N] (http, server): new connections per client address, checked
+// right after accept(). The zone is a limit_accept_zone (a RateLimitZone without a key).
+struct AcceptLimitRule {
+  std::string zone;
+  std::uint64_t burst = 0;
+  SourceLocation where;
+};
+
+// allow / deny ADDRESS | CIDR | all | unix: (ngx_http_access_module), in order.
+using AccessRule = security::AccessList::Rule;
+
+// limit_except METHOD ... { allow/deny ...; }: the block's rules apply to every other method
+// (GET implies HEAD, as in nginx).
+struct LimitExcept {
+  std::vector<std::string> methods;
+  std::vector<AccessRule> access;
+  SourceLocation where;
+};
+
+// set_real_ip_from / real_ip_header / real_ip_recursive (ngx_http_realip_module).
+struct RealIp {
+  std::vector<security::IpPrefix> trusted;  // empty: realip is off
+  bool proxy_protocol = false;              // real_ip_header proxy_protocol
+  std::string header = "X-Real-IP";         // otherwise, the field read
+  bool recursive = false;
+};
+
+// client_min_rate RATE [after=TIME] (Yoke): from TIME after a request head or body began, the
+// client must have sent at least RATE bytes per second on average since it began.
+struct MinRate {
+  std::uint64_t bytes_per_second = 0;  // 0 = off
+  Duration after{5000};
 };
 
 // limit_conn_zone KEY zone=NAME:SIZE (http context).
@@ -270,13 +310,17 @@ struct Location {
   Duration keepalive_timeout{75000};
   int keepalive_requests = 1000;
   std::vector<AccessLog> access_logs;  // empty: access_log off
-  TraceContext trace_context = TraceContext::kOn;
+  TraceContext trace_context = TraceContext::kPass;
   std::vector<RateLimitRule> limit_req;  // inherited as a list (nginx)
   int limit_req_status = 429;            // Yoke default (nginx: 503)
   bool limit_req_dry_run = false;
   std::vector<ConnLimitRule> limit_conn;  // inherited as a list (nginx)
   int limit_conn_status = 429;            // Yoke default (nginx: 503)
   bool limit_conn_dry_run = false;
+  std::vector<AccessRule> access;           // allow / deny, inherited as a list (nginx)
+  std::optional<LimitExcept> limit_except;  // this location's own only
+  RealIp real_ip;
+  MinRate client_min_rate;  // for request bodies
   SourceLocation where;
 };
 
@@ -286,6 +330,10 @@ struct Listen {
   bool reuseport = false;
   bool default_server = false;
   int backlog = 511;
+  bool proxy_protocol = false;  // a PROXY protocol header (v1 or v2) precedes each connection
+  bool deferred = false;        // TCP_DEFER_ACCEPT
+  int fastopen = 0;             // TCP_FASTOPEN queue length; 0 = off
+  int max_conns = 0;            // open connections on this address, all workers; 0 = no limit
   SourceLocation where;
 };
 
@@ -345,6 +393,9 @@ struct Server {
   std::uint64_t large_header_buffer_size = 8192;
   // The server level's access logs: for requests that reach no location (400, 404, 408 …).
   std::vector<AccessLog> access_logs;
+  RealIp real_ip;                               // before a location is chosen (404s, logs)
+  MinRate client_min_rate;                      // for request heads
+  std::optional<AcceptLimitRule> limit_accept;  // this server's, or http's
   SourceLocation where;
 };
 
@@ -352,6 +403,7 @@ struct Http {
   std::vector<Upstream> upstreams;
   std::vector<RateLimitZone> limit_req_zones;
   std::vector<ConnLimitZone> limit_conn_zones;
+  std::vector<RateLimitZone> limit_accept_zones;  // keyed by the client address
   std::vector<Match> matches;          // `match NAME { }` blocks, for health_check match=NAME
   std::vector<LogFormat> log_formats;  // "combined" and "json" first, then log_format's
   std::vector<Server> servers;

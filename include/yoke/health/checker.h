@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "yoke/health/check_history.h"
 #include "yoke/router/route_table.h"
 
 namespace yoke {
@@ -28,6 +29,9 @@ class Checker {
   Checker(const Checker&) = delete;
   Checker& operator=(const Checker&) = delete;
 
+  // The last results of every host's active health check (zero checks for hosts without
+  // one), for the admin API. Written by the checker thread; any thread may read.
+  std::shared_ptr<const CheckHistories> histories() const { return histories_; }
   // Nothing to check: start() would start no thread.
   bool empty() const { return probes_.empty(); }
   // Starts the thread (when there is something to check). Main thread.
@@ -36,10 +40,11 @@ class Checker {
   void stop();
 
  private:
-  void add_health_probes(const router::UpstreamEntry& upstream);
+  void add_health_probes(const router::UpstreamEntry& upstream, std::size_t upstream_index);
   void add_agent_probes(const router::UpstreamEntry& upstream);
 
   std::shared_ptr<const router::RouteTable> routes_;
+  std::shared_ptr<CheckHistories> histories_;
   std::unique_ptr<EventLoop> loop_;
   std::vector<std::unique_ptr<Probe>> probes_;  // destroyed before loop_
   std::thread thread_;

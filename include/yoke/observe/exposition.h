@@ -12,6 +12,7 @@
 // Not thread-safe; used by the admin thread while it renders one response.
 #include <cstdint>
 #include <initializer_list>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -51,6 +52,10 @@ class ExpositionWriter {
   // One histogram of the current histogram family: cumulative _bucket series with the bounds of
   // kLatencyBoundsMicros in seconds and +Inf, then _sum (seconds) and _count.
   void histogram(std::initializer_list<Label> labels, const HistogramSnapshot& histogram);
+  // The same for a histogram with other bounds: buckets has one (non-cumulative) count per
+  // bound plus the +Inf one; bounds_micros are ascending upper bounds in microseconds.
+  void histogram(std::initializer_list<Label> labels, std::span<const std::int64_t> bounds_micros,
+                 std::span<const std::uint64_t> buckets, std::uint64_t sum_micros);
   // Ends the exposition ("# EOF" in OpenMetrics).
   void finish();
 

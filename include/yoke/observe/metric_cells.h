@@ -74,6 +74,11 @@ class LatencyHistogram {
     buckets_[bucket].add();
     sum_micros_.add(static_cast<std::uint64_t>(micros));
   }
+  // Owner thread only: adds other's observations (a reload folds retired blocks).
+  void add(const LatencyHistogram& other) {
+    for (std::size_t i = 0; i < kBuckets; ++i) buckets_[i].add(other.bucket(i));
+    sum_micros_.add(other.sum_micros());
+  }
   // Any thread.
   std::uint64_t bucket(std::size_t index) const { return buckets_[index].value(); }
   std::uint64_t sum_micros() const { return sum_micros_.value(); }

@@ -15,6 +15,7 @@
 
 #include "yoke/core/clock.h"
 #include "yoke/observe/metric_cells.h"
+#include "yoke/tls/handshake_counters.h"
 
 namespace yoke::observe {
 
@@ -42,6 +43,17 @@ enum class ClientCloseReason : std::uint8_t {
   kCount
 };
 std::string_view client_close_reason_name(ClientCloseReason reason);
+
+// Why a connection was closed at accept, before any byte was read (the `reason` label of
+// yoke_connections_rejected_total), or right after a PROXY protocol header that was invalid.
+enum class RejectReason : std::uint8_t {
+  kWorkerConnections,  // the worker had worker_connections open
+  kMaxConns,           // the address had listen … max_conns=N open (all workers)
+  kAcceptRate,         // limit_accept: the client's address connected too often
+  kProxyProtocol,      // listen … proxy_protocol: the header was missing or malformed
+  kCount
+};
+std::string_view reject_reason_name(RejectReason reason);
 
 // The index of status's class (0 for 1xx … 4 for 5xx); statuses outside 100-599 count as 5xx.
 inline std::size_t code_class_index(int status) {
@@ -99,12 +111,19 @@ class WorkerMetrics {
   std::array<Counter, kCodeClasses> unrouted_responses;
   LatencyHistogram unrouted_duration;
   Counter connections_accepted;
-  Counter connections_refused;  // over worker_connections
+  // Closed at accept (or at a bad PROXY header), by reason; never counted as accepted or closed
+  // except kProxyProtocol (accepted, then closed with reason "error").
+  std::array<Counter, static_cast<std::size_t>(RejectReason::kCount)> connections_rejected;
+  Counter min_rate_closed;  // connections closed for sending below client_min_rate
+  Counter rerouted;         // requests over a limit_req sent to its reroute= upstream
   std::array<Counter, static_cast<std::size_t>(ClientCloseReason::kCount)> connections_closed;
   // Access logs (src/proxy/access_log.h): write() or open() calls that failed, and the lines
   // lost with them.
   Counter access_log_write_errors;
   Counter access_log_lines_dropped;
+  // TLS handshakes on this worker's client connections (kept here, with every other counter
+  // of the worker, so that the admin thread reaches them through the same shared block).
+  tls::HandshakeCounters tls_handshakes;
 
   // A finished request: upstream < upstream_count() when its location proxies, server <
   // the upstream's server count when that server's response was passed on.

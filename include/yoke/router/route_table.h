@@ -2,8 +2,10 @@
 // The immutable routing snapshot: listeners → virtual servers (by server_name) → locations
 // (chosen the way nginx chooses them) → actions. Built on the main thread from a Config and
 // shared read-only by every worker (std::shared_ptr<const RouteTable>).
+#include <atomic>
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,6 +17,7 @@
 #include "yoke/limits/rate_zone.h"
 #include "yoke/observe/log_format.h"
 #include "yoke/router/variables.h"
+#include "yoke/security/ip_prefix.h"
 #include "yoke/tls/credentials.h"
 #include "yoke/upstream/retry_budget.h"
 #include "yoke/upstream/session_affinity.h"
@@ -56,8 +59,20 @@ struct RateLimitEntry {
 
 // One limit_req of a location.
 struct RouteRateLimit {
+  static constexpr std::size_t kRefuse = ~std::size_t{0};
   const RateLimitEntry* zone = nullptr;
   limits::RateRule rule;
+  // reroute=UPSTREAM: the upstream (index into RouteTable::upstreams()) that takes requests
+  // over the limit; kRefuse answers limit_req_status instead.
+  std::size_t reroute = kRefuse;
+};
+
+// allow / deny of a location, compiled (security::AccessList), and its limit_except.
+struct RouteAccess {
+  security::AccessList rules;
+  // limit_except: methods exempt from except_rules; empty when the location has none.
+  std::vector<std::string> except_methods;
+  security::AccessList except_rules;  // empty: the location's rules apply to them too (nginx)
 };
 
 // A limit_conn_zone and its key; one limit_conn of a location.
@@ -106,6 +121,9 @@ struct Route {
   std::vector<RouteRateLimit> rate_limits;  // limit_req, in order
   std::vector<RouteConnLimit> conn_limits;  // limit_conn, in order (at most 4)
   AccessLogs access_logs;
+  // allow / deny / limit_except; null when the location has none (the common case costs one
+  // null test per request).
+  std::shared_ptr<const RouteAccess> access;
 };
 
 struct VirtualServer {
@@ -117,16 +135,31 @@ struct VirtualServer {
   AccessLogs access_logs;  // the server level's, for requests that reach no location
 };
 
+// limit_accept of an address (the default server's): a rate per client address, shared by
+// every worker (limits/rate_zone.h).
+struct AcceptLimit {
+  std::shared_ptr<limits::RateZone> zone;
+  limits::RateRule rule;
+};
+
 struct ListenerSpec {
-  config::Listen listen;  // listen.ssl: any server's listen on this address said "ssl"
+  // listen.ssl / proxy_protocol / deferred: any server's listen on this address said so;
+  // fastopen and max_conns: the first listen of the address that sets them.
+  config::Listen listen;
   std::vector<const VirtualServer*> servers;  // servers with this address
   const VirtualServer* default_server = nullptr;
+  std::optional<AcceptLimit> accept_limit;
+  // Connections open on this address across workers, for listen … max_conns=N (null without).
+  std::shared_ptr<std::atomic<std::int64_t>> open_connections;
 };
 
 class RouteTable {
  public:
-  // Builds the table; throws config::ConfigError for problems found only here.
-  static std::shared_ptr<const RouteTable> build(std::shared_ptr<const config::Config> config);
+  // Builds the table; throws config::ConfigError for problems found only here. previous: the
+  // running table when this is a reload; its limit zones whose definition is unchanged are
+  // taken over by name (their counts survive the reload), see same_rate_zone().
+  static std::shared_ptr<const RouteTable> build(std::shared_ptr<const config::Config> config,
+                                                 const RouteTable* previous = nullptr);
 
   const config::Config& config() const { return *config_; }
   const std::vector<ListenerSpec>& listeners() const { return listeners_; }
@@ -135,6 +168,17 @@ class RouteTable {
   const tls::Credentials& tls() const { return *tls_; }
   // The files access logs write to, each once (Route::access_logs index them).
   const std::vector<LogFile>& log_files() const { return log_files_; }
+
+  // Reload (route_table_carry_over.cc): this table's zone named zone.name when its definition
+  // (key, size and, for limit_req, rate) is the same, to share with the new table; else null.
+  std::shared_ptr<limits::RateZone> same_rate_zone(const config::RateLimitZone& zone) const;
+  std::shared_ptr<limits::ConnZone> same_conn_zone(const config::ConnLimitZone& zone) const;
+  // A limit_accept_zone of this table with the same name, size and rate, or null.
+  std::shared_ptr<limits::RateZone> same_accept_zone(const config::RateLimitZone& zone) const;
+  // The max_conns counter of this table's listener on address (connections accepted under it
+  // are still open after a reload), or null.
+  std::shared_ptr<std::atomic<std::int64_t>> open_connections_of(
+      const SocketAddress& address) const;
 
   // The virtual server for a Host value on listener listener_index (nginx order: exact name,
   // longest leading wildcard, longest trailing wildcard, first matching regex, default).
@@ -150,6 +194,7 @@ class RouteTable {
   std::vector<UpstreamEntry> upstreams_;
   std::vector<std::unique_ptr<RateLimitEntry>> rate_zones_;  // stable addresses for routes
   std::vector<std::unique_ptr<ConnLimitEntry>> conn_zones_;
+  std::vector<std::shared_ptr<limits::RateZone>> accept_zones_;
   std::shared_ptr<const tls::Credentials> tls_;
   std::vector<LogFile> log_files_;
   std::vector<std::unique_ptr<observe::CompiledLogFormat>> log_formats_;  // and conditions

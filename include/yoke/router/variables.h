@@ -33,6 +33,9 @@ enum class VariableId : std::uint8_t {
   kSslSessionReused,
   kSslClientSubject,
   kSslClientVerify,
+  kRealipRemoteAddr,   // the connection's own address, whatever realip made $remote_addr
+  kProxyProtocolAddr,  // the client a PROXY protocol header named; empty without one
+  kProxyProtocolPort,
   // Meant for access logs (ngx_http_log_module, ngx_http_upstream_module): the request as it
   // ends. Elsewhere they show the request so far.
   kRemoteUser,

@@ -1,6 +1,7 @@
 #pragma once
 // One worker's TLS state: an SSL_CTX per TLS server (built from the shared Credentials), the
-// SNI choice at handshake, and the worker's handshake counters. Worker thread only, except
+// SNI choice at handshake. (Its handshake counters live in the worker's metrics block,
+// observe::WorkerMetrics::tls_handshakes, which the admin thread reads.) Worker thread only, except
 // that the constructor runs on the main thread before the worker starts.
 #include <openssl/ssl.h>
 
@@ -11,7 +12,6 @@
 
 #include "yoke/router/route_table.h"
 #include "yoke/tls/credentials.h"
-#include "yoke/tls/handshake_counters.h"
 #include "yoke/tls/ticket_key_ring.h"
 
 namespace yoke::tls {
@@ -30,9 +30,13 @@ class WorkerContexts {
   // cannot allocate one. The caller owns it (SSL_free).
   SSL* accept(std::size_t listener, int fd);
 
-  HandshakeCounters& counters() { return counters_; }
   // A new session-ticket key from the main thread's rotation (through EventLoop::post).
   void add_ticket_key(const TicketKeys& keys) { ticket_keys_.add(keys); }
+  // A reload built these contexts: take over previous's ticket keys (instead of the new
+  // Credentials' first key), so tickets issued before the reload still resume. Worker thread.
+  void carry_over_ticket_keys(const WorkerContexts& previous) {
+    ticket_keys_ = previous.ticket_keys_;
+  }
 
  private:
   // What the ClientHello callback needs about the listener a connection came in on.
@@ -57,7 +61,6 @@ class WorkerContexts {
   const router::RouteTable& routes_;
   std::vector<ContextPtr> servers_;  // by position in config.http.servers (null: no TLS)
   std::vector<ListenerTls> listeners_;
-  HandshakeCounters counters_;
   TicketKeyRing ticket_keys_;
   // Fetched once per worker: fetching by name on every ticket would go through OpenSSL's
   // shared method store.

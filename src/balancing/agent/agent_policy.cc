@@ -32,13 +32,13 @@ class AgentPolicy final : public Policy {
     for (const Host* host : group) peers_.push_back(Peer{host, 0, 0, 0});
   }
 
-  const Host* choose(const LbContext& /*context*/, const Eligibility& eligibility) override {
+  const Host* choose(const LbContext& context, const Eligibility& eligibility) override {
     std::size_t best = kNone;
     bool many = false;
     for (std::size_t i = 0; i < peers_.size(); ++i) {
       Peer& peer = peers_[i];
       if (!eligibility.eligible(*peer.host)) continue;
-      peer.weight = peer.host->scaled_weight();
+      peer.weight = peer.host->effective_weight(context.now);
       if (peer.weight <= 0) continue;
       if (best == kNone || fewer(peer, peers_[best])) {
         best = i;
@@ -116,8 +116,8 @@ std::unique_ptr<Policy> create(const std::vector<config::Argument>& /*args*/,
   return std::make_unique<AgentPolicy>(group);
 }
 
-[[maybe_unused]] const bool kRegistered =
-    register_policy({.directive = "agent", .validate = &validate, .create = &create});
+[[maybe_unused]] const bool kRegistered = register_policy(
+    {.directive = "agent", .validate = &validate, .create = &create, .runtime_weights = true});
 
 }  // namespace
 }  // namespace yoke::balancing

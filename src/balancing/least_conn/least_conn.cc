@@ -5,6 +5,8 @@
 // those picks one (nginx: "if there are multiple peers with the same number of connections,
 // select based on round-robin"), so ties rotate instead of always going to the first in the
 // list. effective_weight drops after failures and recovers per pick, as in round_robin.cc.
+// Weights are the hosts' runtime weights (Host::effective_weight: admin API, agent, slow_start),
+// read for every eligible peer at each pick.
 //
 // Counts are this worker's requests in flight (nginx without a shared `zone` counts per worker
 // process the same way).
@@ -25,14 +27,15 @@ class LeastConnPolicy final : public Policy {
  public:
   explicit LeastConnPolicy(const std::vector<const Host*>& group) : positions_(group) {
     peers_.reserve(group.size());
-    for (const Host* host : group) peers_.push_back(Peer{host, 0, 0, host->weight, host->weight});
+    for (const Host* host : group) peers_.push_back(Peer{host, 0, 0, host->weight, 0});
   }
 
-  const Host* choose(const LbContext& /*context*/, const Eligibility& eligibility) override {
+  const Host* choose(const LbContext& context, const Eligibility& eligibility) override {
     std::size_t best = kNone;
     bool many = false;
     for (std::size_t i = 0; i < peers_.size(); ++i) {
       if (!eligibility.eligible(*peers_[i].host)) continue;
+      peers_[i].weight = peers_[i].host->effective_weight(context.now);
       if (best == kNone || fewer(peers_[i], peers_[best])) {
         best = i;
         many = false;
@@ -68,9 +71,15 @@ class LeastConnPolicy final : public Policy {
     const Host* host;
     std::int64_t active;
     std::int64_t current_weight;
-    int effective_weight;
-    int weight;  // host->weight, kept here so a pick reads one array
+    int effective_weight;  // nginx's, in configured units: lowered by failures
+    std::int64_t weight;   // the runtime weight read at this pick (hundredths)
   };
+
+  // The runtime weight, lowered in proportion while nginx's failure weight recovers.
+  static std::int64_t tie_weight(const Peer& peer) {
+    if (peer.effective_weight >= peer.host->weight) return peer.weight;
+    return peer.weight * peer.effective_weight / peer.host->weight;
+  }
 
   static bool fewer(const Peer& a, const Peer& b) {
     return a.active * b.weight < b.active * a.weight;
@@ -87,9 +96,10 @@ class LeastConnPolicy final : public Policy {
     for (std::size_t i = first; i < peers_.size(); ++i) {
       Peer& peer = peers_[i];
       if (!same(peer, peers_[best]) || !eligibility.eligible(*peer.host)) continue;
-      peer.current_weight += peer.effective_weight;
-      total += peer.effective_weight;
-      if (peer.effective_weight < peer.weight) ++peer.effective_weight;
+      const std::int64_t weight = tie_weight(peer);
+      peer.current_weight += weight;
+      total += weight;
+      if (peer.effective_weight < peer.host->weight) ++peer.effective_weight;
       if (peer.current_weight > peers_[best].current_weight) best = i;
     }
     peers_[best].current_weight -= total;
@@ -115,8 +125,8 @@ std::unique_ptr<Policy> create(const std::vector<config::Argument>& /*args*/,
   return std::make_unique<LeastConnPolicy>(group);
 }
 
-[[maybe_unused]] const bool kRegistered =
-    register_policy({.directive = "least_conn", .validate = &validate, .create = &create});
+[[maybe_unused]] const bool kRegistered = register_policy(
+    {.directive = "least_conn", .validate = &validate, .create = &create, .runtime_weights = true});
 
 }  // namespace
 }  // namespace yoke::balancing

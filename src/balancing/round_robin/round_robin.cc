@@ -17,6 +17,13 @@
 // the policy scans as nginx does. **Differs from nginx** only there: in large groups, the order
 // right after a skip (nginx carries its current weights over to the remaining peers; the table
 // simply moves on). Small groups always scan, so their order is nginx's in every case.
+//
+// Weights are read at every scanned pick (Host::effective_weight: the admin API's weight, the
+// agent's percentage, the slow_start ramp; docs/admin-api.md), in hundredths of a weight unit:
+// scaling every weight by 100 leaves nginx's sequence unchanged. nginx's failure-lowered
+// effective_weight (in configured units, per worker) scales that runtime weight. The schedule
+// only holds configured weights, so it is left for scanning while any weight of the set was
+// changed at run time (one relaxed load a pick) and in groups with slow_start.
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -38,6 +45,7 @@ class RoundRobinPolicy final : public Policy {
       : schedule_(std::move(schedule)) {
     peers_.reserve(group.size());
     for (const Host* host : group) {
+      if (host->slow_start.count() > 0) schedule_ = nullptr;
       peers_.push_back(Peer{host, 0, host->weight});
       if (host->index >= position_by_index_.size()) {
         position_by_index_.resize(host->index + 1, kNotInGroup);
@@ -46,15 +54,15 @@ class RoundRobinPolicy final : public Policy {
     }
   }
 
-  const Host* choose(const LbContext& /*context*/, const Eligibility& eligibility) override {
-    if (schedule_ != nullptr && below_weight_ == 0) {
+  const Host* choose(const LbContext& context, const Eligibility& eligibility) override {
+    if (schedule_ != nullptr && below_weight_ == 0 && !reweighted()) {
       for (int skipped = 0; skipped < kSkipBudget; ++skipped) {
         const Peer& peer = peers_[schedule_->at(cursor_)];
         cursor_ = cursor_ + 1 == schedule_->period() ? 0 : cursor_ + 1;
         if (eligibility.eligible(*peer.host)) return peer.host;
       }
     }
-    return scan(eligibility);
+    return scan(eligibility, context.now);
   }
 
   void on_request_end(const Host& host, const AttemptOutcome& outcome) override {
@@ -81,14 +89,15 @@ class RoundRobinPolicy final : public Policy {
   };
 
   // ngx_http_upstream_get_peer, over every peer.
-  const Host* scan(const Eligibility& eligibility) {
+  const Host* scan(const Eligibility& eligibility, TimePoint now) {
     Peer* best = nullptr;
     std::int64_t total = 0;
     for (Peer& peer : peers_) {
       // nginx skips tried, down, failed and max_conns-full peers before touching any weight.
       if (!eligibility.eligible(*peer.host)) continue;
-      peer.current_weight += peer.effective_weight;
-      total += peer.effective_weight;
+      const std::int64_t weight = weight_now(peer, now);
+      peer.current_weight += weight;
+      total += weight;
       if (peer.effective_weight < peer.host->weight &&
           ++peer.effective_weight == peer.host->weight) {
         --below_weight_;
@@ -98,6 +107,18 @@ class RoundRobinPolicy final : public Policy {
     if (best == nullptr) return nullptr;
     best->current_weight -= total;
     return best->host;
+  }
+
+  // The peer's runtime weight, lowered in proportion while nginx's failure weight recovers.
+  static std::int64_t weight_now(const Peer& peer, TimePoint now) {
+    const std::int64_t weight = peer.host->effective_weight(now);
+    if (peer.effective_weight >= peer.host->weight) return weight;
+    return weight * peer.effective_weight / peer.host->weight;
+  }
+
+  bool reweighted() const {
+    const HostRuntime* runtime = peers_.front().host->runtime;
+    return runtime != nullptr && runtime->set_reweighted();
   }
 
   Peer* find(const Host& host) {
@@ -141,7 +162,8 @@ std::unique_ptr<Policy> create(const std::vector<config::Argument>& args,
                                                            .validate = &validate,
                                                            .create = &create,
                                                            .share = &share,
-                                                           .create_shared = &create_shared});
+                                                           .create_shared = &create_shared,
+                                                           .runtime_weights = true});
 
 }  // namespace
 }  // namespace yoke::balancing

@@ -1,0 +1,122 @@
+#include "admin/api_input.h"
+
+#include <cctype>
+#include <nlohmann/json.hpp>
+
+namespace yoke::admin {
+namespace {
+
+using Json = nlohmann::json;
+
+constexpr std::string_view kPatchFields = "\"weight\", \"down\" and \"drain\"";
+
+ApiError field_error(std::string field, std::string message) {
+  return ApiError{400, std::move(field), std::move(message)};
+}
+
+// nlohmann's SAX-filtered parse: refuses objects and arrays nested deeper than kMaxJsonDepth
+// while parsing, so a hostile body cannot build a deep tree (or recurse deeply destroying it).
+std::optional<Json> parse_bounded(std::string_view body, std::string& error) {
+  try {
+    Json parsed = Json::parse(
+        body.begin(), body.end(), [](int depth, Json::parse_event_t /*event*/, Json& /*value*/) {
+          if (static_cast<std::size_t>(depth) > kMaxJsonDepth) {
+            throw std::out_of_range("JSON nested deeper than " + std::to_string(kMaxJsonDepth));
+          }
+          return true;
+        });
+    return parsed;
+  } catch (const Json::exception& failure) {
+    // parse_error names the byte ("parse error at line 1, column 7: …"); out_of_range (406) is
+    // a number too large for a double, such as 12e2212 (found by api_input_fuzz). Every
+    // nlohmann exception derives from Json::exception, so none can escape to the admin thread.
+    error = failure.what();
+  } catch (const std::out_of_range& failure) {
+    error = failure.what();
+  }
+  return std::nullopt;
+}
+
+std::optional<ApiError> read_weight(const Json& value, ServerPatch& patch) {
+  if (value.is_null()) {
+    patch.weight = std::optional<std::int32_t>();
+    return std::nullopt;
+  }
+  if (!value.is_number_integer()) {
+    return field_error("weight", "\"weight\" must be an integer from 0 to " +
+                                     std::to_string(kMaxApiWeight) + ", or null");
+  }
+  const auto weight = value.get<std::int64_t>();
+  if (value.is_number_unsigned() ? value.get<std::uint64_t>() > kMaxApiWeight
+                                 : weight < 0 || weight > kMaxApiWeight) {
+    return field_error("weight", "\"weight\" must be from 0 to " + std::to_string(kMaxApiWeight) +
+                                     ", not " + value.dump());
+  }
+  patch.weight = static_cast<std::int32_t>(weight);
+  return std::nullopt;
+}
+
+std::optional<ApiError> read_flag(const std::string& name, const Json& value,
+                                  std::optional<bool>& flag) {
+  if (!value.is_boolean()) return field_error(name, "\"" + name + "\" must be true or false");
+  flag = value.get<bool>();
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::variant<ServerPatch, ApiError> parse_server_patch(std::string_view body) {
+  std::string error;
+  std::optional<Json> document = parse_bounded(body, error);
+  if (!document) return field_error("", "the body is not valid JSON: " + error);
+  if (!document->is_object()) {
+    return field_error("", "the body must be a JSON object with " + std::string(kPatchFields));
+  }
+  if (document->empty()) {
+    return field_error("", "nothing to change: give at least one of " + std::string(kPatchFields));
+  }
+  ServerPatch patch;
+  for (const auto& [name, value] : document->items()) {
+    std::optional<ApiError> problem;
+    if (name == "weight") {
+      problem = read_weight(value, patch);
+    } else if (name == "down") {
+      problem = read_flag(name, value, patch.down);
+    } else if (name == "drain") {
+      problem = read_flag(name, value, patch.drain);
+    } else {
+      problem = field_error(
+          name, "unknown field \"" + name + "\"; a server takes " + std::string(kPatchFields));
+    }
+    if (problem) return *problem;
+  }
+  return patch;
+}
+
+bool is_json_content_type(std::string_view content_type) {
+  if (content_type.empty()) return true;
+  const std::string_view media = content_type.substr(0, content_type.find(';'));
+  constexpr std::string_view kJson = "application/json";
+  std::size_t end = media.size();
+  while (end > 0 && (media[end - 1] == ' ' || media[end - 1] == '\t')) --end;
+  if (end != kJson.size()) return false;
+  // RFC 9110 §8.3.1: type and subtype are case-insensitive.
+  for (std::size_t i = 0; i < end; ++i) {
+    if (std::tolower(static_cast<unsigned char>(media[i])) != kJson[i]) return false;
+  }
+  return true;
+}
+
+std::optional<std::size_t> parse_server_index(std::string_view text) {
+  if (text.empty() || text.size() > 9 || (text.size() > 1 && text.front() == '0')) {
+    return std::nullopt;
+  }
+  std::size_t index = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    index = index * 10 + static_cast<std::size_t>(c - '0');
+  }
+  return index;
+}
+
+}  // namespace yoke::admin

@@ -1,0 +1,48 @@
+#pragma once
+// Parsing and validating what admin API clients send (docs/admin-api.md): pure functions, bytes
+// in, a typed change or an error naming the field out, no access to Yoke's state, so a fuzz
+// target can drive them. Any thread.
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+namespace yoke::admin {
+
+// A client error: the HTTP status, the JSON field it concerns (empty when the whole body or the
+// path is wrong) and a sentence saying what was expected.
+struct ApiError {
+  int status = 400;
+  std::string field;
+  std::string message;
+};
+
+// `PATCH /api/v1/upstreams/NAME/servers/ID`: the fields given; absent ones stay as they are.
+struct ServerPatch {
+  // Set: the new weight; set to nullopt by `"weight": null`, which restores the configured one.
+  std::optional<std::optional<std::int32_t>> weight;
+  std::optional<bool> down;
+  std::optional<bool> drain;
+};
+
+// The largest weight the API accepts, as the configuration's `weight=` (upstream_server.cc).
+inline constexpr std::int32_t kMaxApiWeight = 1000000;
+// The body of an API request (64 KiB at most, admin_connection.cc) is read into a JSON tree no
+// deeper than this; deeper nesting is refused before it is built.
+inline constexpr std::size_t kMaxJsonDepth = 16;
+
+// Parses a PATCH body: a JSON object with only "weight" (integer 0-1000000, or null), "down"
+// and "drain" (booleans), at least one of them.
+std::variant<ServerPatch, ApiError> parse_server_patch(std::string_view body);
+
+// Whether content_type (a Content-Type value, possibly empty) may carry JSON: empty, or
+// application/json with or without parameters.
+bool is_json_content_type(std::string_view content_type);
+
+// A server ID from the path: a decimal index without sign or leading zeros (at most 9 digits);
+// nullopt otherwise (the caller then tries it as an address).
+std::optional<std::size_t> parse_server_index(std::string_view text);
+
+}  // namespace yoke::admin

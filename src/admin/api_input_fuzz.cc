@@ -1,0 +1,25 @@
+// libFuzzer target for what admin API clients send (api_input.h): PATCH bodies, server IDs and
+// Content-Type values. Every input must give a patch or an error, never a crash, a leak or
+// undefined behaviour; deep nesting must be refused while parsing (kMaxJsonDepth).
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <variant>
+
+#include "admin/api_input.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using namespace yoke::admin;
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  auto parsed = parse_server_patch(text);
+  if (const auto* patch = std::get_if<ServerPatch>(&parsed)) {
+    // A patch only ever carries values the API accepts.
+    if (patch->weight && patch->weight->has_value() &&
+        (**patch->weight < 0 || **patch->weight > kMaxApiWeight)) {
+      __builtin_trap();
+    }
+  }
+  (void)parse_server_index(text);
+  (void)is_json_content_type(text);
+  return 0;
+}

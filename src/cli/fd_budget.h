@@ -1,0 +1,30 @@
+#pragma once
+// The balancer must not run out of file descriptors: each client connection may hold one
+// upstream connection too, so `workers × worker_connections × 2` descriptors (plus a reserve
+// for listeners, logs, the admin and checker threads) must fit under RLIMIT_NOFILE. At start
+// the soft limit is raised towards the hard one; when even that is too low, worker_connections
+// is clamped so that a full worker still has descriptors left, and a warning says so. nginx
+// only warns ("worker_connections exceed open file resource limit") and fails at accept time.
+#include <cstdint>
+#include <string>
+
+namespace yoke::cli {
+
+struct FdBudget {
+  std::uint64_t soft_limit = 0;  // what RLIMIT_NOFILE's soft limit should be set to
+  int worker_connections = 0;    // per worker, possibly clamped
+  std::string warning;           // empty when nothing was clamped
+};
+
+// Descriptors kept aside for listeners (listeners × workers), files, eventfds and threads.
+inline constexpr std::uint64_t kFdReserve = 256;
+
+// Pure: what to do with the limits soft/hard for this configuration.
+FdBudget plan_fd_budget(std::uint64_t soft, std::uint64_t hard, int workers, int worker_connections,
+                        int listeners);
+
+// Applies the plan to this process (setrlimit) and returns the worker_connections to use;
+// logs the warning. Main thread, before the workers start.
+int apply_fd_budget(int workers, int worker_connections, int listeners);
+
+}  // namespace yoke::cli

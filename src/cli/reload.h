@@ -1,0 +1,54 @@
+#pragma once
+// Configuration reload on the main thread (SIGHUP, `yoke -s reload`; docs/architecture.md,
+// "Reload"): read the same file again, build and check the new snapshot, and only when all of it
+// is valid hand every worker a generation built from it. An invalid file changes nothing.
+// Owns the checker thread, which restarts on every snapshot.
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "proxy/worker.h"
+#include "yoke/health/checker.h"
+#include "yoke/observe/metrics_registry.h"
+#include "yoke/router/route_table.h"
+
+namespace yoke::cli {
+
+class Reloader {
+ public:
+  // workers and metrics outlive the Reloader. Main thread only, like every method.
+  Reloader(std::string config_path, std::shared_ptr<const router::RouteTable> routes,
+           const std::vector<std::unique_ptr<proxy::Worker>>& workers,
+           std::shared_ptr<observe::MetricsRegistry> metrics);
+
+  // Starts (or stops) the active health and agent checks of the running snapshot.
+  void start_checker();
+  void stop_checker();
+
+  // Loads the configuration file again and applies it. False (logged with file:line:column
+  // and counted) when it is invalid or cannot be applied; the running configuration is then
+  // untouched.
+  bool reload();
+  // How long the last successful reload took to apply, from reading the file to the posts.
+  std::chrono::microseconds last_duration() const { return last_duration_; }
+  const std::shared_ptr<const router::RouteTable>& routes() const { return routes_; }
+
+ private:
+  std::shared_ptr<const router::RouteTable> build_next() const;
+  void warn_restart_only(const config::Config& next) const;
+  bool open_new_listeners(const router::RouteTable& next, std::vector<std::vector<int>>& opened);
+  std::size_t apply(const std::shared_ptr<const router::RouteTable>& next,
+                    std::vector<proxy::WorkerGenerationPtr> generations,
+                    std::vector<std::vector<int>> opened);
+  void fail(const std::string& why);
+
+  std::string config_path_;
+  std::shared_ptr<const router::RouteTable> routes_;
+  const std::vector<std::unique_ptr<proxy::Worker>>& workers_;
+  std::shared_ptr<observe::MetricsRegistry> metrics_;
+  std::unique_ptr<health::Checker> checker_;
+  std::chrono::microseconds last_duration_{0};
+};
+
+}  // namespace yoke::cli
