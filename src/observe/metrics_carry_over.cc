@@ -112,6 +112,7 @@ void accumulate(WorkerMetrics& into, const WorkerMetrics& from, const LayoutMap&
   add_counters(into.connections_rejected, from.connections_rejected);
   into.min_rate_closed.add(from.min_rate_closed.value());
   into.rerouted.add(from.rerouted.value());
+  into.denylist_forbidden.add(from.denylist_forbidden.value());
   add_counters(into.connections_closed, from.connections_closed);
   accumulate_handshakes(into.tls_handshakes, from.tls_handshakes);
   for (std::size_t u = 0; u < from.upstream_count() && u < map.upstream.size(); ++u) {

@@ -45,6 +45,7 @@ void ClientSession::handle_head(const http1::RequestHead& head) {
   if (!router::normalize_path(head.path, uri_)) return respond_local(400, {}, true);
   route_ = gen().routes().select_route(*server_, uri_);
   apply_real_ip(route_ != nullptr ? route_->config->real_ip : server_->config->real_ip, head);
+  if (real_ip_applied_ && !pass_denylist()) return;
   if (route_ == nullptr) return respond_local(404, {}, false);
   upstream_index_ = route_->upstream;
   if (route_->access != nullptr && !pass_access(head)) return;
