@@ -90,7 +90,9 @@ bool parse_denylist(std::string_view text, const std::string& path,
     StoredDenyEntry entry;
     std::string problem = parse_line(line, entry);
     if (!problem.empty()) {
-      error = path + ":" + std::to_string(number) + ": " + problem;
+      error = path;
+      error += ':' + std::to_string(number) + ": ";
+      error += problem;
       return false;
     }
     out.push_back(std::move(entry));

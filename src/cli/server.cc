@@ -92,7 +92,9 @@ std::shared_ptr<admin::DenylistStore> open_denylist(const config::Config& config
   if (!config.admin) return nullptr;
   auto store = std::make_shared<admin::DenylistStore>(
       config.admin->denylist_file,
-      [publisher](std::shared_ptr<const security::DenyTable> table) { (*publisher)(table); });
+      [publisher](const std::shared_ptr<const security::DenyTable>& table) {
+        (*publisher)(table);
+      });
   if (!store->load(admin::DenyClock::now(), error)) return nullptr;
   return store;
 }
