@@ -144,6 +144,8 @@ class DenylistTest(YokeTestCase):
         self.assertTrue(595 <= entry["expires_in"] <= 600, entry)
         took = self.refused_within("127.0.0.2", T(1.0))
         self.assertIsNotNone(took, "127.0.0.2 still served 1 s after the POST returned")
+        if os.environ.get("YOKE_IT_VERBOSE"):
+            print("\nrefused %.1f ms after the POST returned" % (took * 1000))
         self.all_served("127.0.0.3")  # others unaffected
         listed = self.entries()
         self.assertEqual([e["address"] for e in listed], ["127.0.0.2/32"])
