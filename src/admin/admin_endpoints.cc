@@ -1,12 +1,14 @@
 #include "admin/admin_endpoints.h"
 
 #include "admin/dashboard_endpoints.h"
+#include "admin/denylist_api.h"
 #include "admin/upstreams_api.h"
 
 namespace yoke::admin {
 
 std::unique_ptr<AdminServer> make_admin_server(
-    const config::Admin& config, const std::shared_ptr<const observe::MetricsRegistry>& metrics) {
+    const config::Admin& config, const std::shared_ptr<const observe::MetricsRegistry>& metrics,
+    const std::shared_ptr<DenylistStore>& denylist) {
   AdminRouter router(config.token);
   router.add_get("/healthz", [](const AdminRequest&) { return text_response(200, "ok\n"); });
   router.add_get("/metrics", [metrics](const AdminRequest& request) {
@@ -18,7 +20,14 @@ std::unique_ptr<AdminServer> make_admin_server(
   });
   add_upstream_routes(router, metrics);
   add_dashboard_endpoints(router, metrics, !config.token.empty());
-  return std::make_unique<AdminServer>(config.address, std::move(router));
+  if (denylist) add_denylist_routes(router, denylist);
+  auto server = std::make_unique<AdminServer>(config.address, std::move(router));
+  if (denylist) {
+    // Runs once the admin thread's loop starts: the store's timer belongs to that thread.
+    EventLoop& loop = server->loop();
+    loop.post([denylist, &loop] { denylist->attach(loop); });
+  }
+  return server;
 }
 
 }  // namespace yoke::admin

@@ -5,16 +5,21 @@
 //   /api/v1/upstreams…  the JSON API over upstreams and their servers (upstreams_api.h,
 //                       docs/admin-api.md)
 //   GET /api/v1/stats, GET /dashboard  the live views (dashboard_endpoints.h)
+//   /api/v1/denylist…   the runtime deny list (denylist_api.h)
 // Main thread: builds the server; the endpoints then run on the admin thread.
 #include <memory>
 
 #include "admin/admin_server.h"
+#include "admin/denylist_store.h"
 #include "yoke/config/model.h"
 #include "yoke/observe/metrics_registry.h"
 
 namespace yoke::admin {
 
+// denylist: the runtime deny list the admin thread will own (its expiry timer is started on
+// the admin loop); null = no /api/v1/denylist routes.
 std::unique_ptr<AdminServer> make_admin_server(
-    const config::Admin& config, const std::shared_ptr<const observe::MetricsRegistry>& metrics);
+    const config::Admin& config, const std::shared_ptr<const observe::MetricsRegistry>& metrics,
+    const std::shared_ptr<DenylistStore>& denylist = nullptr);
 
 }  // namespace yoke::admin

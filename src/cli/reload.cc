@@ -97,6 +97,9 @@ void Reloader::warn_restart_only(const config::Config& next) const {
   if (next.error_log_path != running.error_log_path) warn("\"error_log\"");
   if (next.pid_path != running.pid_path) warn("\"pid\"");
   if (next.admin.has_value() != running.admin.has_value()) warn("the \"admin\" block");
+  if (next.admin && running.admin && next.admin->denylist_file != running.admin->denylist_file) {
+    warn("\"denylist_file\"");
+  }
 }
 
 // Sockets for listen addresses the running snapshot lacks, one per worker (SO_REUSEPORT),

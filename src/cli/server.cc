@@ -69,12 +69,44 @@ void remove_pid_file(const std::string& path) {
   if (in >> pid && pid == getpid()) unlink(path.c_str());
 }
 
+// Where the runtime deny list's tables go: set on each worker directly while none runs yet
+// (so the first connection is already checked), posted to each worker's loop afterwards.
+struct DenyPublisher {
+  std::vector<proxy::Worker*> workers;
+  std::atomic<bool> running{false};
+
+  void operator()(const std::shared_ptr<const security::DenyTable>& table) {
+    for (proxy::Worker* worker : workers) {
+      if (!running.load()) {
+        worker->set_deny_table(table);
+      } else {
+        worker->loop().post([worker, table] { worker->set_deny_table(table); });
+      }
+    }
+  }
+};
+
+// The runtime deny list (with an admin listener only: the API is how it changes), loaded from
+// denylist_file. Null with error set when that file is broken.
+std::shared_ptr<admin::DenylistStore> open_denylist(const config::Config& config,
+                                                    const std::shared_ptr<DenyPublisher>& publisher,
+                                                    std::string& error) {
+  if (!config.admin) return nullptr;
+  auto store = std::make_shared<admin::DenylistStore>(
+      config.admin->denylist_file,
+      [publisher](const std::shared_ptr<const security::DenyTable>& table) {
+        (*publisher)(table);
+      });
+  if (!store->load(admin::DenyClock::now(), error)) return nullptr;
+  return store;
+}
+
 // The admin listener, when configured, over the workers' counters.
 std::unique_ptr<admin::AdminServer> open_admin(
     const config::Config& config, const std::shared_ptr<observe::MetricsRegistry>& metrics,
-    std::string& error) {
+    const std::shared_ptr<admin::DenylistStore>& denylist, std::string& error) {
   if (!config.admin) return nullptr;
-  auto server = admin::make_admin_server(*config.admin, metrics);
+  auto server = admin::make_admin_server(*config.admin, metrics, denylist);
   if (!server->open(error)) return nullptr;
   return server;
 }
@@ -108,8 +140,9 @@ int run_server(const std::shared_ptr<const router::RouteTable>& routes,
   signal(SIGPIPE, SIG_IGN);
 
   std::vector<std::unique_ptr<proxy::Worker>> workers;
-  const int connection_limit = apply_fd_budget(worker_count(config), config.worker_connections,
-                                               static_cast<int>(routes->listeners().size()));
+  const int connection_limit =
+      apply_fd_budget(worker_count(config), config.worker_connections,
+                      static_cast<int>(routes->listeners().size()), config.worker_connections_set);
   for (int i = 0; i < worker_count(config); ++i) {
     auto worker = std::make_unique<proxy::Worker>(i, routes);
     worker->set_connection_limit(connection_limit);
@@ -130,8 +163,13 @@ int run_server(const std::shared_ptr<const router::RouteTable>& routes,
     return 1;
   }
   std::shared_ptr<observe::MetricsRegistry> metrics = make_registry(routes, workers);
+  auto publisher = std::make_shared<DenyPublisher>();
+  for (const auto& worker : workers) publisher->workers.push_back(worker.get());
   std::string admin_error;
-  std::unique_ptr<admin::AdminServer> admin_server = open_admin(config, metrics, admin_error);
+  std::shared_ptr<admin::DenylistStore> denylist = open_denylist(config, publisher, admin_error);
+  if (denylist) metrics->set_denylist_size([denylist] { return denylist->entries().size(); });
+  std::unique_ptr<admin::AdminServer> admin_server;
+  if (admin_error.empty()) admin_server = open_admin(config, metrics, denylist, admin_error);
   if (!admin_error.empty()) {
     observe::log_line(observe::LogLevel::kEmerg, admin_error);
     std::fprintf(stderr, "yoke: [emerg] %s\n", admin_error.c_str());
@@ -142,6 +180,7 @@ int run_server(const std::shared_ptr<const router::RouteTable>& routes,
   Reloader reloader(config_path, routes, workers, metrics);
   reloader.start_checker();
   write_pid_file(config.pid_path);
+  publisher->running = true;  // from now on a new deny table is posted to the workers
   std::atomic<int> running{static_cast<int>(workers.size())};
   std::vector<std::thread> threads;
   threads.reserve(workers.size());
@@ -178,6 +217,7 @@ int run_server(const std::shared_ptr<const router::RouteTable>& routes,
   for (auto& thread : threads) thread.join();
   handoff.join();
   if (admin_server) admin_server->stop();  // after the workers: /healthz answers while they drain
+  if (denylist) denylist->detach();        // its timer was on the admin loop
   reloader.stop_checker();
   remove_pid_file(config.pid_path);
   observe::log_line(observe::LogLevel::kNotice, "stopped");

@@ -64,6 +64,7 @@ void read_events(const Directive& events, Config& config) {
     }
   }
   config.worker_connections = connections.value_or(Config{}.worker_connections);
+  config.worker_connections_set = connections.has_value();
   config.event_method = method.value_or(Config{}.event_method);
 }
 

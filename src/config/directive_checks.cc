@@ -17,7 +17,7 @@ constexpr std::string_view kKnownDirectives[] = {
     "worker_processes", "error_log", "pid", "events", "worker_connections", "use",
     "worker_shutdown_timeout", "http", "include",
     // admin
-    "admin", "token_file",
+    "admin", "token_file", "denylist_file",
     // http, upstream, server, location
     "upstream", "server", "sticky", "keepalive", "listen", "server_name", "location", "proxy_pass",
     "return",

@@ -17,6 +17,7 @@ TEST(ConfigModelMain, Defaults) {
   EXPECT_EQ(config.error_log_level, "error");
   EXPECT_EQ(config.pid_path, "");
   EXPECT_EQ(config.worker_connections, 16384);
+  EXPECT_FALSE(config.worker_connections_set);
   EXPECT_EQ(config.event_method, PollerKind::kEpoll);
   EXPECT_EQ(config.shutdown_grace, Duration(10000));
   ASSERT_EQ(config.http.servers.size(), 1u);
@@ -36,6 +37,7 @@ TEST(ConfigModelMain, EveryMainDirective) {
   EXPECT_EQ(config.error_log_level, "warn");
   EXPECT_EQ(config.pid_path, "/run/yoke.pid");
   EXPECT_EQ(config.worker_connections, 1024);
+  EXPECT_TRUE(config.worker_connections_set);
   EXPECT_EQ(config.event_method, PollerKind::kIoUring);
   EXPECT_EQ(config.shutdown_grace, Duration(30000));
 }

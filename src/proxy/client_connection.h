@@ -150,6 +150,8 @@ class ClientConnection final : public IoHandler, public TimerHandler, public Def
   // is complete (the connection goes on); false while waiting or after closing on a bad one.
   bool read_proxy_header(std::uint32_t events);
   void reject_proxy_header(std::string_view reason);
+  // After a PROXY header: closes the connection when the deny list holds its source.
+  bool refuse_denied_source();
   // client_connection_tls.cc
   bool start_tls();
   // Runs the handshake on; true when it completed (a session may now read).

@@ -97,6 +97,9 @@ class ClientSession final : public IoHandler,
   void apply_real_ip(const config::RealIp& real_ip, const http1::RequestHead& head);
   void reset_real_ip();
   bool pass_access(const http1::RequestHead& head);
+  // The runtime deny list on the address realip found (the connection's own addresses were
+  // checked before any byte was read); false when the request was answered (403, close).
+  bool pass_denylist();
 
   // session_limits.cc: limit_req, then limit_conn. False when the request was answered or
   // put on hold.

@@ -47,6 +47,7 @@ void ClientSession::handle_head(const http1::RequestHead& head) {
   read_trace_context(head);
   capture_log_fields(head);
   if (!normalized) return respond_local(400, {}, true);
+  if (real_ip_applied_ && !pass_denylist()) return;
   if (route_ == nullptr) return respond_local(404, {}, false);
   upstream_index_ = route_->upstream;
   if (route_->access != nullptr && !pass_access(head)) return;

@@ -13,6 +13,7 @@
 #include "listener.h"
 #include "yoke/core/socket.h"
 #include "yoke/observe/error_log.h"
+#include "yoke/observe/line_throttle.h"
 
 namespace yoke::proxy {
 namespace {
@@ -201,6 +202,22 @@ void Worker::remove_connection(ClientConnection* connection) {
   connection->list_prev = connection->list_next = nullptr;
   --connection_count_;
   check_stopped();
+}
+
+// Counts the hit on the entry (shared with the admin thread, which shows it) and logs at most
+// one line per second per worker: a denied client retrying must not flood the log.
+const security::DenyEntry* Worker::denied(const security::DenyTable& table,
+                                          const sockaddr* address) {
+  const security::DenyEntry* entry = table.find(security::ClientAddress::of(address), loop_.now());
+  if (entry == nullptr) return nullptr;
+  if (entry->hits) entry->hits->fetch_add(1, std::memory_order_relaxed);
+  thread_local observe::LineThrottle throttle;
+  if (throttle.admit(loop_.now())) {
+    observe::log_line(observe::LogLevel::kInfo, "client refused by deny list entry " +
+                                                    entry->prefix.to_string() +
+                                                    throttle.take_held_back_note());
+  }
+  return entry;
 }
 
 }  // namespace yoke::proxy

@@ -20,6 +20,7 @@
 #include "yoke/http1/message.h"
 #include "yoke/observe/worker_metrics.h"
 #include "yoke/router/route_table.h"
+#include "yoke/security/deny_table.h"
 #include "yoke/tls/worker_contexts.h"
 #include "yoke/upstream/upstream_balancer.h"
 
@@ -99,6 +100,15 @@ class Worker {
     return connection_limit_ >= 0 ? connection_limit_ : routes().config().worker_connections;
   }
   void set_connection_limit(int limit) { connection_limit_ = limit; }
+  // The runtime deny list (admin/denylist_store.h), null while it is empty: the accept path's
+  // check is then this load and a branch. Set on the worker's thread (a task the admin thread
+  // posts), or before run().
+  const security::DenyTable* deny_table() const { return deny_table_.get(); }
+  void set_deny_table(std::shared_ptr<const security::DenyTable> table) {
+    deny_table_ = std::move(table);
+  }
+  // The entry of table holding address now, counted as a hit, or null. Worker thread.
+  const security::DenyEntry* denied(const security::DenyTable& table, const sockaddr* address);
   void remove_connection(ClientConnection* connection);
 
  private:
@@ -122,6 +132,7 @@ class Worker {
   ClientConnection* connections_ = nullptr;  // intrusive list of open client connections
   std::size_t connection_count_ = 0;
   int connection_limit_ = -1;  // -1: the configuration's worker_connections
+  std::shared_ptr<const security::DenyTable> deny_table_;
   bool stopping_ = false;
   Timer grace_timer_;
   class GraceHandler;

@@ -415,6 +415,9 @@ struct Admin {
   SocketAddress address;   // listen; 127.0.0.1:9901 when not given
   std::string token_file;  // as written, resolved against the including file's folder
   std::string token;       // the file's first line, trimmed; empty = no Authorization needed
+  // denylist_file: where the runtime deny list is kept (resolved like token_file); empty =
+  // in memory only (admin/denylist_file.h).
+  std::string denylist_file;
   SourceLocation where;
 };
 
@@ -425,6 +428,7 @@ struct Config {
   std::string error_log_level = "error";  // debug info notice warn error crit alert emerg
   std::string pid_path;                   // empty = no pid file
   int worker_connections = 16384;
+  bool worker_connections_set = false;  // given in the file (only then is clamping a warning)
   PollerKind event_method = PollerKind::kEpoll;  // events { use …; }
   Duration shutdown_grace{10000};  // graceful stop bound (Yoke: worker_shutdown_timeout)
   Http http;
