@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "admin/admin_endpoints.h"
+#include "cli/drain.h"
 #include "cli/reload.h"
 #include "cli/upgrade.h"
 #include "fd_budget.h"
@@ -37,7 +38,8 @@ sigset_t control_signals() {
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGQUIT);
   sigaddset(&set, SIGHUP);
-  sigaddset(&set, SIGUSR2);  // binary upgrade: hand the listening sockets over (cli/upgrade.h)
+  sigaddset(&set, SIGUSR2);   // binary upgrade: hand the listening sockets over (cli/upgrade.h)
+  sigaddset(&set, SIGWINCH);  // yoke -s drain (cli/drain.h)
   return set;
 }
 
@@ -70,9 +72,9 @@ void remove_pid_file(const std::string& path) {
 // The admin listener, when configured, over the workers' counters.
 std::unique_ptr<admin::AdminServer> open_admin(
     const config::Config& config, const std::shared_ptr<observe::MetricsRegistry>& metrics,
-    std::string& error) {
+    const std::shared_ptr<const admin::NodeHealth>& node, std::string& error) {
   if (!config.admin) return nullptr;
-  auto server = admin::make_admin_server(*config.admin, metrics);
+  auto server = admin::make_admin_server(*config.admin, metrics, node);
   if (!server->open(error)) return nullptr;
   return server;
 }
@@ -129,7 +131,8 @@ int run_server(const std::shared_ptr<const router::RouteTable>& routes,
   }
   std::shared_ptr<observe::MetricsRegistry> metrics = make_registry(routes, workers);
   std::string admin_error;
-  std::unique_ptr<admin::AdminServer> admin_server = open_admin(config, metrics, admin_error);
+  auto node = std::make_shared<admin::NodeHealth>();
+  std::unique_ptr<admin::AdminServer> admin_server = open_admin(config, metrics, node, admin_error);
   if (!admin_error.empty()) {
     observe::log_line(observe::LogLevel::kEmerg, admin_error);
     std::fprintf(stderr, "yoke: [emerg] %s\n", admin_error.c_str());
@@ -152,6 +155,7 @@ int run_server(const std::shared_ptr<const router::RouteTable>& routes,
   if (admin_server) admin_server->start();
   if (inherited != nullptr) inherited->confirm();  // the old process may stop now
   UpgradeHandoff handoff(workers);
+  Drain drain(*node, workers);
   observe::log_line(observe::LogLevel::kNotice, "yoke " YOKE_VERSION " started with " +
                                                     std::to_string(workers.size()) + " workers");
   timespec poll{0, 200'000'000};
@@ -159,16 +163,21 @@ int run_server(const std::shared_ptr<const router::RouteTable>& routes,
                                   std::chrono::steady_clock::now());
   while (running.load() > 0) {
     if (rotation.due(std::chrono::steady_clock::now())) rotate_ticket_keys(workers);
+    drain.poll(std::chrono::steady_clock::now());
     int signal_number = sigtimedwait(&signals, nullptr, &poll);
     if (signal_number == SIGTERM || signal_number == SIGINT) {
       observe::log_line(observe::LogLevel::kNotice, "graceful stop requested");
+      node->start_stop();  // /healthz: 503 while the workers finish (admin/healthz.h)
       for (auto& worker : workers) worker->request_stop(false);
     } else if (signal_number == SIGQUIT) {
+      node->start_stop();
       for (auto& worker : workers) worker->request_stop(true);
     } else if (signal_number == SIGHUP) {
       reloader.reload();  // logs its outcome (src/cli/reload.cc)
     } else if (signal_number == SIGUSR2) {
       handoff.start(config.pid_path);
+    } else if (signal_number == SIGWINCH) {
+      drain.start(std::chrono::steady_clock::now(), reloader.routes()->config().drain_grace);
     }
   }
   for (auto& thread : threads) thread.join();

@@ -234,9 +234,15 @@ def collect_load(process):
         return [json.loads(line) for line in f if line.strip()]
 
 
-def outage(records, since):
-    """The client's view of a failover after `since`: failed requests, requests in flight at
-    `since`, the longest time without a successful answer, and the first failure's error."""
+def in_flight(records, instant):
+    """Requests started at or before instant and not finished by then."""
+    return sum(1 for r in records if r["start"] <= instant < r["end"])
+
+
+def outage(records, since, moved):
+    """The client's view of a failover that began at `since` and moved the address at `moved`
+    (wall times): failed requests (all, and those started after the move), requests in flight
+    at both instants, the longest time without a successful answer, the distinct errors."""
     ok_ends = sorted(r["end"] for r in records if r["ok"])
     longest, previous = 0.0, None
     for end in ok_ends:
@@ -244,7 +250,9 @@ def outage(records, since):
             longest = max(longest, end - max(previous, since))
         previous = end
     failed = [r for r in records if not r["ok"] and r["end"] >= since]
-    in_flight = sum(1 for r in records if r["start"] <= since < r["end"])
-    return {"failed": len(failed), "in_flight": in_flight, "longest_gap": longest,
-            "total": len(records), "errors": sorted({r["error"] or str(r["status"])
-                                                     for r in failed})[:5]}
+    return {"failed": len(failed), "failed_after_move": sum(1 for r in failed
+                                                            if r["start"] > moved),
+            "in_flight_at_fault": in_flight(records, since),
+            "in_flight_at_move": in_flight(records, moved),
+            "longest_gap_s": round(longest, 3), "requests": len(records),
+            "errors": sorted({r["error"] or str(r["status"]) for r in failed})[:5]}

@@ -62,9 +62,8 @@ class FailoverTest(unittest.TestCase):
         master_at = self.standby_ka.first("MASTER", fault_at)
         self.assertIsNotNone(master_at, "the standby never became MASTER: %s" %
                              self.standby_ka.transitions())
-        figures = outage(records, fault_at)
+        figures = outage(records, fault_at, master_at)
         figures["vip_moved_s"] = round(master_at - fault_at, 3)
-        figures["longest_gap"] = round(figures["longest_gap"], 3)
         report(name, figures)
         # Every request started a second after the move was answered, by the standby.
         late = [r for r in records if r["start"] >= master_at + 1.0]
@@ -78,14 +77,16 @@ class FailoverTest(unittest.TestCase):
         figures = self.failover("link down", self.active.host.link_down)
         # VRRPv3 at advert_int 0.1: the backup's master-down timer is ~0.3–0.4 s.
         self.assertLess(figures["vip_moved_s"], 1.0, figures)
-        # The requests on the lost link fail; new connections wait for a SYN retransmission
-        # (1 s) and then reach the standby.
-        self.assertLessEqual(figures["failed"], figures["in_flight"], figures)
+        # Only requests caught on the lost link may fail; new connections wait for a SYN
+        # retransmission (1 s) and then reach the standby.
+        self.assertLessEqual(figures["failed"], figures["in_flight_at_fault"], figures)
 
     def test_yoke_killed(self):
         figures = self.failover("yoke killed", lambda: self.active.process.kill())
-        # keepalived's track_process sees the exit through the kernel's process events.
-        self.assertLess(figures["vip_moved_s"], 1.0, figures)
+        # The next check (each second) is refused; then one advert. Until then new connections
+        # to the active node are refused: those are the failures, none after the move.
+        self.assertLess(figures["vip_moved_s"], 1.8, figures)
+        self.assertEqual(figures["failed_after_move"], 0, figures)
 
     def test_health_endpoint_fails(self):
         def every_server_down():
@@ -97,15 +98,19 @@ class FailoverTest(unittest.TestCase):
 
         figures = self.failover("health endpoint fails", every_server_down)
         # vrrp_script runs each second (keepalived 2.2.7 takes whole seconds), one failure is
-        # enough; the move then takes one advert.
-        self.assertLess(figures["vip_moved_s"], 2.0, figures)
+        # enough; the move then takes one advert. Until then the active node answers 503 (no
+        # server): those are the failures, none after the move.
+        self.assertLess(figures["vip_moved_s"], 2.5, figures)
+        self.assertEqual(figures["failed_after_move"], 0, figures)
 
     def test_planned_drain(self):
         figures = self.failover("yoke -s drain", lambda: self.active.signal("drain"))
-        self.assertLess(figures["vip_moved_s"], 2.0, figures)
+        self.assertLess(figures["vip_moved_s"], 2.5, figures)
         # The drained node keeps serving until the address has gone, with Connection: close,
-        # so only a request caught mid-exchange by the move itself can fail.
-        self.assertLessEqual(figures["failed"], 1, figures)
+        # so only a request caught mid-exchange by the move itself can fail: its connection
+        # lives on the drained node, and the client's packets now reach the standby.
+        self.assertLessEqual(figures["failed"], figures["in_flight_at_move"], figures)
+        self.assertEqual(figures["failed_after_move"], 0, figures)
         # After drain_grace it stops by itself, gracefully.
         self.assertEqual(self.active.process.wait(DRAIN_GRACE + 10), 0, self.active.error_log())
         self.assertIn("drain: grace over, graceful stop", self.active.error_log())
