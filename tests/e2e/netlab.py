@@ -69,13 +69,19 @@ def _alive(pid):
 
 
 def clean_stale():
-    """Deletes the namespaces of earlier runs whose Python process is gone. Returns their names."""
+    """Deletes the namespaces (and temp folders) of earlier runs whose Python process is gone.
+    Returns the namespaces' names."""
     stale = []
     for ns in namespaces():
         match = _STALE.match(ns)
         if match and not _alive(int(match.group(1))):
             delete_namespace(ns)
             stale.append(ns)
+    base = tempfile.gettempdir()
+    for name in os.listdir(base):
+        match = re.match(r"^yoke-e2e-(\d+)-", name)
+        if match and not _alive(int(match.group(1))) and not os.environ.get("YOKE_E2E_KEEP"):
+            subprocess.run(["rm", "-rf", os.path.join(base, name)], check=False, timeout=30)
     return stale
 
 
@@ -142,7 +148,7 @@ class NetLab:
 
     def __init__(self, keep_dir=False):
         clean_stale()
-        self.dir = tempfile.mkdtemp(prefix="yoke-e2e-")
+        self.dir = tempfile.mkdtemp(prefix="yoke-e2e-%d-" % os.getpid())
         self.keep_dir = keep_dir
         self.bridge_ns = "%s%d-bridge" % (PREFIX, os.getpid())
         self.hosts = {}
