@@ -117,17 +117,18 @@ class FailoverTest(unittest.TestCase):
 
 
 class ActiveActiveTest(unittest.TestCase):
-    """Two nodes, each its own address (active/active behind DNS), with `hash … consistent`:
-    the same key reaches the same backend through either node, without the nodes talking."""
+    """Two nodes, each its own address (active/active behind DNS), with `hash … consistent` or
+    `hash … maglev`: the same key reaches the same backend through either node, without the
+    nodes talking to each other."""
 
-    def test_same_key_same_backend(self):
+    def same_key_same_backend(self, method):
         with NetLab() as lab:
             backends = start_backends(lab, ["b1", "b2", "b3"])
             nodes = []
             for name in ("lb-a", "lb-b"):
                 host = lab.host(name)
                 node = YokeNode(host, lambda d, h=host: yoke_config(
-                    d, h.address, backends, upstream_extra="    hash $arg_user consistent;\n"))
+                    d, h.address, backends, upstream_extra="    hash $arg_user %s;\n" % method))
                 node.start()
                 nodes.append(node)
             client = lab.host("client")
@@ -138,10 +139,16 @@ class ActiveActiveTest(unittest.TestCase):
                     result = client.run(["curl", "--silent", "--max-time", "2",
                                          "http://%s/?user=u%d" % (node.host.address, user)])
                     seen.add(result.stdout.strip())
-                self.assertEqual(len(seen), 1, "user u%d: %s" % (user, seen))
+                self.assertEqual(len(seen), 1, "%s, user u%d: %s" % (method, user, seen))
                 picks[user] = seen.pop()
             # The keys spread: every backend gets some.
-            self.assertEqual(set(picks.values()), {"b1", "b2", "b3"})
+            self.assertEqual(set(picks.values()), {"b1", "b2", "b3"}, method)
+
+    def test_consistent(self):
+        self.same_key_same_backend("consistent")
+
+    def test_maglev(self):
+        self.same_key_same_backend("maglev")
 
 
 if __name__ == "__main__":
