@@ -2,15 +2,24 @@
 
 #include "admin/dashboard_endpoints.h"
 #include "admin/denylist_api.h"
+#include "admin/healthz.h"
 #include "admin/upstreams_api.h"
 
 namespace yoke::admin {
 
 std::unique_ptr<AdminServer> make_admin_server(
     const config::Admin& config, const std::shared_ptr<const observe::MetricsRegistry>& metrics,
+    const std::shared_ptr<const NodeHealth>& node,
     const std::shared_ptr<DenylistStore>& denylist) {
   AdminRouter router(config.token);
-  router.add_get("/healthz", [](const AdminRequest&) { return text_response(200, "ok\n"); });
+  // Public: keepalived's check script and load balancers' probes carry no token, and the answer
+  // holds only counts of servers up.
+  router.add_get(
+      "/healthz",
+      [metrics, node](const AdminRequest&) {
+        return healthz_response(*metrics->routes(), node->phase(), Clock::now());
+      },
+      AdminRouter::Access::kPublic);
   router.add_get("/metrics", [metrics](const AdminRequest& request) {
     observe::ExpositionFormat format = observe::negotiate_format(request.accept);
     AdminResponse response;

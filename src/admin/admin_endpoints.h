@@ -1,6 +1,7 @@
 #pragma once
 // The admin listener's endpoints, wired to what they show:
-//   GET /healthz  200 "ok" while Yoke serves (a later issue makes it 503 while draining)
+//   GET /healthz  200 "ok" while the node can serve, 503 while it drains or has no server up
+//                 (healthz.h; public: no token needed)
 //   GET /metrics  Prometheus text 0.0.4, or OpenMetrics 1.0 when Accept asks for it
 //   /api/v1/upstreams…  the JSON API over upstreams and their servers (upstreams_api.h,
 //                       docs/admin-api.md)
@@ -11,6 +12,7 @@
 
 #include "admin/admin_server.h"
 #include "admin/denylist_store.h"
+#include "admin/healthz.h"
 #include "yoke/config/model.h"
 #include "yoke/observe/metrics_registry.h"
 
@@ -20,6 +22,7 @@ namespace yoke::admin {
 // the admin loop); null = no /api/v1/denylist routes.
 std::unique_ptr<AdminServer> make_admin_server(
     const config::Admin& config, const std::shared_ptr<const observe::MetricsRegistry>& metrics,
+    const std::shared_ptr<const NodeHealth>& node,
     const std::shared_ptr<DenylistStore>& denylist = nullptr);
 
 }  // namespace yoke::admin

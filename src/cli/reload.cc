@@ -115,7 +115,8 @@ bool Reloader::open_new_listeners(const router::RouteTable& next,
     if (running) continue;
     for (std::size_t w = 0; w < workers_.size(); ++w) {
       std::string error;
-      int fd = open_listener(specs[l].listen.address, true, specs[l].listen.backlog, error);
+      const config::Listen& listen = specs[l].listen;
+      int fd = open_listener(listen.address, true, listen.backlog, error, listen.freebind);
       if (fd < 0) {
         close_all(opened);
         fail(specs[l].listen.where.to_string() + ": " + error);

@@ -13,6 +13,7 @@
 
 #include "admin/admin_endpoints.h"
 #include "cli/log_reopen.h"
+#include "cli/drain.h"
 #include "cli/reload.h"
 #include "cli/upgrade.h"
 #include "fd_budget.h"
@@ -38,8 +39,9 @@ sigset_t control_signals() {
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGQUIT);
   sigaddset(&set, SIGHUP);
-  sigaddset(&set, SIGUSR1);
-  sigaddset(&set, SIGUSR2);  // binary upgrade: hand the listening sockets over (cli/upgrade.h)
+  sigaddset(&set, SIGUSR1);   // reopen log files (cli/log_reopen.h)
+  sigaddset(&set, SIGUSR2);   // binary upgrade: hand the listening sockets over (cli/upgrade.h)
+  sigaddset(&set, SIGWINCH);  // yoke -s drain (cli/drain.h)
   return set;
 }
 
@@ -104,9 +106,10 @@ std::shared_ptr<admin::DenylistStore> open_denylist(const config::Config& config
 // The admin listener, when configured, over the workers' counters.
 std::unique_ptr<admin::AdminServer> open_admin(
     const config::Config& config, const std::shared_ptr<observe::MetricsRegistry>& metrics,
+    const std::shared_ptr<const admin::NodeHealth>& node,
     const std::shared_ptr<admin::DenylistStore>& denylist, std::string& error) {
   if (!config.admin) return nullptr;
-  auto server = admin::make_admin_server(*config.admin, metrics, denylist);
+  auto server = admin::make_admin_server(*config.admin, metrics, node, denylist);
   if (!server->open(error)) return nullptr;
   return server;
 }
@@ -166,10 +169,11 @@ int run_server(const std::shared_ptr<const router::RouteTable>& routes,
   auto publisher = std::make_shared<DenyPublisher>();
   for (const auto& worker : workers) publisher->workers.push_back(worker.get());
   std::string admin_error;
+  auto node = std::make_shared<admin::NodeHealth>();
   std::shared_ptr<admin::DenylistStore> denylist = open_denylist(config, publisher, admin_error);
   if (denylist) metrics->set_denylist_size([denylist] { return denylist->entries().size(); });
   std::unique_ptr<admin::AdminServer> admin_server;
-  if (admin_error.empty()) admin_server = open_admin(config, metrics, denylist, admin_error);
+  if (admin_error.empty()) admin_server = open_admin(config, metrics, node, denylist, admin_error);
   if (!admin_error.empty()) {
     observe::log_line(observe::LogLevel::kEmerg, admin_error);
     std::fprintf(stderr, "yoke: [emerg] %s\n", admin_error.c_str());
@@ -193,6 +197,7 @@ int run_server(const std::shared_ptr<const router::RouteTable>& routes,
   if (admin_server) admin_server->start();
   if (inherited != nullptr) inherited->confirm();  // the old process may stop now
   UpgradeHandoff handoff(workers);
+  Drain drain(*node, workers);
   observe::log_line(observe::LogLevel::kNotice, "yoke " YOKE_VERSION " started with " +
                                                     std::to_string(workers.size()) + " workers");
   timespec poll{0, 200'000'000};
@@ -200,11 +205,14 @@ int run_server(const std::shared_ptr<const router::RouteTable>& routes,
                                   std::chrono::steady_clock::now());
   while (running.load() > 0) {
     if (rotation.due(std::chrono::steady_clock::now())) rotate_ticket_keys(workers);
+    drain.poll(std::chrono::steady_clock::now());
     int signal_number = sigtimedwait(&signals, nullptr, &poll);
     if (signal_number == SIGTERM || signal_number == SIGINT) {
       observe::log_line(observe::LogLevel::kNotice, "graceful stop requested");
+      node->start_stop();  // /healthz: 503 while the workers finish (admin/healthz.h)
       for (auto& worker : workers) worker->request_stop(false);
     } else if (signal_number == SIGQUIT) {
+      node->start_stop();
       for (auto& worker : workers) worker->request_stop(true);
     } else if (signal_number == SIGUSR1) {
       reopen_log_files(workers);
@@ -212,6 +220,8 @@ int run_server(const std::shared_ptr<const router::RouteTable>& routes,
       reloader.reload();  // logs its outcome (src/cli/reload.cc)
     } else if (signal_number == SIGUSR2) {
       handoff.start(config.pid_path);
+    } else if (signal_number == SIGWINCH) {
+      drain.start(std::chrono::steady_clock::now(), reloader.routes()->config().drain_grace);
     }
   }
   for (auto& thread : threads) thread.join();

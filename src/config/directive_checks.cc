@@ -15,7 +15,7 @@ namespace {
 constexpr std::string_view kKnownDirectives[] = {
     // main, events
     "worker_processes", "error_log", "pid", "events", "worker_connections", "use",
-    "worker_shutdown_timeout", "http", "include",
+    "worker_shutdown_timeout", "drain_grace", "http", "include",
     // admin
     "admin", "token_file", "denylist_file",
     // http, upstream, server, location

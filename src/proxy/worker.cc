@@ -104,7 +104,7 @@ bool Worker::open_listeners(std::string& error, const InheritedSocket& inherited
     const config::Listen& listen = specs[i].listen;
     int fd = inherited ? inherited(listen.address) : -1;
     // Each worker has its own socket per address, so SO_REUSEPORT is always on.
-    if (fd < 0) fd = open_listener(listen.address, true, listen.backlog, error);
+    if (fd < 0) fd = open_listener(listen.address, true, listen.backlog, error, listen.freebind);
     if (fd < 0) return false;
     if (!apply_listen_options(fd, listen, error)) {
       close_fd(fd);
@@ -160,6 +160,17 @@ void Worker::request_stop(bool immediate) {
       return;
     }
     begin_stop();
+  });
+}
+
+void Worker::request_node_drain() {
+  loop_.post([this] {
+    node_draining_ = true;
+    for (ClientConnection* connection = connections_; connection != nullptr;) {
+      ClientConnection* next = connection->list_next;
+      connection->drain();
+      connection = next;
+    }
   });
 }
 

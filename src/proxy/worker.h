@@ -64,6 +64,12 @@ class Worker {
   // Thread-safe: stop accepting, let sessions finish; the loop ends when none remain or
   // after grace. immediate: close everything now.
   void request_stop(bool immediate);
+  // Thread-safe (main thread, `yoke -s drain`): keep accepting, but every connection, open or
+  // new, closes after its next response (Connection: close), so that clients reconnect to
+  // whichever node holds the virtual IP by then (cli/drain.h).
+  void request_node_drain();
+  // Worker thread: whether request_node_drain() has been applied.
+  bool node_draining() const { return node_draining_; }
   // Thread-safe (main thread, reload): serve new requests from next. opened holds, per
   // listener of next's routes, a new socket for an address the current generation does not
   // listen on, or -1 where the current socket is kept. Listeners whose address next lacks are
@@ -134,6 +140,7 @@ class Worker {
   int connection_limit_ = -1;  // -1: the configuration's worker_connections
   std::shared_ptr<const security::DenyTable> deny_table_;
   bool stopping_ = false;
+  bool node_draining_ = false;
   Timer grace_timer_;
   class GraceHandler;
   std::unique_ptr<GraceHandler> grace_handler_;

@@ -161,6 +161,7 @@ void add_listens(const VirtualServer& server, std::vector<ListenerSpec>& listene
     same->listen.ssl = same->listen.ssl || listen.ssl;
     same->listen.proxy_protocol = same->listen.proxy_protocol || listen.proxy_protocol;
     same->listen.deferred = same->listen.deferred || listen.deferred;
+    same->listen.freebind = same->listen.freebind || listen.freebind;
     if (same->listen.fastopen == 0) same->listen.fastopen = listen.fastopen;
     if (same->listen.max_conns == 0) same->listen.max_conns = listen.max_conns;
     if (listen.default_server) {

@@ -334,6 +334,7 @@ struct Listen {
   bool deferred = false;        // TCP_DEFER_ACCEPT
   int fastopen = 0;             // TCP_FASTOPEN queue length; 0 = off
   int max_conns = 0;            // open connections on this address, all workers; 0 = no limit
+  bool freebind = false;        // IP_FREEBIND: bind an address this host does not hold (yet)
   SourceLocation where;
 };
 
@@ -431,6 +432,9 @@ struct Config {
   bool worker_connections_set = false;  // given in the file (only then is clamping a warning)
   PollerKind event_method = PollerKind::kEpoll;  // events { use …; }
   Duration shutdown_grace{10000};  // graceful stop bound (Yoke: worker_shutdown_timeout)
+  // `yoke -s drain`: how long /healthz fails while the node still serves, before the graceful
+  // stop begins (drain_grace; docs/cluster.md).
+  Duration drain_grace{3000};
   Http http;
   std::optional<Admin> admin;
   // The balancer's own zone (`yoke_zone NAME;`, overridden by --zone): zone_aware upstreams
