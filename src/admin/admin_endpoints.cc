@@ -9,8 +9,7 @@ namespace yoke::admin {
 
 std::unique_ptr<AdminServer> make_admin_server(
     const config::Admin& config, const std::shared_ptr<const observe::MetricsRegistry>& metrics,
-    const std::shared_ptr<const NodeHealth>& node,
-    const std::shared_ptr<DenylistStore>& denylist) {
+    const std::shared_ptr<const NodeHealth>& node, const std::shared_ptr<DenylistStore>& denylist) {
   AdminRouter router(config.token);
   // Public: keepalived's check script and load balancers' probes carry no token, and the answer
   // holds only counts of servers up.

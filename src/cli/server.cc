@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "admin/admin_endpoints.h"
-#include "cli/log_reopen.h"
 #include "cli/drain.h"
+#include "cli/log_reopen.h"
 #include "cli/reload.h"
 #include "cli/upgrade.h"
 #include "fd_budget.h"
