@@ -1,12 +1,14 @@
 #include "admin/admin_endpoints.h"
 
 #include "admin/dashboard_endpoints.h"
+#include "admin/membership_api.h"
 #include "admin/upstreams_api.h"
 
 namespace yoke::admin {
 
 std::unique_ptr<AdminServer> make_admin_server(
-    const config::Admin& config, const std::shared_ptr<const observe::MetricsRegistry>& metrics) {
+    const config::Admin& config, const std::shared_ptr<const observe::MetricsRegistry>& metrics,
+    membership::SnapshotSwap& swap) {
   AdminRouter router(config.token);
   router.add_get("/healthz", [](const AdminRequest&) { return text_response(200, "ok\n"); });
   router.add_get("/metrics", [metrics](const AdminRequest& request) {
@@ -17,6 +19,7 @@ std::unique_ptr<AdminServer> make_admin_server(
     return response;
   });
   add_upstream_routes(router, metrics);
+  add_membership_routes(router, metrics, swap);
   add_dashboard_endpoints(router, metrics, !config.token.empty());
   return std::make_unique<AdminServer>(config.address, std::move(router));
 }

@@ -10,11 +10,15 @@
 
 #include "admin/admin_server.h"
 #include "yoke/config/model.h"
+#include "yoke/membership/member_change.h"
 #include "yoke/observe/metrics_registry.h"
 
 namespace yoke::admin {
 
+// swap publishes the snapshots of membership changes (POST/DELETE of servers); it outlives the
+// server.
 std::unique_ptr<AdminServer> make_admin_server(
-    const config::Admin& config, const std::shared_ptr<const observe::MetricsRegistry>& metrics);
+    const config::Admin& config, const std::shared_ptr<const observe::MetricsRegistry>& metrics,
+    membership::SnapshotSwap& swap);
 
 }  // namespace yoke::admin

@@ -67,12 +67,13 @@ void remove_pid_file(const std::string& path) {
   if (in >> pid && pid == getpid()) unlink(path.c_str());
 }
 
-// The admin listener, when configured, over the workers' counters.
+// The admin listener, when configured, over the workers' counters; its membership changes
+// publish snapshots through swap.
 std::unique_ptr<admin::AdminServer> open_admin(
     const config::Config& config, const std::shared_ptr<observe::MetricsRegistry>& metrics,
-    std::string& error) {
+    membership::SnapshotSwap& swap, std::string& error) {
   if (!config.admin) return nullptr;
-  auto server = admin::make_admin_server(*config.admin, metrics);
+  auto server = admin::make_admin_server(*config.admin, metrics, swap);
   if (!server->open(error)) return nullptr;
   return server;
 }
@@ -128,16 +129,17 @@ int run_server(const std::shared_ptr<const router::RouteTable>& routes,
     return 1;
   }
   std::shared_ptr<observe::MetricsRegistry> metrics = make_registry(routes, workers);
+  // Active health and agent checks run on their own thread, started before the workers serve:
+  // `mandatory` hosts stay out of rotation until their first check passes.
+  Reloader reloader(config_path, routes, workers, metrics);
   std::string admin_error;
-  std::unique_ptr<admin::AdminServer> admin_server = open_admin(config, metrics, admin_error);
+  std::unique_ptr<admin::AdminServer> admin_server =
+      open_admin(config, metrics, reloader, admin_error);
   if (!admin_error.empty()) {
     observe::log_line(observe::LogLevel::kEmerg, admin_error);
     std::fprintf(stderr, "yoke: [emerg] %s\n", admin_error.c_str());
     return 1;
   }
-  // Active health and agent checks run on their own thread, started before the workers serve:
-  // `mandatory` hosts stay out of rotation until their first check passes.
-  Reloader reloader(config_path, routes, workers, metrics);
   reloader.start_checker();
   write_pid_file(config.pid_path);
   std::atomic<int> running{static_cast<int>(workers.size())};
