@@ -1,5 +1,5 @@
-// libFuzzer target for what admin API clients send (api_input.h): PATCH bodies, server IDs and
-// Content-Type values. Every input must give a patch or an error, never a crash, a leak or
+// libFuzzer target for what admin API clients send (api_input.h, server_input.h): PATCH and
+// POST bodies, server IDs and Content-Type values. Every input must give a patch or an error, never a crash, a leak or
 // undefined behaviour; deep nesting must be refused while parsing (kMaxJsonDepth).
 #include <cstddef>
 #include <cstdint>
@@ -7,6 +7,7 @@
 #include <variant>
 
 #include "admin/api_input.h"
+#include "admin/server_input.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace yoke::admin;
@@ -18,6 +19,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         (**patch->weight < 0 || **patch->weight > kMaxApiWeight)) {
       __builtin_trap();
     }
+  }
+  // A new server only ever has an address the configuration accepts, without a lookup.
+  auto added = parse_new_server(text);
+  if (const auto* server = std::get_if<yoke::config::UpstreamServer>(&added)) {
+    if (server->addresses.size() != 1) __builtin_trap();
   }
   (void)parse_server_index(text);
   (void)is_json_content_type(text);

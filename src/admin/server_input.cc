@@ -132,7 +132,9 @@ std::variant<config::UpstreamServer, ApiError> parse_new_server(std::string_view
     if (text.empty()) continue;
     // Checked alone first, so the error names this field.
     auto alone = read_line(address, {text});
-    if (const auto* message = std::get_if<std::string>(&alone)) return field_error(name, *message);
+    if (const auto* message = std::get_if<std::string>(&alone)) {
+      return field_error(name, "\"" + name + "\" " + value.dump() + ": " + *message);
+    }
     params.push_back(text);
   }
   auto server = read_line(address, params);

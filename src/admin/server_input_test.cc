@@ -22,9 +22,10 @@ TEST(NewServerInput, EveryFieldBecomesItsParameter) {
   ASSERT_TRUE(std::holds_alternative<config::UpstreamServer>(parsed))
       << std::get<ApiError>(parsed).message;
   const auto& server = std::get<config::UpstreamServer>(parsed);
+  // nlohmann::json keeps an object's fields sorted by name.
   EXPECT_EQ(config::server_line(server),
-            "server 127.0.0.1:8081 weight=2 zone=a max_fails=3 fail_timeout=5s max_conns=10 "
-            "priority=1 slow_start=10s down;");
+            "server 127.0.0.1:8081 down fail_timeout=5s max_conns=10 max_fails=3 priority=1 "
+            "slow_start=10s weight=2 zone=a;");
   EXPECT_EQ(server.addresses.front().to_string(), "127.0.0.1:8081");
 }
 

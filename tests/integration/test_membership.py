@@ -124,6 +124,11 @@ http {
                          [demo.address("a"), demo.address("c")])
         time.sleep(T(1.5))
         load.stop()
+        if os.environ.get("YOKE_IT_VERBOSE"):
+            print("\nDELETE under load: %d requests in all, %d failed; %d sent in the 1.5 s after "
+                  "the answer, %d of them to the removed server" %
+                  (len(load.records) + len(load.errors), len(load.failures()),
+                   sum(load.sent_after(n, returned) for n in NAMES), load.sent_after("b", returned)))
         self.assertEqual(load.sent_after("b", returned), 0)
         self.assertGreater(load.sent_after("a", returned), 20)
         self.assertEqual(load.failures(), [])
