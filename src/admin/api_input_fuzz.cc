@@ -1,6 +1,7 @@
 // libFuzzer target for what admin API clients send (api_input.h, server_input.h): PATCH and
-// POST bodies, server IDs and Content-Type values. Every input must give a patch or an error, never a crash, a leak or
-// undefined behaviour; deep nesting must be refused while parsing (kMaxJsonDepth).
+// POST bodies, server IDs and Content-Type values. Every input must give a result or an error,
+// never a crash, a leak or undefined behaviour; deep nesting must be refused while parsing
+// (kMaxJsonDepth).
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
