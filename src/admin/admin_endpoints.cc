@@ -1,6 +1,8 @@
 #include "admin/admin_endpoints.h"
 
 #include "admin/dashboard_endpoints.h"
+#include "admin/denylist_api.h"
+#include "admin/healthz.h"
 #include "admin/membership_api.h"
 #include "admin/upstreams_api.h"
 
@@ -8,9 +10,17 @@ namespace yoke::admin {
 
 std::unique_ptr<AdminServer> make_admin_server(
     const config::Admin& config, const std::shared_ptr<const observe::MetricsRegistry>& metrics,
-    membership::SnapshotSwap& swap) {
+    const std::shared_ptr<const NodeHealth>& node, membership::SnapshotSwap& swap,
+    const std::shared_ptr<DenylistStore>& denylist) {
   AdminRouter router(config.token);
-  router.add_get("/healthz", [](const AdminRequest&) { return text_response(200, "ok\n"); });
+  // Public: keepalived's check script and load balancers' probes carry no token, and the answer
+  // holds only counts of servers up.
+  router.add_get(
+      "/healthz",
+      [metrics, node](const AdminRequest&) {
+        return healthz_response(*metrics->routes(), node->phase(), Clock::now());
+      },
+      AdminRouter::Access::kPublic);
   router.add_get("/metrics", [metrics](const AdminRequest& request) {
     observe::ExpositionFormat format = observe::negotiate_format(request.accept);
     AdminResponse response;
@@ -21,7 +31,14 @@ std::unique_ptr<AdminServer> make_admin_server(
   add_upstream_routes(router, metrics);
   add_membership_routes(router, metrics, swap);
   add_dashboard_endpoints(router, metrics, !config.token.empty());
-  return std::make_unique<AdminServer>(config.address, std::move(router));
+  if (denylist) add_denylist_routes(router, denylist);
+  auto server = std::make_unique<AdminServer>(config.address, std::move(router));
+  if (denylist) {
+    // Runs once the admin thread's loop starts: the store's timer belongs to that thread.
+    EventLoop& loop = server->loop();
+    loop.post([denylist, &loop] { denylist->attach(loop); });
+  }
+  return server;
 }
 
 }  // namespace yoke::admin
