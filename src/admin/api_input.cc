@@ -140,7 +140,7 @@ std::variant<security::IpPrefix, ApiError> parse_deny_prefix(std::string_view te
 
 std::variant<DenylistAddition, ApiError> parse_denylist_addition(std::string_view body) {
   std::string error;
-  std::optional<Json> document = parse_bounded(body, error);
+  std::optional<Json> document = parse_json_body(body, error);
   if (!document) return field_error("", "the body is not valid JSON: " + error);
   if (!document->is_object()) {
     return field_error("", "the body must be a JSON object with " + std::string(kDenylistFields));
