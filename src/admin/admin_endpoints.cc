@@ -3,13 +3,15 @@
 #include "admin/dashboard_endpoints.h"
 #include "admin/denylist_api.h"
 #include "admin/healthz.h"
+#include "admin/membership_api.h"
 #include "admin/upstreams_api.h"
 
 namespace yoke::admin {
 
 std::unique_ptr<AdminServer> make_admin_server(
     const config::Admin& config, const std::shared_ptr<const observe::MetricsRegistry>& metrics,
-    const std::shared_ptr<const NodeHealth>& node, const std::shared_ptr<DenylistStore>& denylist) {
+    const std::shared_ptr<const NodeHealth>& node, membership::SnapshotSwap& swap,
+    const std::shared_ptr<DenylistStore>& denylist) {
   AdminRouter router(config.token);
   // Public: keepalived's check script and load balancers' probes carry no token, and the answer
   // holds only counts of servers up.
@@ -27,6 +29,7 @@ std::unique_ptr<AdminServer> make_admin_server(
     return response;
   });
   add_upstream_routes(router, metrics);
+  add_membership_routes(router, metrics, swap);
   add_dashboard_endpoints(router, metrics, !config.token.empty());
   if (denylist) add_denylist_routes(router, denylist);
   auto server = std::make_unique<AdminServer>(config.address, std::move(router));

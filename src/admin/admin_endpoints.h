@@ -14,15 +14,17 @@
 #include "admin/denylist_store.h"
 #include "admin/healthz.h"
 #include "yoke/config/model.h"
+#include "yoke/membership/member_change.h"
 #include "yoke/observe/metrics_registry.h"
 
 namespace yoke::admin {
 
-// denylist: the runtime deny list the admin thread will own (its expiry timer is started on
-// the admin loop); null = no /api/v1/denylist routes.
+// swap publishes the snapshots of membership changes (POST/DELETE of servers); it outlives the
+// server. denylist: the runtime deny list the admin thread will own (its expiry timer is
+// started on the admin loop); null = no /api/v1/denylist routes.
 std::unique_ptr<AdminServer> make_admin_server(
     const config::Admin& config, const std::shared_ptr<const observe::MetricsRegistry>& metrics,
-    const std::shared_ptr<const NodeHealth>& node,
+    const std::shared_ptr<const NodeHealth>& node, membership::SnapshotSwap& swap,
     const std::shared_ptr<DenylistStore>& denylist = nullptr);
 
 }  // namespace yoke::admin

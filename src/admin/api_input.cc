@@ -17,9 +17,11 @@ ApiError field_error(std::string field, std::string message) {
   return ApiError{400, std::move(field), std::move(message)};
 }
 
+}  // namespace
+
 // nlohmann's SAX-filtered parse: refuses objects and arrays nested deeper than kMaxJsonDepth
 // while parsing, so a hostile body cannot build a deep tree (or recurse deeply destroying it).
-std::optional<Json> parse_bounded(std::string_view body, std::string& error) {
+std::optional<Json> parse_json_body(std::string_view body, std::string& error) {
   try {
     Json parsed = Json::parse(
         body.begin(), body.end(), [](int depth, Json::parse_event_t /*event*/, Json& /*value*/) {
@@ -39,6 +41,8 @@ std::optional<Json> parse_bounded(std::string_view body, std::string& error) {
   }
   return std::nullopt;
 }
+
+namespace {
 
 std::optional<ApiError> read_weight(const Json& value, ServerPatch& patch) {
   if (value.is_null()) {
@@ -136,7 +140,7 @@ std::variant<security::IpPrefix, ApiError> parse_deny_prefix(std::string_view te
 
 std::variant<DenylistAddition, ApiError> parse_denylist_addition(std::string_view body) {
   std::string error;
-  std::optional<Json> document = parse_bounded(body, error);
+  std::optional<Json> document = parse_json_body(body, error);
   if (!document) return field_error("", "the body is not valid JSON: " + error);
   if (!document->is_object()) {
     return field_error("", "the body must be a JSON object with " + std::string(kDenylistFields));
@@ -164,7 +168,7 @@ std::variant<DenylistAddition, ApiError> parse_denylist_addition(std::string_vie
 
 std::variant<ServerPatch, ApiError> parse_server_patch(std::string_view body) {
   std::string error;
-  std::optional<Json> document = parse_bounded(body, error);
+  std::optional<Json> document = parse_json_body(body, error);
   if (!document) return field_error("", "the body is not valid JSON: " + error);
   if (!document->is_object()) {
     return field_error("", "the body must be a JSON object with " + std::string(kPatchFields));

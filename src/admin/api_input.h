@@ -4,6 +4,7 @@
 // target can drive them. Any thread.
 #include <cstddef>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,6 +35,9 @@ inline constexpr std::int32_t kMaxApiWeight = 1000000;
 // The body of an API request (64 KiB at most, admin_connection.cc) is read into a JSON tree no
 // deeper than this; deeper nesting is refused before it is built.
 inline constexpr std::size_t kMaxJsonDepth = 16;
+
+// body parsed as JSON no deeper than kMaxJsonDepth; nullopt with the parser's reason in error.
+std::optional<nlohmann::json> parse_json_body(std::string_view body, std::string& error);
 
 // Parses a PATCH body: a JSON object with only "weight" (integer 0-1000000, or null), "down"
 // and "drain" (booleans), at least one of them.

@@ -1,13 +1,14 @@
-// libFuzzer target for what admin API clients send (api_input.h): PATCH bodies, deny list
-// entries, server IDs, deny list path entries and Content-Type values. Every input must give a
-// patch or an error, never a crash, a leak or undefined behaviour; deep nesting must be refused
-// while parsing (kMaxJsonDepth).
+// libFuzzer target for what admin API clients send (api_input.h, server_input.h): PATCH and
+// POST bodies, deny list entries, server IDs, deny list path entries and Content-Type values.
+// Every input must give a result or an error, never a crash, a leak or undefined behaviour;
+// deep nesting must be refused while parsing (kMaxJsonDepth).
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 #include <variant>
 
 #include "admin/api_input.h"
+#include "admin/server_input.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace yoke::admin;
@@ -19,6 +20,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         (**patch->weight < 0 || **patch->weight > kMaxApiWeight)) {
       __builtin_trap();
     }
+  }
+  // A new server only ever has an address the configuration accepts, without a lookup.
+  auto added = parse_new_server(text);
+  if (const auto* server = std::get_if<yoke::config::UpstreamServer>(&added)) {
+    if (server->addresses.size() != 1) __builtin_trap();
   }
   auto addition = parse_denylist_addition(text);
   if (const auto* entry = std::get_if<DenylistAddition>(&addition)) {

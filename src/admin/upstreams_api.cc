@@ -77,10 +77,9 @@ AdminResponse list_upstreams(const MetricsPtr& metrics) {
 }
 
 AdminResponse show_upstream(const MetricsPtr& metrics, const AdminRequest& request) {
-  const std::shared_ptr<const router::RouteTable> routes = metrics->routes();
-  const std::optional<FoundUpstream> found = find_upstream(*routes, request.params[0]);
-  if (!found) return error_response(unknown_upstream(request.params[0]));
-  return json_response(200, upstream_json(*routes, *found, *metrics, Clock::now()));
+  std::optional<ordered_json> view = upstream_view(*metrics, request.params[0]);
+  if (!view) return error_response(unknown_upstream(request.params[0]));
+  return json_response(200, *view);
 }
 
 // What the upstream and server named in the path resolve to, or the 404 to answer.
@@ -175,6 +174,14 @@ AdminResponse patch_server(const MetricsPtr& metrics, const AdminRequest& reques
 }
 
 }  // namespace
+
+std::optional<ordered_json> upstream_view(const observe::MetricsRegistry& metrics,
+                                          std::string_view name) {
+  const std::shared_ptr<const router::RouteTable> routes = metrics.routes();
+  const std::optional<FoundUpstream> found = find_upstream(*routes, name);
+  if (!found) return std::nullopt;
+  return upstream_json(*routes, *found, metrics, Clock::now());
+}
 
 void add_upstream_routes(AdminRouter& router, const MetricsPtr& metrics) {
   router.add_get("/api/v1/upstreams",

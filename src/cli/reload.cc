@@ -43,6 +43,7 @@ void Reloader::stop_checker() {
 }
 
 bool Reloader::reload() {
+  const std::lock_guard lock(swap_mutex_);
   const auto started = std::chrono::steady_clock::now();
   observe::log_line(observe::LogLevel::kNotice, "reloading configuration from " + config_path_);
   std::shared_ptr<const router::RouteTable> next;
@@ -53,19 +54,12 @@ bool Reloader::reload() {
     return false;
   }
   warn_restart_only(next->config());
-  std::vector<std::vector<int>> opened;
-  if (!open_new_listeners(*next, opened)) return false;
-  std::vector<proxy::WorkerGenerationPtr> generations;
-  try {
-    for (std::size_t i = 0; i < workers_.size(); ++i) {
-      generations.push_back(std::make_shared<proxy::WorkerGeneration>(next));
-    }
-  } catch (const std::runtime_error& error) {
-    close_all(opened);
-    fail(error.what());
+  std::size_t carried = 0;
+  if (std::optional<std::string> error = install(next, nullptr, carried)) {
+    fail(*error);
     return false;
   }
-  const std::size_t carried = apply(next, std::move(generations), std::move(opened));
+  metrics_->record_reload(true, std::chrono::system_clock::now());
   last_duration_ = std::chrono::duration_cast<std::chrono::microseconds>(
       std::chrono::steady_clock::now() - started);
   observe::log_line(observe::LogLevel::kNotice,
@@ -74,6 +68,41 @@ bool Reloader::reload() {
                         std::to_string(next->listeners().size()) + " listen addresses, state of " +
                         std::to_string(carried) + " servers carried over");
   return true;
+}
+
+std::optional<std::string> Reloader::swap(const Edit& edit, const Carry& carry,
+                                          const Installed& installed) {
+  const std::lock_guard lock(swap_mutex_);
+  std::shared_ptr<const router::RouteTable> next;
+  try {
+    std::shared_ptr<const config::Config> config = edit(routes_->config());
+    next = router::RouteTable::build(config, routes_.get());
+  } catch (const std::runtime_error& error) {  // config::ConfigError from the edit or build
+    return error.what();
+  }
+  std::size_t carried = 0;
+  if (std::optional<std::string> error = install(next, carry, carried)) return error;
+  if (installed) installed(*next);
+  return std::nullopt;
+}
+
+// New listeners, one generation per worker, then the swap; an error before the swap leaves
+// everything as it was.
+std::optional<std::string> Reloader::install(const std::shared_ptr<const router::RouteTable>& next,
+                                             const Carry& carry, std::size_t& carried) {
+  std::vector<std::vector<int>> opened;
+  if (std::optional<std::string> error = open_new_listeners(*next, opened)) return error;
+  std::vector<proxy::WorkerGenerationPtr> generations;
+  try {
+    for (std::size_t i = 0; i < workers_.size(); ++i) {
+      generations.push_back(std::make_shared<proxy::WorkerGeneration>(next));
+    }
+  } catch (const std::runtime_error& error) {
+    close_all(opened);
+    return error.what();
+  }
+  carried = apply(next, std::move(generations), std::move(opened), carry);
+  return std::nullopt;
 }
 
 // Reads and checks the file as `yoke -t` would; limit zones whose definition is unchanged are
@@ -104,8 +133,8 @@ void Reloader::warn_restart_only(const config::Config& next) const {
 
 // Sockets for listen addresses the running snapshot lacks, one per worker (SO_REUSEPORT),
 // opened here so that a port in use fails the reload before anything changed.
-bool Reloader::open_new_listeners(const router::RouteTable& next,
-                                  std::vector<std::vector<int>>& opened) {
+std::optional<std::string> Reloader::open_new_listeners(const router::RouteTable& next,
+                                                        std::vector<std::vector<int>>& opened) {
   opened.assign(workers_.size(), std::vector<int>(next.listeners().size(), -1));
   const auto& specs = next.listeners();
   for (std::size_t l = 0; l < specs.size(); ++l) {
@@ -119,19 +148,18 @@ bool Reloader::open_new_listeners(const router::RouteTable& next,
       int fd = open_listener(listen.address, true, listen.backlog, error, listen.freebind);
       if (fd < 0) {
         close_all(opened);
-        fail(specs[l].listen.where.to_string() + ": " + error);
-        return false;
+        return specs[l].listen.where.to_string() + ": " + error;
       }
       opened[w][l] = fd;
     }
   }
-  return true;
+  return std::nullopt;
 }
 
 // The point of no return: every check passed. Returns how many servers' state was carried over.
 std::size_t Reloader::apply(const std::shared_ptr<const router::RouteTable>& next,
                             std::vector<proxy::WorkerGenerationPtr> generations,
-                            std::vector<std::vector<int>> opened) {
+                            std::vector<std::vector<int>> opened, const Carry& carry) {
   // The checker thread is the one writer of the host state: stop it before copying its
   // findings, and start the new one on the new snapshot.
   stop_checker();
@@ -142,15 +170,15 @@ std::size_t Reloader::apply(const std::shared_ptr<const router::RouteTable>& nex
   // The admin API's view swaps first, its state carried over under the same lock as its
   // changes, so a drain the API has answered is in `next` before any worker picks from it.
   metrics_->replace(next, std::move(blocks),
-                    [](const router::RouteTable& from, const router::RouteTable& to) {
+                    [&carry](const router::RouteTable& from, const router::RouteTable& to) {
                       router::carry_over_admin_state(from, to);
+                      if (carry) carry(from, to);
                     });
   for (std::size_t w = 0; w < workers_.size(); ++w) {
     workers_[w]->request_reload(std::move(generations[w]), std::move(opened[w]));
   }
   routes_ = next;
   start_checker();
-  metrics_->record_reload(true, std::chrono::system_clock::now());
   return carried;
 }
 

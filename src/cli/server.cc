@@ -103,13 +103,14 @@ std::shared_ptr<admin::DenylistStore> open_denylist(const config::Config& config
   return store;
 }
 
-// The admin listener, when configured, over the workers' counters.
+// The admin listener, when configured, over the workers' counters; its membership changes
+// publish snapshots through swap.
 std::unique_ptr<admin::AdminServer> open_admin(
     const config::Config& config, const std::shared_ptr<observe::MetricsRegistry>& metrics,
-    const std::shared_ptr<const admin::NodeHealth>& node,
+    const std::shared_ptr<const admin::NodeHealth>& node, membership::SnapshotSwap& swap,
     const std::shared_ptr<admin::DenylistStore>& denylist, std::string& error) {
   if (!config.admin) return nullptr;
-  auto server = admin::make_admin_server(*config.admin, metrics, node, denylist);
+  auto server = admin::make_admin_server(*config.admin, metrics, node, swap, denylist);
   if (!server->open(error)) return nullptr;
   return server;
 }
@@ -166,6 +167,10 @@ int run_server(const std::shared_ptr<const router::RouteTable>& routes,
     return 1;
   }
   std::shared_ptr<observe::MetricsRegistry> metrics = make_registry(routes, workers);
+  // Active health and agent checks run on their own thread, started before the workers serve:
+  // `mandatory` hosts stay out of rotation until their first check passes. Membership changes
+  // of the admin API publish through it too (Reloader::swap).
+  Reloader reloader(config_path, routes, workers, metrics);
   auto publisher = std::make_shared<DenyPublisher>();
   for (const auto& worker : workers) publisher->workers.push_back(worker.get());
   std::string admin_error;
@@ -173,15 +178,13 @@ int run_server(const std::shared_ptr<const router::RouteTable>& routes,
   std::shared_ptr<admin::DenylistStore> denylist = open_denylist(config, publisher, admin_error);
   if (denylist) metrics->set_denylist_size([denylist] { return denylist->entries().size(); });
   std::unique_ptr<admin::AdminServer> admin_server;
-  if (admin_error.empty()) admin_server = open_admin(config, metrics, node, denylist, admin_error);
+  if (admin_error.empty())
+    admin_server = open_admin(config, metrics, node, reloader, denylist, admin_error);
   if (!admin_error.empty()) {
     observe::log_line(observe::LogLevel::kEmerg, admin_error);
     std::fprintf(stderr, "yoke: [emerg] %s\n", admin_error.c_str());
     return 1;
   }
-  // Active health and agent checks run on their own thread, started before the workers serve:
-  // `mandatory` hosts stay out of rotation until their first check passes.
-  Reloader reloader(config_path, routes, workers, metrics);
   reloader.start_checker();
   write_pid_file(config.pid_path);
   publisher->running = true;  // from now on a new deny table is posted to the workers

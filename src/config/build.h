@@ -1,5 +1,6 @@
 #pragma once
 // The typed builders behind load_config: one per configuration context.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,10 @@ StickyCookie build_sticky(const Directive& sticky);
 
 // One `server ADDRESS [parameters];` line of an upstream block.
 UpstreamServer build_upstream_server(const Directive& server, const BuildOptions& options);
+
+// The servers a `state FILE;` keeps (upstream_members.cc), nullopt when the file is absent.
+std::optional<std::vector<UpstreamServer>> read_state_servers(const std::string& path,
+                                                              const BuildOptions& options);
 
 // server { } inside http; may add implicit upstreams for proxy_pass to http.upstreams.
 Server build_server(const Directive& server, const InheritedSettings& http_settings, Http& http,

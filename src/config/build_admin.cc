@@ -3,7 +3,6 @@
 // default, because what it serves (metrics, later the runtime API) is for operators, not clients.
 #include <cerrno>
 #include <cstring>
-#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -44,14 +43,6 @@ bool is_b64token(std::string_view token) {
     if (!allowed) return false;
   }
   return true;
-}
-
-// Relative paths are taken from the folder of the file that names them, as `include` does.
-std::string resolve_path(const Argument& argument) {
-  const std::string& text = argument.text;
-  if (!text.empty() && text.front() == '/') return text;
-  std::string folder = std::filesystem::path(argument.where.file).parent_path().string();
-  return folder.empty() ? text : folder + "/" + text;
 }
 
 // The token is the file's content without surrounding whitespace (an editor's final newline

@@ -9,6 +9,7 @@
 #include "config/resilience_directives.h"
 #include "config/value_template_parse.h"
 #include "yoke/balancing/policy.h"
+#include "yoke/config/upstream_members.h"
 
 namespace yoke::config {
 namespace {
@@ -24,7 +25,7 @@ std::string registered_policies() {
 
 [[noreturn]] void reject_upstream_directive(const Directive& directive) {
   fail(directive.where, "unknown directive " + quote(directive.name) +
-                            " in upstream: neither an upstream directive (server, sticky, "
+                            " in upstream: neither an upstream directive (server, state, sticky, "
                             "keepalive, keepalive_timeout, keepalive_requests, health_check, "
                             "outlier_detection, retry_budget, zone_aware, priority_spill) nor "
                             "a registered balancing policy (" +
@@ -80,6 +81,10 @@ void read_upstream_directive(const Directive& directive, const BuildOptions& opt
     require_simple(directive, 1);
     set_once(directive, once.keepalive_requests,
              count_value(directive, directive.args[0], 1, INT_MAX));
+  } else if (name == "state") {
+    require_simple(directive, 1);
+    reject_duplicate(directive, !upstream.state_file.empty());
+    upstream.state_file = resolve_path(directive.args[0]);
   } else if (name == "health_check") {
     reject_duplicate(directive, upstream.health_check.has_value());
     upstream.health_check = build_health_check(directive);
@@ -153,6 +158,10 @@ Upstream build_upstream(const Directive& directive, const BuildOptions& options)
   upstream.where = directive.where;
   UpstreamOnce once;
   for (const auto& inner : directive.block) read_upstream_directive(inner, options, once, upstream);
+  // nginx Plus: with `state`, the servers are the file's; its `server` lines seed an absent one.
+  if (!upstream.state_file.empty()) {
+    if (auto kept = read_state_servers(upstream.state_file, options)) upstream.servers = *kept;
+  }
   if (upstream.servers.empty()) {
     fail(directive.where, "no servers are inside upstream " + quote(upstream.name));
   }
@@ -161,6 +170,14 @@ Upstream build_upstream(const Directive& directive, const BuildOptions& options)
   upstream.keepalive_timeout = once.keepalive_timeout.value_or(upstream.keepalive_timeout);
   upstream.keepalive_requests = once.keepalive_requests.value_or(upstream.keepalive_requests);
   return upstream;
+}
+
+void set_members(Upstream& upstream, std::vector<UpstreamServer> members) {
+  if (members.empty()) {
+    fail(upstream.where, "upstream " + quote(upstream.name) + " would have no server left");
+  }
+  upstream.servers = std::move(members);
+  apply_policy_needs(upstream);
 }
 
 }  // namespace yoke::config

@@ -3,6 +3,7 @@
 #include "config/directive_checks.h"
 
 #include <algorithm>
+#include <filesystem>
 
 #include "config/durations.h"
 #include "yoke/balancing/policy.h"
@@ -141,6 +142,14 @@ bool is_header_name(std::string_view name) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
            kTokenPunctuation.find(c) != std::string_view::npos;
   });
+}
+
+// Relative paths are taken from the folder of the file that names them, as `include` does.
+std::string resolve_path(const Argument& argument) {
+  const std::string& text = argument.text;
+  if (!text.empty() && text.front() == '/') return text;
+  std::string folder = std::filesystem::path(argument.where.file).parent_path().string();
+  return folder.empty() ? text : folder + "/" + text;
 }
 
 }  // namespace yoke::config

@@ -50,4 +50,8 @@ Duration duration_value(const Directive& directive, const Argument& argument, bo
 std::uint64_t size_value(const Directive& directive, const Argument& argument);
 int count_value(const Directive& directive, const Argument& argument, int min, int max);
 
+// A path as written in a directive: absolute as is, relative from the folder of the file that
+// names it (as `include` resolves).
+std::string resolve_path(const Argument& argument);
+
 }  // namespace yoke::config

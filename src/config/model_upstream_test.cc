@@ -135,7 +135,7 @@ TEST(ConfigModelUpstream, UnknownDirectiveListsPolicies) {
   std::string error = load_error(with_upstream("server 10.0.0.1;\nleast_bananas;"));
   EXPECT_EQ(
       error.rfind("t.conf:4:1: unknown directive \"least_bananas\" in upstream: neither an "
-                  "upstream directive (server, sticky, keepalive, keepalive_timeout, "
+                  "upstream directive (server, state, sticky, keepalive, keepalive_timeout, "
                   "keepalive_requests, health_check, outlier_detection, retry_budget, zone_aware, "
                   "priority_spill) nor a registered balancing policy (",
                   0),

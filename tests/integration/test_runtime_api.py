@@ -275,7 +275,7 @@ http {
         self.assertEqual(status, 401)
         status, _ = self.api("GET", "/api/v1/upstreams", headers={"Authorization": "Bearer x"})
         self.assertEqual(status, 401)
-        status, _ = self.api("DELETE", path)
+        status, _ = self.api("PUT", path)
         self.assertEqual(status, 405)
         self.assertEqual(self.api("GET", "/api/v1/upstreams")[1], before)
         # The servers still serve.

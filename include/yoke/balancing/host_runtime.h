@@ -141,6 +141,13 @@ class HostRuntime {
                                std::memory_order_relaxed);
   }
 
+  // A host that joins its upstream at run time (membership/member_change.h) ramps in from
+  // now, as one reopened through the API. Writer: as the admin fields, under the registry's
+  // lock, before the snapshot holding the host is published.
+  void start_ramp(TimePoint now) {
+    admin_open_since_ns_.store(now.time_since_epoch().count(), std::memory_order_relaxed);
+  }
+
   // ---- slow_start (docs/configuration.md): when the host last came back. ----
   // The later of the checker's down→up and the admin API's reopening; the epoch (a time long
   // past) when neither happened. Read by workers only for hosts with slow_start.

@@ -139,6 +139,10 @@ struct Upstream {
   Duration keepalive_timeout{60000};
   int keepalive_requests = 1000;
   std::optional<HealthCheck> health_check;  // active checks; none when absent
+  // `state FILE;` (nginx Plus): the servers are kept in FILE, read at start and reload instead
+  // of the block's `server` lines and rewritten on every runtime change (docs/configuration.md).
+  // The path as resolved (relative to the configuration file's folder); empty = none.
+  std::string state_file;
   // outlier_detection, retry_budget, zone_aware, priority_spill (docs/resilience.md).
   balancing::UpstreamResilience resilience;
   SourceLocation zone_aware_where;  // where `zone_aware` was written, for messages
