@@ -2,7 +2,7 @@
 // Configuration reload on the main thread (SIGHUP, `yoke -s reload`; docs/architecture.md,
 // "Reload"): read the same file again, build and check the new snapshot, and only when all of it
 // is valid hand every worker a generation built from it. An invalid file changes nothing.
-// Owns the checker thread, which restarts on every snapshot.
+// Owns the checker thread and the global sync thread, which restart on every snapshot.
 #include <chrono>
 #include <memory>
 #include <string>
@@ -10,6 +10,7 @@
 
 #include "proxy/worker.h"
 #include "yoke/health/checker.h"
+#include "yoke/limits/global_sync.h"
 #include "yoke/observe/metrics_registry.h"
 #include "yoke/router/route_table.h"
 
@@ -25,6 +26,10 @@ class Reloader {
   // Starts (or stops) the active health and agent checks of the running snapshot.
   void start_checker();
   void stop_checker();
+  // Starts (or stops) the global rate limits' sync with Redis for the running snapshot's zones
+  // with global=redis://… (yoke/limits/global_sync.h).
+  void start_global_sync();
+  void stop_global_sync();
 
   // Loads the configuration file again and applies it. False (logged with file:line:column
   // and counted) when it is invalid or cannot be applied; the running configuration is then
@@ -48,6 +53,7 @@ class Reloader {
   const std::vector<std::unique_ptr<proxy::Worker>>& workers_;
   std::shared_ptr<observe::MetricsRegistry> metrics_;
   std::unique_ptr<health::Checker> checker_;
+  std::unique_ptr<limits::GlobalSync> global_sync_;
   std::chrono::microseconds last_duration_{0};
 };
 

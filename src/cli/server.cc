@@ -139,6 +139,7 @@ int run_server(const std::shared_ptr<const router::RouteTable>& routes,
   // `mandatory` hosts stay out of rotation until their first check passes.
   Reloader reloader(config_path, routes, workers, metrics);
   reloader.start_checker();
+  reloader.start_global_sync();
   write_pid_file(config.pid_path);
   std::atomic<int> running{static_cast<int>(workers.size())};
   std::vector<std::thread> threads;
@@ -175,6 +176,7 @@ int run_server(const std::shared_ptr<const router::RouteTable>& routes,
   handoff.join();
   if (admin_server) admin_server->stop();  // after the workers: /healthz answers while they drain
   reloader.stop_checker();
+  reloader.stop_global_sync();
   remove_pid_file(config.pid_path);
   observe::log_line(observe::LogLevel::kNotice, "stopped");
   return 0;
