@@ -114,11 +114,12 @@ void read_zone_and_rate(const Directive& directive, std::size_t first, RateLimit
     } else if (global && argument.text.rfind("redis_fail=", 0) == 0 && fail_mode == nullptr) {
       fail_mode = &argument;
     } else {
-      fail(argument.where,
-           "invalid parameter " + quote(argument.text) + " in " + quote(directive.name) +
-               " directive, expected \"zone=NAME:SIZE\" and \"rate=RATE\"" +
-               (global ? " (and optionally \"global=redis://HOST:PORT\", \"redis_fail=open|closed\")"
-                       : ""));
+      fail(
+          argument.where,
+          "invalid parameter " + quote(argument.text) + " in " + quote(directive.name) +
+              " directive, expected \"zone=NAME:SIZE\" and \"rate=RATE\"" +
+              (global ? " (and optionally \"global=redis://HOST:PORT\", \"redis_fail=open|closed\")"
+                      : ""));
     }
   }
   if (!zone_set || !rate_set) {

@@ -17,10 +17,10 @@ std::string http_with(const std::string& zone) {
 }
 
 TEST(ConfigGlobalLimits, Values) {
-  const Config config = load_config_text(
-      http_with("limit_req_zone $server_name zone=g:1m rate=200r/s "
-                "global=redis://127.0.0.1:6390 redis_fail=closed;"),
-      "t.conf");
+  const Config config =
+      load_config_text(http_with("limit_req_zone $server_name zone=g:1m rate=200r/s "
+                                 "global=redis://127.0.0.1:6390 redis_fail=closed;"),
+                       "t.conf");
   const RateLimitZone& zone = config.http.limit_req_zones[0];
   ASSERT_TRUE(zone.global.has_value());
   EXPECT_EQ(zone.global->host, "127.0.0.1");

@@ -17,7 +17,8 @@ constexpr std::int64_t kMinBalance = std::numeric_limits<std::int32_t>::min();
 // another node can spend them. Never more than the bucket holds.
 std::int64_t plan_ask(std::uint64_t attempts, std::int64_t balance, std::int64_t capacity) {
   if (attempts == 0) return balance > 0 ? -balance : 0;
-  const auto wanted = static_cast<std::int64_t>(std::min<std::uint64_t>(attempts * 2, kMaxAttempts));
+  const auto wanted =
+      static_cast<std::int64_t>(std::min<std::uint64_t>(attempts * 2, kMaxAttempts));
   const std::int64_t target = std::min(wanted, capacity);
   // A debt (balance < 0, first requests on credit) is repaid before anything is held.
   return std::max<std::int64_t>(0, target - balance);
@@ -38,8 +39,8 @@ bool GlobalBudget::admit(std::uint64_t tag) {
   // The key with the smallest word (least demand, least balance) makes room in a full bucket.
   // A new key's first request: on credit in kGlobal (balance −1), else just counted.
   KeyedSlot* slot = slots_.find_or_claim(
-      tag, pack(1, mode == GlobalMode::kGlobal ? -1 : 0), &created, [](std::uint64_t value) { return value; },
-      [](std::uint64_t) { return true; });
+      tag, pack(1, mode == GlobalMode::kGlobal ? -1 : 0), &created,
+      [](std::uint64_t value) { return value; }, [](std::uint64_t) { return true; });
   if (slot == nullptr || created) return mode != GlobalMode::kRefuseAll;
   std::uint64_t old = slot->value.load(std::memory_order_relaxed);
   while (true) {
@@ -57,8 +58,8 @@ bool GlobalBudget::admit(std::uint64_t tag) {
 
 GlobalBudget::Synced GlobalBudget::take_demand(KeyedSlot& slot) {
   std::uint64_t old = slot.value.load(std::memory_order_relaxed);
-  while (!slot.value.compare_exchange_weak(old, pack(0, balance_of(old)),
-                                           std::memory_order_relaxed)) {
+  while (
+      !slot.value.compare_exchange_weak(old, pack(0, balance_of(old)), std::memory_order_relaxed)) {
   }
   return Synced{attempts_of(old), balance_of(old)};
 }

@@ -15,19 +15,19 @@ namespace {
 const std::uint64_t kTag = KeyedSlots::tag_of("client");
 
 TEST(GlobalBudget, PlanAskHoldsTwoPeriodsOfDemandUpToTheCapacity) {
-  EXPECT_EQ(plan_ask(10, 0, 100), 20);   // two periods of 10
-  EXPECT_EQ(plan_ask(10, 5, 100), 15);   // minus what is held
-  EXPECT_EQ(plan_ask(10, 30, 100), 0);   // holds more than it needs: nothing
-  EXPECT_EQ(plan_ask(500, 0, 20), 20);   // never more than the bucket holds
-  EXPECT_EQ(plan_ask(1, -1, 20), 3);     // a debt is repaid first
-  EXPECT_EQ(plan_ask(0, 7, 20), -7);     // no demand: unused tokens go back
-  EXPECT_EQ(plan_ask(0, -1, 20), 0);     // a debt alone is not asked for without demand
+  EXPECT_EQ(plan_ask(10, 0, 100), 20);  // two periods of 10
+  EXPECT_EQ(plan_ask(10, 5, 100), 15);  // minus what is held
+  EXPECT_EQ(plan_ask(10, 30, 100), 0);  // holds more than it needs: nothing
+  EXPECT_EQ(plan_ask(500, 0, 20), 20);  // never more than the bucket holds
+  EXPECT_EQ(plan_ask(1, -1, 20), 3);    // a debt is repaid first
+  EXPECT_EQ(plan_ask(0, 7, 20), -7);    // no demand: unused tokens go back
+  EXPECT_EQ(plan_ask(0, -1, 20), 0);    // a debt alone is not asked for without demand
 }
 
 TEST(GlobalBudget, CapacityIsATenthOfASecond) {
-  EXPECT_EQ(global_capacity(200000), 20);   // 200 r/s
-  EXPECT_EQ(global_capacity(5000), 1);      // 5 r/s: at least one token
-  EXPECT_EQ(global_capacity(16), 1);        // 1 r/m
+  EXPECT_EQ(global_capacity(200000), 20);  // 200 r/s
+  EXPECT_EQ(global_capacity(5000), 1);     // 5 r/s: at least one token
+  EXPECT_EQ(global_capacity(16), 1);       // 1 r/m
 }
 
 TEST(GlobalBudget, PackKeepsNegativeBalances) {

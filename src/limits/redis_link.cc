@@ -73,8 +73,9 @@ bool RedisLink::load_script(std::string& error) {
   const std::size_t lengths[] = {6, 4, std::string_view(kGlobalBucketScript).size()};
   Reply reply(static_cast<redisReply*>(redisCommandArgv(context_, 3, argv, lengths)));
   if (reply == nullptr || reply->type != REDIS_REPLY_STRING) {
-    error = reply == nullptr ? std::string(context_->errstr)
-                             : "SCRIPT LOAD failed: " + std::string(reply->str != nullptr ? reply->str : "");
+    error = reply == nullptr
+                ? std::string(context_->errstr)
+                : "SCRIPT LOAD failed: " + std::string(reply->str != nullptr ? reply->str : "");
     drop();
     return false;
   }

@@ -208,8 +208,8 @@ struct GlobalRateLimit {
 struct RateLimitZone {
   std::string name;
   ValueTemplate key;
-  std::uint64_t size = 0;        // bytes of the zone's table
-  std::uint64_t rate_milli = 0;  // requests per second × 1000, as nginx keeps it
+  std::uint64_t size = 0;                 // bytes of the zone's table
+  std::uint64_t rate_milli = 0;           // requests per second × 1000, as nginx keeps it
   std::optional<GlobalRateLimit> global;  // limit_req_zone only; none: this node's own limit
   SourceLocation where;
 };

@@ -23,9 +23,9 @@ namespace yoke::limits {
 
 // What the workers do with a global zone's requests, set by the sync thread.
 enum class GlobalMode : std::uint8_t {
-  kGlobal,      // Redis answers: spend the node's balance
-  kLocalOnly,   // Redis unreachable, redis_fail=open: only the zone's local limit applies
-  kRefuseAll,   // Redis unreachable, redis_fail=closed: every request of the zone is refused
+  kGlobal,     // Redis answers: spend the node's balance
+  kLocalOnly,  // Redis unreachable, redis_fail=open: only the zone's local limit applies
+  kRefuseAll,  // Redis unreachable, redis_fail=closed: every request of the zone is refused
 };
 
 // How often a node synchronises with Redis: 20 times per second, so a key's demand reaches
@@ -66,7 +66,9 @@ class GlobalBudget {
   bool fail_open() const { return fail_open_; }
 
   // Synchronisations of this zone with Redis, by outcome: the sync thread counts, /metrics reads.
-  void count_sync(bool ok) { (ok ? syncs_ok_ : syncs_failed_).fetch_add(1, std::memory_order_relaxed); }
+  void count_sync(bool ok) {
+    (ok ? syncs_ok_ : syncs_failed_).fetch_add(1, std::memory_order_relaxed);
+  }
   std::uint64_t syncs_ok() const { return syncs_ok_.load(std::memory_order_relaxed); }
   std::uint64_t syncs_failed() const { return syncs_failed_.load(std::memory_order_relaxed); }
 
