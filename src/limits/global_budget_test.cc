@@ -69,34 +69,43 @@ TEST(GlobalBudget, GlobalModeSpendsTheBalanceAndCountsDemand) {
   EXPECT_EQ(seen.balance, 0);
 }
 
-// The Lua bucket (global_bucket_script.h) in thousandths of a token, on the test's clock.
+// The Lua bucket (global_bucket_script.h) in thousandths of a token, on the test's clock,
+// with its sharing rule: half of what is there while another node asked within 100 ms.
 struct ModelBucket {
   std::int64_t rate_milli;
   std::int64_t capacity_milli;
   std::int64_t milli;
   std::int64_t at_ms = 0;
+  int last_node = -1;
+  std::int64_t last_node_ms = 0;
 
-  std::int64_t exchange(std::int64_t now_ms, std::int64_t ask) {
+  std::int64_t exchange(std::int64_t now_ms, std::int64_t ask, int node) {
     milli = std::min(capacity_milli, milli + (now_ms - at_ms) * rate_milli / 1000);
     at_ms = now_ms;
     if (ask <= 0) {
       milli = std::min(capacity_milli, milli - ask * 1000);
       return 0;
     }
-    const std::int64_t granted = std::min(ask, milli / 1000);
+    std::int64_t available = milli / 1000;
+    if (last_node >= 0 && last_node != node && now_ms - last_node_ms < 100) {
+      available = (available + 1) / 2;
+    }
+    const std::int64_t granted = std::min(ask, available);
     milli -= granted * 1000;
+    last_node = node;
+    last_node_ms = now_ms;
     return granted;
   }
 };
 
 // One node's sync round for its one key, as GlobalSync::collect / settle do it.
 void sync_node(GlobalBudget& budget, ModelBucket& bucket, std::int64_t now_ms,
-               std::int64_t capacity) {
+               std::int64_t capacity, int node = 0) {
   budget.for_each_key([&](std::uint64_t, KeyedSlot& slot) {
     const GlobalBudget::Synced seen = GlobalBudget::take_demand(slot);
     const std::int64_t ask = plan_ask(seen.attempts, seen.balance, capacity);
     if (ask < 0) GlobalBudget::credit(slot, ask);
-    const std::int64_t granted = bucket.exchange(now_ms, ask);
+    const std::int64_t granted = bucket.exchange(now_ms, ask, node);
     if (ask > 0) GlobalBudget::credit(slot, granted);
   });
   budget.set_mode(GlobalMode::kGlobal);
@@ -104,26 +113,49 @@ void sync_node(GlobalBudget& budget, ModelBucket& bucket, std::int64_t now_ms,
 
 // Issue 9's scenario in fake time: two nodes, a global 200 r/s, a client sending 500 r/s to
 // each (at random instants) for 10 s, each node syncing every 50 ms at its own phase. Accepted
-// in total: 2,000 ± 10 %, and the nodes share it (neither starves).
-TEST(GlobalBudget, TwoNodesStayWithinTenPercentOfTheLimit) {
+// in total: 2,000 ± 10 %, and the nodes share it: neither gets less than a quarter, even with
+// syncs 45 ms apart (without the bucket's sharing rule that split is about 90/10).
+void two_nodes(std::int64_t second_phase) {
   const std::uint64_t rate_milli = 200000;
   const std::int64_t capacity = global_capacity(rate_milli);
   ModelBucket bucket{static_cast<std::int64_t>(rate_milli), capacity * 1000, capacity * 1000};
   GlobalBudget nodes[2] = {GlobalBudget(4096, true), GlobalBudget(4096, true)};
-  const std::int64_t phase[2] = {0, 17};
+  const std::int64_t phase[2] = {0, second_phase};
   std::mt19937 random(9);
   std::uniform_int_distribution<int> node_of(0, 1);
   int accepted[2] = {0, 0};
   for (std::int64_t ms = 0; ms < 10000; ++ms) {
     for (int n = 0; n < 2; ++n) {
-      if (ms % kSyncPeriod.count() == phase[n]) sync_node(nodes[n], bucket, ms, capacity);
+      if (ms % kSyncPeriod.count() == phase[n]) sync_node(nodes[n], bucket, ms, capacity, n);
     }
     const int n = node_of(random);  // one request per millisecond: 1,000 r/s in all
     if (nodes[n].admit(kTag)) ++accepted[n];
   }
   const int total = accepted[0] + accepted[1];
-  EXPECT_NEAR(total, 2000, 200) << accepted[0] << " + " << accepted[1];
-  EXPECT_GT(std::min(accepted[0], accepted[1]), 500) << accepted[0] << " + " << accepted[1];
+  EXPECT_NEAR(total, 2000, 200) << "phase " << second_phase << ": " << accepted[0] << " + "
+                                << accepted[1];
+  EXPECT_GT(std::min(accepted[0], accepted[1]), 500)
+      << "phase " << second_phase << ": " << accepted[0] << " + " << accepted[1];
+}
+
+TEST(GlobalBudget, TwoNodesStayWithinTenPercentOfTheLimit) {
+  two_nodes(25);
+  two_nodes(5);
+  two_nodes(45);
+}
+
+// One node alone gets the whole rate: the sharing rule never halves its grants.
+TEST(GlobalBudget, OneNodeGetsTheWholeRate) {
+  const std::uint64_t rate_milli = 200000;
+  const std::int64_t capacity = global_capacity(rate_milli);
+  ModelBucket bucket{static_cast<std::int64_t>(rate_milli), capacity * 1000, capacity * 1000};
+  GlobalBudget node(4096, true);
+  int accepted = 0;
+  for (std::int64_t ms = 0; ms < 10000; ++ms) {
+    if (ms % kSyncPeriod.count() == 0) sync_node(node, bucket, ms, capacity);
+    if (node.admit(kTag)) ++accepted;  // 1,000 r/s
+  }
+  EXPECT_NEAR(accepted, 2000, 200);
 }
 
 // A node whose traffic stopped gives its tokens back, so the other can spend them.

@@ -1,6 +1,8 @@
 #include "yoke/limits/global_sync.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <random>
 
 #include "limits/reconnect_backoff.h"
 #include "limits/redis_link.h"
@@ -43,9 +45,19 @@ std::string zone_names(const std::vector<GlobalZone>& zones) {
   return names;
 }
 
+// A random id per sync thread: only "another node asked" matters to the script, so an id that
+// changes with each reload costs one halved grant at most.
+std::string random_node_id() {
+  std::random_device random;
+  char id[17];
+  std::snprintf(id, sizeof id, "%08x%08x", random(), random());
+  return id;
+}
+
 }  // namespace
 
 GlobalSync::GlobalSync(std::vector<GlobalZone> zones) {
+  const std::string node_id = random_node_id();
   for (GlobalZone& zone : zones) {
     Endpoint* endpoint = nullptr;
     for (const auto& known : endpoints_) {
@@ -56,7 +68,7 @@ GlobalSync::GlobalSync(std::vector<GlobalZone> zones) {
     if (endpoint == nullptr) {
       endpoints_.push_back(std::make_unique<Endpoint>());
       endpoint = endpoints_.back().get();
-      endpoint->link = std::make_unique<RedisLink>(zone.host, zone.port);
+      endpoint->link = std::make_unique<RedisLink>(zone.host, zone.port, node_id);
     }
     endpoint->zones.push_back(std::move(zone));
   }

@@ -35,9 +35,10 @@ Reply next_reply(redisContext* context, std::string& error) {
 
 }  // namespace
 
-RedisLink::RedisLink(std::string host, int port)
+RedisLink::RedisLink(std::string host, int port, std::string node_id)
     : host_(std::move(host)),
       port_(port),
+      node_id_(std::move(node_id)),
       endpoint_((host_.find(':') != std::string::npos ? "[" + host_ + "]" : host_) + ":" +
                 std::to_string(port_)) {}
 
@@ -100,11 +101,11 @@ bool RedisLink::run_pipeline(const std::vector<BucketAsk>& asks, std::vector<std
     const std::string rate = std::to_string(asks[i].rate_milli);
     const std::string capacity = std::to_string(asks[i].capacity);
     const std::string ask = std::to_string(asks[i].ask);
-    const char* argv[] = {"EVALSHA",    sha_.c_str(),     "1",        asks[i].key.c_str(),
-                          rate.c_str(), capacity.c_str(), ask.c_str()};
-    const std::size_t lengths[] = {7,           sha_.size(),     1,         asks[i].key.size(),
-                                   rate.size(), capacity.size(), ask.size()};
-    if (redisAppendCommandArgv(context_, 7, argv, lengths) != REDIS_OK) {
+    const char* argv[] = {"EVALSHA",    sha_.c_str(),     "1",         asks[i].key.c_str(),
+                          rate.c_str(), capacity.c_str(), ask.c_str(), node_id_.c_str()};
+    const std::size_t lengths[] = {7,           sha_.size(),     1,          asks[i].key.size(),
+                                   rate.size(), capacity.size(), ask.size(), node_id_.size()};
+    if (redisAppendCommandArgv(context_, 8, argv, lengths) != REDIS_OK) {
       error = context_->errstr;
       return false;
     }

@@ -29,7 +29,8 @@ struct BucketAsk {
 
 class RedisLink {
  public:
-  RedisLink(std::string host, int port);
+  // node_id: this process's id in the buckets (global_bucket_script.h, "Sharing").
+  RedisLink(std::string host, int port, std::string node_id);
   ~RedisLink();
   RedisLink(const RedisLink&) = delete;
   RedisLink& operator=(const RedisLink&) = delete;
@@ -55,6 +56,7 @@ class RedisLink {
 
   std::string host_;
   int port_;
+  std::string node_id_;
   std::string endpoint_;
   redisContext* context_ = nullptr;
   std::string sha_;  // the script's SHA-1, from SCRIPT LOAD
