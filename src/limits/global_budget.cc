@@ -58,6 +58,8 @@ bool GlobalBudget::admit(std::uint64_t tag) {
 
 GlobalBudget::Synced GlobalBudget::take_demand(KeyedSlot& slot) {
   std::uint64_t old = slot.value.load(std::memory_order_relaxed);
+  // An idle key costs a load, not a locked instruction.
+  if (attempts_of(old) == 0) return Synced{0, balance_of(old)};
   while (
       !slot.value.compare_exchange_weak(old, pack(0, balance_of(old)), std::memory_order_relaxed)) {
   }
