@@ -62,7 +62,7 @@ class GlobalRateLimitTest(YokeTestCase):
     def load(self, ports, seconds, rate_per_node):
         """Runs one yoke-loadgen per port in parallel; returns (accepted, refused) per port."""
         processes = [subprocess.Popen(
-            [loadgen_binary(), "--port", str(port), "--host", "test", "--path", "/x",
+            [loadgen_binary(), "--port", str(port), "--path", "/x",
              "--connections", "16", "--rate", str(rate_per_node), "--duration", str(seconds),
              "--drain", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
             for port in ports]
