@@ -6,6 +6,7 @@ rate), one per node, so the offered rate does not depend on Python's speed."""
 
 import os
 import re
+import signal
 import subprocess
 import threading
 import time
@@ -145,3 +146,18 @@ class GlobalRateLimitTest(YokeTestCase):
         self.assertTrue(passed)
         self.assertGreater(demo.requests("a"), 0)
         self.assertIn("answers again", yoke.error_log)
+
+    # A reload with the zone unchanged keeps its budget and counters and restarts the sync
+    # thread, which connects again: the limit holds on.
+    def test_reload_keeps_the_global_zone(self):
+        redis = self.start_redis()
+        demo = self.start_demo("a")
+        yoke, port, admin = self.start_node(demo, redis.port)
+        self.wait_gauges([admin], 1, T(5))
+        before = sync_count(admin, "g", "ok")
+        yoke.signal(signal.SIGHUP)
+        self.assertTrue(wait_until(lambda: yoke.error_log.count("answers, zones") == 2, T(5)),
+                        yoke.error_log)
+        self.assertGreaterEqual(sync_count(admin, "g", "ok"), before)  # carried, not reset
+        results = self.load([port], 3, 500)
+        self.assertLess(abs(results[0][0] - RATE * 3), 0.1 * RATE * 3, results)
