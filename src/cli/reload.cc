@@ -42,6 +42,25 @@ void Reloader::stop_checker() {
   checker_.reset();
 }
 
+// The zones with global=redis://… of the running snapshot; a zone carried over by a reload
+// keeps its budget (RouteTable::same_rate_zone), so only the connection is new.
+void Reloader::start_global_sync() {
+  std::vector<limits::GlobalZone> zones;
+  for (const auto& entry : routes_->rate_zones()) {
+    if (entry->global == nullptr) continue;
+    zones.push_back(limits::GlobalZone{entry->config->name, entry->config->rate_milli,
+                                       entry->config->global->host, entry->config->global->port,
+                                       entry->global});
+  }
+  global_sync_ = std::make_unique<limits::GlobalSync>(std::move(zones));
+  global_sync_->start();
+}
+
+void Reloader::stop_global_sync() {
+  if (global_sync_ != nullptr) global_sync_->stop();
+  global_sync_.reset();
+}
+
 bool Reloader::reload() {
   const std::lock_guard lock(swap_mutex_);
   const auto started = std::chrono::steady_clock::now();
@@ -177,8 +196,10 @@ std::size_t Reloader::apply(const std::shared_ptr<const router::RouteTable>& nex
   for (std::size_t w = 0; w < workers_.size(); ++w) {
     workers_[w]->request_reload(std::move(generations[w]), std::move(opened[w]));
   }
+  stop_global_sync();
   routes_ = next;
   start_checker();
+  start_global_sync();
   return carried;
 }
 

@@ -2,8 +2,9 @@
 // Configuration reload on the main thread (SIGHUP, `yoke -s reload`; docs/architecture.md,
 // "Reload"): read the same file again, build and check the new snapshot, and only when all of it
 // is valid hand every worker a generation built from it. An invalid file changes nothing.
-// Owns the checker thread, which restarts on every snapshot. Runtime membership changes
-// (membership/member_change.h) publish their snapshots through the same steps (swap()).
+// Owns the checker thread and the global sync thread, which restart on every snapshot. Runtime
+// membership changes (membership/member_change.h) publish their snapshots through the same
+// steps (swap()).
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -13,6 +14,7 @@
 #include "proxy/worker.h"
 #include "yoke/health/checker.h"
 #include "yoke/membership/member_change.h"
+#include "yoke/limits/global_sync.h"
 #include "yoke/observe/metrics_registry.h"
 #include "yoke/router/route_table.h"
 
@@ -29,6 +31,10 @@ class Reloader final : public membership::SnapshotSwap {
   // Starts (or stops) the active health and agent checks of the running snapshot.
   void start_checker();
   void stop_checker();
+  // Starts (or stops) the global rate limits' sync with Redis for the running snapshot's zones
+  // with global=redis://… (yoke/limits/global_sync.h).
+  void start_global_sync();
+  void stop_global_sync();
 
   // Loads the configuration file again and applies it. False (logged with file:line:column
   // and counted) when it is invalid or cannot be applied; the running configuration is then
@@ -59,6 +65,7 @@ class Reloader final : public membership::SnapshotSwap {
   const std::vector<std::unique_ptr<proxy::Worker>>& workers_;
   std::shared_ptr<observe::MetricsRegistry> metrics_;
   std::unique_ptr<health::Checker> checker_;
+  std::unique_ptr<limits::GlobalSync> global_sync_;
   std::chrono::microseconds last_duration_{0};
   // Orders reloads (main thread) against swaps (the admin thread, discovery): each builds on
   // the snapshot the one before published.

@@ -186,6 +186,7 @@ int run_server(const std::shared_ptr<const router::RouteTable>& routes,
     return 1;
   }
   reloader.start_checker();
+  reloader.start_global_sync();
   write_pid_file(config.pid_path);
   publisher->running = true;  // from now on a new deny table is posted to the workers
   std::atomic<int> running{static_cast<int>(workers.size())};
@@ -232,6 +233,7 @@ int run_server(const std::shared_ptr<const router::RouteTable>& routes,
   if (admin_server) admin_server->stop();  // after the workers: /healthz answers while they drain
   if (denylist) denylist->detach();        // its timer was on the admin loop
   reloader.stop_checker();
+  reloader.stop_global_sync();
   remove_pid_file(config.pid_path);
   observe::log_line(observe::LogLevel::kNotice, "stopped");
   return 0;

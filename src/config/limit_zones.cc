@@ -1,4 +1,5 @@
-// limit_req_zone KEY zone=NAME:SIZE rate=RATE (ngx_http_limit_req_module) and limit_conn_zone
+// limit_req_zone KEY zone=NAME:SIZE rate=RATE (ngx_http_limit_req_module; Yoke adds
+// global=redis://HOST:PORT and redis_fail=open|closed, docs/redis-limits.md) and limit_conn_zone
 // KEY zone=NAME:SIZE (ngx_http_limit_conn_module), http context, and the checks that every
 // limit_req / limit_conn names a defined zone (nginx: "unknown limit_req_zone").
 #include <charconv>
@@ -52,11 +53,54 @@ void read_rate(const Directive& directive, const Argument& argument, RateLimitZo
   if (zone.rate_milli == 0) zone.rate_milli = 1;
 }
 
+// "global=redis://HOST[:PORT]": a host name or IPv4 address, or an IPv6 address in brackets,
+// and a port (6379 when absent). No user, password, database or TLS: hiredis 0.14 has no TLS,
+// and a plain-text password on loopback or a private network would protect little.
+void read_global(const Directive& directive, const Argument& argument, RateLimitZone& zone) {
+  constexpr std::string_view kScheme = "redis://";
+  std::string_view text = std::string_view(argument.text).substr(7);
+  auto invalid = [&](const std::string& why) {
+    fail(argument.where, "invalid " + quote(argument.text) + " in " + quote(directive.name) +
+                             " directive: " + why +
+                             ", expected \"global=redis://HOST[:PORT]\", e.g. "
+                             "\"global=redis://127.0.0.1:6379\"");
+  };
+  if (text.substr(0, kScheme.size()) != kScheme) invalid("the address must start with redis://");
+  text.remove_prefix(kScheme.size());
+  if (text.find_first_of("/@?") != std::string_view::npos) {
+    invalid("a user, password, path or database is not supported");
+  }
+  GlobalRateLimit global;
+  std::size_t colon = text.rfind(':');
+  if (!text.empty() && text.front() == '[') {  // [::1]:6379
+    const std::size_t close = text.find(']');
+    if (close == std::string_view::npos) invalid("an IPv6 address needs its closing ']'");
+    global.host = std::string(text.substr(1, close - 1));
+    colon = close + 1 < text.size() && text[close + 1] == ':' ? close + 1 : std::string_view::npos;
+    if (colon == std::string_view::npos && close + 1 != text.size()) invalid("bad port");
+  } else {
+    global.host = std::string(text.substr(0, colon));
+  }
+  if (colon != std::string_view::npos) {
+    const std::string_view port = text.substr(colon + 1);
+    const auto [end, error] = std::from_chars(port.data(), port.data() + port.size(), global.port);
+    if (port.empty() || error != std::errc() || end != port.data() + port.size() ||
+        global.port < 1 || global.port > 65535) {
+      invalid("the port must be a number from 1 to 65535");
+    }
+  }
+  if (global.host.empty()) invalid("the host is missing");
+  zone.global = global;
+}
+
 // zone=NAME:SIZE and rate=RATE, once each and in any order, from argument `first` on (after
-// limit_req_zone's key; all of limit_accept_zone's arguments).
-void read_zone_and_rate(const Directive& directive, std::size_t first, RateLimitZone& zone) {
+// limit_req_zone's key; all of limit_accept_zone's arguments). With `global`, limit_req_zone's
+// own global=… and redis_fail=open|closed too.
+void read_zone_and_rate(const Directive& directive, std::size_t first, RateLimitZone& zone,
+                        bool global = false) {
   bool zone_set = false;
   bool rate_set = false;
+  const Argument* fail_mode = nullptr;
   for (std::size_t i = first; i < directive.args.size(); ++i) {
     const Argument& argument = directive.args[i];
     if (argument.text.rfind("zone=", 0) == 0 && !zone_set) {
@@ -65,16 +109,35 @@ void read_zone_and_rate(const Directive& directive, std::size_t first, RateLimit
     } else if (argument.text.rfind("rate=", 0) == 0 && !rate_set) {
       read_rate(directive, argument, zone);
       rate_set = true;
+    } else if (global && argument.text.rfind("global=", 0) == 0 && !zone.global) {
+      read_global(directive, argument, zone);
+    } else if (global && argument.text.rfind("redis_fail=", 0) == 0 && fail_mode == nullptr) {
+      fail_mode = &argument;
     } else {
-      fail(argument.where, "invalid parameter " + quote(argument.text) + " in " +
-                               quote(directive.name) +
-                               " directive, expected \"zone=NAME:SIZE\" and \"rate=RATE\"");
+      fail(
+          argument.where,
+          "invalid parameter " + quote(argument.text) + " in " + quote(directive.name) +
+              " directive, expected \"zone=NAME:SIZE\" and \"rate=RATE\"" +
+              (global ? " (and optionally \"global=redis://HOST:PORT\", \"redis_fail=open|closed\")"
+                      : ""));
     }
   }
   if (!zone_set || !rate_set) {
     fail(directive.where,
          quote(directive.name) + " directive needs \"zone=NAME:SIZE\" and \"rate=RATE\"");
   }
+  if (fail_mode == nullptr) return;
+  if (!zone.global) {
+    fail(fail_mode->where, quote(fail_mode->text) + " in " + quote(directive.name) +
+                               " needs \"global=redis://HOST:PORT\" (it says what to do while "
+                               "Redis cannot be reached)");
+  }
+  const std::string_view mode = std::string_view(fail_mode->text).substr(11);
+  if (mode != "open" && mode != "closed") {
+    fail(fail_mode->where, "invalid " + quote(fail_mode->text) + " in " + quote(directive.name) +
+                               " directive, expected \"redis_fail=open\" or \"redis_fail=closed\"");
+  }
+  zone.global->fail_open = mode == "open";
 }
 
 // A zone's name is unique among the zones of its kind (nginx: "duplicate zone").
@@ -93,11 +156,11 @@ void add_named_zone(std::vector<Zone>& zones, Zone zone) {
 
 RateLimitZone build_limit_req_zone(const Directive& directive) {
   require_no_block(directive);
-  require_args(directive, 3, 3);
+  require_args(directive, 3, 5);
   RateLimitZone zone;
   zone.where = directive.where;
   zone.key = parse_value_template(directive.args[0]);
-  read_zone_and_rate(directive, 1, zone);
+  read_zone_and_rate(directive, 1, zone, true);
   return zone;
 }
 

@@ -56,6 +56,7 @@ std::string MetricsRegistry::render(ExpositionFormat format, TimePoint now) cons
   write_upstream_attempts(out);
   write_servers(out, now);
   write_resilience(out, now);
+  write_global_limits(out);
   write_connections(out);
   write_tls(out);
   write_process(out);

@@ -7,7 +7,8 @@
 // limit_conn_status. Requests whose key is empty are not counted (nginx, both modules).
 // Yoke's reroute=UPSTREAM: a request over that limit_req goes to another upstream instead of
 // being refused (the remaining limits are not consulted: it is already over one), then on to
-// limit_conn like any other.
+// limit_conn like any other. A zone with global=redis://… admits a request only when the local
+// bucket does and the node's share of the cluster's budget has a token (docs/redis-limits.md).
 #include <algorithm>
 #include <string>
 
@@ -47,8 +48,12 @@ bool ClientSession::pass_rate_limits(const http1::RequestHead& head) {
     key.clear();
     router::expand(limit.zone->key, *this, [&key](std::string_view part) { key.append(part); });
     if (key.empty()) continue;
-    const limits::RateVerdict verdict =
-        limit.zone->zone->take(key, worker_.loop().now(), limit.rule);
+    limits::RateVerdict verdict = limit.zone->zone->take(key, worker_.loop().now(), limit.rule);
+    // A global zone (global=redis://…) also needs a token of this node's share of the
+    // cluster's budget: one compare-and-swap, Redis is never called here.
+    if (verdict.accepted && limit.zone->global != nullptr) {
+      verdict.accepted = limit.zone->global->admit(limits::KeyedSlots::tag_of(key));
+    }
     if (verdict.accepted) {
       delay = std::max(delay, verdict.delay);
       continue;

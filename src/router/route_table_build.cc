@@ -183,11 +183,18 @@ std::vector<std::unique_ptr<RateLimitEntry>> build_rate_zones(const config::Http
   const TimePoint epoch = Clock::now();
   for (const config::RateLimitZone& zone : http.limit_req_zones) {
     auto entry = std::make_unique<RateLimitEntry>();
-    if (previous != nullptr) entry->zone = previous->same_rate_zone(zone);
-    if (entry->zone == nullptr) {
+    const RateLimitEntry* kept = previous != nullptr ? previous->same_rate_zone(zone) : nullptr;
+    if (kept != nullptr) {
+      entry->zone = kept->zone;
+      entry->global = kept->global;
+    } else {
       entry->zone =
           std::make_shared<limits::RateZone>(zone.name, zone.size, zone.rate_milli, epoch);
+      if (zone.global) {
+        entry->global = std::make_shared<limits::GlobalBudget>(zone.size, zone.global->fail_open);
+      }
     }
+    entry->config = &zone;
     entry->key = compile_template(zone.key);
     zones.push_back(std::move(entry));
   }

@@ -13,14 +13,15 @@ namespace yoke::router {
 // counted under, the table size (slot positions depend on it) and the rate (a limit_req
 // word holds the excess in the rate's units). nginx likewise reuses a shared zone only with
 // the same size (ngx_shared_memory_add).
-std::shared_ptr<limits::RateZone> RouteTable::same_rate_zone(
-    const config::RateLimitZone& zone) const {
+// A global zone also keeps its Redis endpoint and fallback: its budget's balance was granted by
+// that Redis.
+const RateLimitEntry* RouteTable::same_rate_zone(const config::RateLimitZone& zone) const {
   for (std::size_t i = 0; i < config_->http.limit_req_zones.size(); ++i) {
     const config::RateLimitZone& running = config_->http.limit_req_zones[i];
     if (running.name != zone.name) continue;
     bool same = running.key.source == zone.key.source && running.size == zone.size &&
-                running.rate_milli == zone.rate_milli;
-    return same ? rate_zones_[i]->zone : nullptr;
+                running.rate_milli == zone.rate_milli && running.global == zone.global;
+    return same ? rate_zones_[i].get() : nullptr;
   }
   return nullptr;
 }

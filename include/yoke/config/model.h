@@ -226,12 +226,22 @@ enum class LocationMatch : std::uint8_t {
   kRegexCaseless,  // location ~* \.jpg$
 };
 
-// limit_req_zone KEY zone=NAME:SIZE rate=R r/s|r/m (http context).
+// global=redis://HOST[:PORT] [redis_fail=open|closed] of a limit_req_zone (Yoke,
+// docs/redis-limits.md): the rate holds across every node sharing that Redis.
+struct GlobalRateLimit {
+  std::string host;
+  int port = 6379;
+  bool fail_open = true;  // while Redis cannot be reached: local limit (open) or refuse (closed)
+  bool operator==(const GlobalRateLimit&) const = default;
+};
+
+// limit_req_zone KEY zone=NAME:SIZE rate=R r/s|r/m [global=…] (http context).
 struct RateLimitZone {
   std::string name;
   ValueTemplate key;
-  std::uint64_t size = 0;        // bytes of the zone's table
-  std::uint64_t rate_milli = 0;  // requests per second × 1000, as nginx keeps it
+  std::uint64_t size = 0;                 // bytes of the zone's table
+  std::uint64_t rate_milli = 0;           // requests per second × 1000, as nginx keeps it
+  std::optional<GlobalRateLimit> global;  // limit_req_zone only; none: this node's own limit
   SourceLocation where;
 };
 

@@ -80,6 +80,8 @@ class KeyedSlots {
   }
 
   std::size_t slots() const { return buckets_ * kWays; }
+  // Slot `index` (below slots()), for a thread that walks the whole table.
+  KeyedSlot& at(std::size_t index) { return slots_[index]; }
 
  private:
   KeyedSlot* bucket_of(std::uint64_t tag) {

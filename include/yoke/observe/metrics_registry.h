@@ -102,6 +102,8 @@ class MetricsRegistry {
   StateAndReason server_state(std::size_t upstream, std::size_t server, TimePoint now) const;
   // metrics_registry_resilience.cc: ejections, ejected servers, retry budget refusals.
   void write_resilience(ExpositionWriter& out, TimePoint now) const;
+  // metrics_registry_global_limits.cc: global rate limits' syncs with Redis.
+  void write_global_limits(ExpositionWriter& out) const;
 
   mutable std::mutex mutex_;  // guards everything below
   std::shared_ptr<const router::RouteTable> routes_;

@@ -14,6 +14,7 @@
 #include "yoke/balancing/policy.h"
 #include "yoke/config/model.h"
 #include "yoke/limits/conn_zone.h"
+#include "yoke/limits/global_budget.h"
 #include "yoke/limits/rate_zone.h"
 #include "yoke/observe/log_format.h"
 #include "yoke/router/variables.h"
@@ -55,6 +56,10 @@ struct UpstreamEntry {
 struct RateLimitEntry {
   std::shared_ptr<limits::RateZone> zone;
   CompiledTemplate key;
+  // global=redis://…: this node's share of the cluster-wide budget (limits/global_budget.h),
+  // synchronised by the global sync thread; null for a zone of this node only.
+  std::shared_ptr<limits::GlobalBudget> global;
+  const config::RateLimitZone* config = nullptr;  // in the table's own configuration
 };
 
 // One limit_req of a location.
@@ -166,12 +171,15 @@ class RouteTable {
   const std::vector<UpstreamEntry>& upstreams() const { return upstreams_; }
   // Certificates and ticket keys of the TLS servers (src/tls/), loaded with the snapshot.
   const tls::Credentials& tls() const { return *tls_; }
+  // The limit_req zones, in configuration order (the global sync thread and /metrics read the
+  // global ones).
+  const std::vector<std::unique_ptr<RateLimitEntry>>& rate_zones() const { return rate_zones_; }
   // The files access logs write to, each once (Route::access_logs index them).
   const std::vector<LogFile>& log_files() const { return log_files_; }
 
   // Reload (route_table_carry_over.cc): this table's zone named zone.name when its definition
-  // (key, size and, for limit_req, rate) is the same, to share with the new table; else null.
-  std::shared_ptr<limits::RateZone> same_rate_zone(const config::RateLimitZone& zone) const;
+  // (key, size, rate and global=) is the same, to share with the new table; else null.
+  const RateLimitEntry* same_rate_zone(const config::RateLimitZone& zone) const;
   std::shared_ptr<limits::ConnZone> same_conn_zone(const config::ConnLimitZone& zone) const;
   // A limit_accept_zone of this table with the same name, size and rate, or null.
   std::shared_ptr<limits::RateZone> same_accept_zone(const config::RateLimitZone& zone) const;
