@@ -33,6 +33,7 @@ Http build_http(const Directive& http_directive, const BuildOptions& options) {
   require_block(http_directive);
   require_args(http_directive, 0, 0);
   Http http;
+  add_builtin_log_formats(http);
   InheritedSettings settings;
   std::vector<const Directive*> servers;
   for (const auto& directive : http_directive.block) {
@@ -46,6 +47,8 @@ Http build_http(const Directive& http_directive, const BuildOptions& options) {
       add_limit_conn_zone(http, build_limit_conn_zone(directive));
     } else if (directive.name == "match") {
       add_match(http, build_match(directive), directive.args.at(0));
+    } else if (directive.name == "log_format") {
+      add_log_format(directive, http);
     } else if (directive.name == "server") {
       servers.push_back(&directive);
     } else if (!read_inherited_directive(directive, Level::kHttp, settings)) {
@@ -57,6 +60,7 @@ Http build_http(const Directive& http_directive, const BuildOptions& options) {
   }
   check_limit_req_zones(http);
   check_match_references(http);
+  check_log_formats(http);
   validate_http(http, http_directive.where);
   return http;
 }

@@ -1,25 +1,32 @@
 // "$name" and "${name}" in directive values, as nginx's script compiler reads them
 // (ngx_http_script_compile): a name is letters, digits and "_"; braces let text follow a name
 // directly ("${host}name").
-#include <array>
 
 #include "config/value_template_parse.h"
 
 namespace yoke::config {
 namespace {
 
-constexpr std::array<std::string_view, 23> kVariables = {
+constexpr std::string_view kVariables[] = {
     "host", "remote_addr", "remote_port", "proxy_add_x_forwarded_for", "scheme", "request_uri",
     "uri", "args", "server_port", "server_name", "request_id", "request_method", "proxy_host",
-    "binary_remote_addr",
+    "binary_remote_addr", "document_uri", "query_string",
     // ngx_http_ssl_module's (empty on plain connections)
     "ssl_protocol", "ssl_cipher", "ssl_server_name", "ssl_session_reused", "ssl_client_s_dn",
     "ssl_client_verify",
     // ngx_http_realip_module's and the PROXY protocol's (empty without a header)
-    "realip_remote_addr", "proxy_protocol_addr", "proxy_protocol_port"};
+    "realip_remote_addr", "proxy_protocol_addr", "proxy_protocol_port",
+    // known at any time but meant for log_format: they describe the request as it ends
+    "remote_user", "time_local", "time_iso8601", "msec", "request", "server_protocol", "status",
+    "body_bytes_sent", "bytes_sent", "request_length", "request_time", "upstream_addr",
+    "upstream_status", "upstream_response_time", "upstream_connect_time", "upstream_header_time",
+    "connection", "connection_requests", "pipe",
+    // W3C Trace Context (trace_context, docs/logging.md)
+    "trace_id", "span_id"};
 
-// Families of variables named by a prefix: request headers, query arguments, cookies.
-constexpr std::array<std::string_view, 3> kPrefixes = {"http_", "arg_", "cookie_"};
+// Families of variables named by a prefix: request headers, query arguments, cookies, and the
+// response's header fields as sent.
+constexpr std::string_view kPrefixes[] = {"http_", "arg_", "cookie_", "sent_http_"};
 
 bool is_name_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';

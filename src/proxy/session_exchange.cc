@@ -79,6 +79,8 @@ bool ClientSession::pump_request() {
       progress = true;
     }
     up.connected = true;
+    // $upstream_connect_time includes the TLS handshake, as nginx's does.
+    note_attempt_connected();
   }
   if (!request_body_.done()) {
     Buffer& in = *client_in_;
