@@ -126,6 +126,23 @@ LimitExcept read_limit_except(const Directive& directive) {
   return limit;
 }
 
+// The location's upstream TLS profile: its proxy_ssl settings with the name resolved
+// (proxy_ssl_name, else the proxy_pass host as nginx's $proxy_host without the port), shared
+// with every earlier location that resolves to the same.
+void add_tls_profile(Location& location, Http& http) {
+  ProxySsl profile = location.proxy_ssl;
+  if (profile.name.empty()) profile.name = location.proxy_pass->host;
+  profile.where = location.proxy_pass->where;
+  for (std::size_t i = 0; i < http.upstream_tls.size(); ++i) {
+    if (same_tls_profile(http.upstream_tls[i], profile)) {
+      location.proxy_pass->tls_profile = i;
+      return;
+    }
+  }
+  location.proxy_pass->tls_profile = http.upstream_tls.size();
+  http.upstream_tls.push_back(std::move(profile));
+}
+
 }  // namespace
 
 Location build_location(const Directive& directive, const InheritedSettings& server_settings,
@@ -160,6 +177,7 @@ Location build_location(const Directive& directive, const InheritedSettings& ser
          "\"return\" and \"proxy_pass\" cannot both be set in one location");
   }
   apply_settings(merge_settings(server_settings, own), location);
+  if (location.proxy_pass && location.proxy_pass->tls) add_tls_profile(location, http);
   return location;
 }
 

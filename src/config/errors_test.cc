@@ -48,8 +48,11 @@ INSTANTIATE_TEST_SUITE_P(
                   "'\"'"},
         ErrorCase{SERVER_BODY("    location / { proxy_set_header X $bogus; return 200; }"),
                   "t.conf:3:37: unknown \"bogus\" variable"},
-        ErrorCase{SERVER_BODY("    location / { proxy_pass https://10.0.0.1; }"),
-                  "t.conf:3:29: https upstreams are not supported yet"},
+        ErrorCase{
+            SERVER_BODY("    location / { proxy_pass https://10.0.0.1; proxy_ssl_verify on; }"),
+            "t.conf:3:47: no \"proxy_ssl_trusted_certificate\" is defined for "
+            "\"proxy_ssl_verify\", expected the file of the CAs that sign upstream "
+            "certificates"},
         ErrorCase{SERVER_BODY("    location ~ /x { proxy_pass http://10.0.0.1/y; }"),
                   "t.conf:3:32: \"proxy_pass\" cannot have URI part in location given by regular "
                   "expression"},

@@ -31,7 +31,8 @@ bool read_inherited_directive(const Directive& directive, Level level,
   return read_proxy_directive(directive, settings) || read_client_directive(directive, settings) ||
          read_limit_directive(directive, settings) || read_access_directive(directive, settings) ||
          read_log_directive(directive, settings) ||
-         read_ssl_directive(directive, level, settings.ssl);
+         read_ssl_directive(directive, level, settings.ssl) ||
+         read_proxy_ssl_directive(directive, settings.proxy_ssl);
 }
 
 InheritedSettings merge_settings(const InheritedSettings& parent, const InheritedSettings& child) {
@@ -67,6 +68,7 @@ InheritedSettings merge_settings(const InheritedSettings& parent, const Inherite
   inherit(merged.client_header_timeout, parent.client_header_timeout);
   inherit(merged.large_header_buffers, parent.large_header_buffers);
   merged.ssl = merge_ssl(parent.ssl, child.ssl);
+  merged.proxy_ssl = merge_proxy_ssl(parent.proxy_ssl, child.proxy_ssl);
   return merged;
 }
 
@@ -103,6 +105,7 @@ void apply_settings(const InheritedSettings& settings, Location& location) {
   location.access = settings.access.value_or(defaults.access);
   location.real_ip = apply_real_ip(settings);
   location.client_min_rate = settings.client_min_rate.value_or(defaults.client_min_rate);
+  location.proxy_ssl = apply_proxy_ssl(settings.proxy_ssl);
 }
 
 void apply_settings(const InheritedSettings& settings, Server& server) {

@@ -46,6 +46,22 @@ struct InheritedSsl {
   std::optional<SslFile> stapling_file;
 };
 
+// proxy_ssl_* settings (inherited_proxy_ssl.cc); any level.
+struct InheritedProxySsl {
+  std::optional<bool> server_name;
+  std::optional<std::string> name;
+  std::optional<bool> verify;
+  SourceLocation verify_where;
+  std::optional<int> verify_depth;
+  std::optional<SslFile> trusted_certificate;
+  std::optional<SslFile> certificate;
+  std::optional<SslFile> certificate_key;
+  std::optional<unsigned> protocols;
+  std::optional<std::string> ciphers;
+  SourceLocation ciphers_where;
+  std::optional<bool> session_reuse;
+};
+
 struct InheritedSettings {
   // Set as a whole: a level with any proxy_set_header replaces the parent's entire list
   // (nginx: the list is inherited only when the level defines none).
@@ -86,6 +102,7 @@ struct InheritedSettings {
   std::optional<Duration> client_header_timeout;
   std::optional<LargeHeaderBuffers> large_header_buffers;
   InheritedSsl ssl;
+  InheritedProxySsl proxy_ssl;
 };
 
 // Reads directive into settings when it is an inheritable directive; returns false when it is
@@ -115,6 +132,19 @@ bool read_ssl_directive(const Directive& directive, Level level, InheritedSsl& s
 InheritedSsl merge_ssl(const InheritedSsl& parent, const InheritedSsl& child);
 // Effective settings; pairs certificates with keys (an unpaired one is an error).
 Ssl apply_ssl(const InheritedSsl& ssl);
+
+// Values shared by the ssl_* and proxy_ssl_* readers (inherited_ssl.cc): on|off, a file (a
+// relative path is taken from the folder of the file that names it), a protocol list.
+bool flag_value(const Directive& directive);
+SslFile file_value(const Directive& directive);
+unsigned protocols_value(const Directive& directive);
+
+// The proxy_ssl_* directives (inherited_proxy_ssl.cc); false when directive is not one of them.
+bool read_proxy_ssl_directive(const Directive& directive, InheritedProxySsl& ssl);
+InheritedProxySsl merge_proxy_ssl(const InheritedProxySsl& parent, const InheritedProxySsl& child);
+// Effective settings; fails for proxy_ssl_verify without proxy_ssl_trusted_certificate and for
+// a certificate without its key (or the reverse).
+ProxySsl apply_proxy_ssl(const InheritedProxySsl& ssl);
 
 // child with every unset value taken from parent.
 InheritedSettings merge_settings(const InheritedSettings& parent, const InheritedSettings& child);

@@ -17,46 +17,6 @@ constexpr std::uint64_t kBytesPerCachedSession = 256;
 constexpr std::size_t kBuiltinCacheSessions = 20480;
 constexpr std::size_t kMaxCachedSessions = 10 * 1000 * 1000;
 
-bool flag_value(const Directive& directive) {
-  require_simple(directive, 1);
-  const Argument& value = directive.args[0];
-  if (value.text == "on") return true;
-  if (value.text == "off") return false;
-  fail(value.where, "invalid value " + quote(value.text) + " in " + quote(directive.name) +
-                        " directive, it must be \"on\" or \"off\"");
-}
-
-// A relative path is taken from the folder of the file that names it, like `include`.
-SslFile file_value(const Directive& directive) {
-  require_simple(directive, 1);
-  const Argument& path = directive.args[0];
-  if (path.text.empty()) fail(path.where, "empty file name in " + quote(directive.name));
-  std::filesystem::path file(path.text);
-  if (file.is_relative()) file = std::filesystem::path(path.where.file).parent_path() / file;
-  return {file.lexically_normal().string(), directive.where};
-}
-
-unsigned protocols_value(const Directive& directive) {
-  require_no_block(directive);
-  require_args(directive, 1, 6);
-  static constexpr std::pair<std::string_view, unsigned> kNames[] = {
-      {"TLSv1", kTlsV1}, {"TLSv1.1", kTlsV1_1}, {"TLSv1.2", kTlsV1_2}, {"TLSv1.3", kTlsV1_3}};
-  unsigned protocols = 0;
-  for (const auto& argument : directive.args) {
-    unsigned bit = 0;
-    for (const auto& [name, value] : kNames) {
-      if (argument.text == name) bit = value;
-    }
-    if (bit == 0) {
-      fail(argument.where, "invalid value " + quote(argument.text) +
-                               " in \"ssl_protocols\" directive, expected TLSv1, TLSv1.1, "
-                               "TLSv1.2 or TLSv1.3 (SSLv2 and SSLv3 are not supported)");
-    }
-    protocols |= bit;
-  }
-  return protocols;
-}
-
 // Sessions one worker keeps from one cache size argument: builtin[:N] counts sessions,
 // shared:NAME:SIZE counts bytes.
 std::size_t cache_part(const Directive& directive, const Argument& argument) {
@@ -175,6 +135,47 @@ void inherit(std::optional<T>& child, const std::optional<T>& parent) {
 }
 
 }  // namespace
+
+bool flag_value(const Directive& directive) {
+  require_simple(directive, 1);
+  const Argument& value = directive.args[0];
+  if (value.text == "on") return true;
+  if (value.text == "off") return false;
+  fail(value.where, "invalid value " + quote(value.text) + " in " + quote(directive.name) +
+                        " directive, it must be \"on\" or \"off\"");
+}
+
+// A relative path is taken from the folder of the file that names it, like `include`.
+SslFile file_value(const Directive& directive) {
+  require_simple(directive, 1);
+  const Argument& path = directive.args[0];
+  if (path.text.empty()) fail(path.where, "empty file name in " + quote(directive.name));
+  std::filesystem::path file(path.text);
+  if (file.is_relative()) file = std::filesystem::path(path.where.file).parent_path() / file;
+  return {file.lexically_normal().string(), directive.where};
+}
+
+unsigned protocols_value(const Directive& directive) {
+  require_no_block(directive);
+  require_args(directive, 1, 6);
+  static constexpr std::pair<std::string_view, unsigned> kNames[] = {
+      {"TLSv1", kTlsV1}, {"TLSv1.1", kTlsV1_1}, {"TLSv1.2", kTlsV1_2}, {"TLSv1.3", kTlsV1_3}};
+  unsigned protocols = 0;
+  for (const auto& argument : directive.args) {
+    unsigned bit = 0;
+    for (const auto& [name, value] : kNames) {
+      if (argument.text == name) bit = value;
+    }
+    if (bit == 0) {
+      fail(argument.where, "invalid value " + quote(argument.text) + " in " +
+                               quote(directive.name) +
+                               " directive, expected TLSv1, TLSv1.1, "
+                               "TLSv1.2 or TLSv1.3 (SSLv2 and SSLv3 are not supported)");
+    }
+    protocols |= bit;
+  }
+  return protocols;
+}
 
 bool read_ssl_directive(const Directive& directive, Level level, InheritedSsl& ssl) {
   if (directive.name.rfind("ssl_", 0) != 0) return false;

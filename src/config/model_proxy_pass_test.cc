@@ -81,12 +81,11 @@ TEST(ConfigModelProxyPass, AddressesBecomeImplicitUpstreams) {
 }
 
 TEST(ConfigModelProxyPass, UnsupportedForms) {
-  EXPECT_EQ(load_error(with_locations("location / { proxy_pass https://api; }")),
-            "t.conf:4:25: https upstreams are not supported yet");
   EXPECT_EQ(load_error(with_locations("location / { proxy_pass http://$host; }")),
             "t.conf:4:25: variables in \"proxy_pass\" are not supported yet");
   EXPECT_EQ(load_error(with_locations("location / { proxy_pass ftp://api; }")),
-            "t.conf:4:25: invalid URL prefix in \"ftp://api\", expected \"http://\"");
+            "t.conf:4:25: invalid URL prefix in \"ftp://api\", expected \"http://\" or "
+            "\"https://\"");
   EXPECT_EQ(load_error(with_locations("location / { proxy_pass http://api:8080; }")),
             "t.conf:4:25: upstream \"api\" cannot be given a port in \"proxy_pass\"");
   EXPECT_EQ(load_error(with_locations("location / { proxy_pass http://; }")),

@@ -12,6 +12,7 @@ namespace yoke::config {
 namespace {
 
 constexpr std::uint16_t kDefaultPort = 80;
+constexpr std::uint16_t kDefaultTlsPort = 443;
 
 bool starts_with_nocase(std::string_view text, std::string_view prefix) {
   return text.size() >= prefix.size() &&
@@ -21,18 +22,18 @@ bool starts_with_nocase(std::string_view text, std::string_view prefix) {
          });
 }
 
-// The part after "http://": fails on variables and on schemes Yoke cannot speak.
-std::string_view after_scheme(const Argument& url) {
+// The part after "http://" or "https://" (tls set for the latter): fails on variables and on
+// schemes Yoke cannot speak.
+std::string_view after_scheme(const Argument& url, bool& tls) {
   if (url.text.find('$') != std::string::npos) {
     fail(url.where, "variables in \"proxy_pass\" are not supported yet");
   }
-  if (starts_with_nocase(url.text, "https://")) {
-    fail(url.where, "https upstreams are not supported yet");
+  tls = starts_with_nocase(url.text, "https://");
+  if (!tls && !starts_with_nocase(url.text, "http://")) {
+    fail(url.where,
+         "invalid URL prefix in " + quote(url.text) + ", expected \"http://\" or \"https://\"");
   }
-  if (!starts_with_nocase(url.text, "http://")) {
-    fail(url.where, "invalid URL prefix in " + quote(url.text) + ", expected \"http://\"");
-  }
-  return std::string_view(url.text).substr(7);
+  return std::string_view(url.text).substr(tls ? 8 : 7);
 }
 
 Upstream* find_upstream(Http& http, std::string_view name) {
@@ -44,8 +45,10 @@ Upstream* find_upstream(Http& http, std::string_view name) {
 
 // The implicit upstream for host_port, created (and resolved) on first use.
 std::string implicit_upstream(const Argument& url, std::string_view written,
-                              const HostPort& host_port, Http& http, const BuildOptions& options) {
-  std::string name = join_host_port(host_port, host_port.port.value_or(kDefaultPort));
+                              const HostPort& host_port, std::uint16_t default_port, Http& http,
+                              const BuildOptions& options) {
+  std::uint16_t port = host_port.port.value_or(default_port);
+  std::string name = join_host_port(host_port, port);
   if (Upstream* existing = find_upstream(http, name)) {
     if (!existing->implicit) {
       fail(url.where, "address " + quote(name) + " is also the name of an upstream block");
@@ -56,7 +59,7 @@ std::string implicit_upstream(const Argument& url, std::string_view written,
   UpstreamServer server;
   server.name = name;
   server.where = url.where;
-  server.addresses = resolve_host(host_port, host_port.port.value_or(kDefaultPort), options, error);
+  server.addresses = resolve_host(host_port, port, options, error);
   if (server.addresses.empty()) fail(url.where, "host not found in upstream " + quote(written));
   Upstream upstream;
   upstream.name = name;
@@ -73,8 +76,9 @@ ProxyPass build_proxy_pass(const Directive& directive, LocationMatch match, Http
                            const BuildOptions& options) {
   require_simple(directive, 1);
   const Argument& url = directive.args[0];
-  std::string_view rest = after_scheme(url);
   ProxyPass proxy_pass;
+  std::string_view rest = after_scheme(url, proxy_pass.tls);
+  if (proxy_pass.tls) proxy_pass.scheme = "https";
   proxy_pass.where = directive.where;
   auto slash = rest.find('/');
   proxy_pass.host_text = std::string(rest.substr(0, slash));
@@ -92,6 +96,7 @@ ProxyPass build_proxy_pass(const Directive& directive, LocationMatch match, Http
   if (!split_host_port(proxy_pass.host_text, host_port) || host_port.port == 0) {
     fail(url.where, "invalid host or port in " + quote(url.text));
   }
+  proxy_pass.host = host_port.host;
   const Upstream* named = host_port.bracketed ? nullptr : find_upstream(http, host_port.host);
   if (named != nullptr && !named->implicit) {
     if (host_port.port) {
@@ -100,7 +105,9 @@ ProxyPass build_proxy_pass(const Directive& directive, LocationMatch match, Http
     }
     proxy_pass.upstream = named->name;
   } else {
-    proxy_pass.upstream = implicit_upstream(url, proxy_pass.host_text, host_port, http, options);
+    proxy_pass.upstream =
+        implicit_upstream(url, proxy_pass.host_text, host_port,
+                          proxy_pass.tls ? kDefaultTlsPort : kDefaultPort, http, options);
   }
   return proxy_pass;
 }

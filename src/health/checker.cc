@@ -47,6 +47,19 @@ void log_transition(const std::string& upstream, const balancing::Host& host, He
                         std::string(balancing::health_state_name(from)) + ")");
 }
 
+// The upstream TLS profile of the first location that proxies to upstream with https://, or
+// null when none does (checks stay plain). A location reaching the same upstream with other
+// settings is not consulted: the first one speaks for the checks (docs/tls.md).
+const std::size_t* tls_profile_of(const config::Config& config, const std::string& upstream) {
+  for (const config::Server& server : config.http.servers) {
+    for (const config::Location& location : server.locations) {
+      const auto& pass = location.proxy_pass;
+      if (pass && pass->tls && pass->upstream == upstream) return &pass->tls_profile;
+    }
+  }
+  return nullptr;
+}
+
 std::vector<std::size_t> hosts_per_upstream(const router::RouteTable& routes) {
   std::vector<std::size_t> counts;
   for (const router::UpstreamEntry& upstream : routes.upstreams()) {
@@ -61,6 +74,9 @@ Checker::Checker(std::shared_ptr<const router::RouteTable> routes)
     : routes_(std::move(routes)),
       histories_(std::make_shared<CheckHistories>(hosts_per_upstream(*routes_))),
       loop_(std::make_unique<EventLoop>()) {
+  if (!routes_->config().http.upstream_tls.empty()) {
+    tls_ = std::make_unique<tls::UpstreamContexts>(routes_->config(), routes_->tls());
+  }
   const auto& upstreams = routes_->upstreams();
   for (std::size_t u = 0; u < upstreams.size(); ++u) {
     if (upstreams[u].hosts->runtime == nullptr) continue;
@@ -78,6 +94,10 @@ void Checker::add_health_probes(const router::UpstreamEntry& upstream, std::size
   if (!upstream.config->health_check) return;
   const config::HealthCheck& check = *upstream.config->health_check;
   const balancing::HostSet& set = *upstream.hosts;
+  ProbeTls probe_tls;
+  if (const std::size_t* profile = tls_profile_of(routes_->config(), upstream.config->name)) {
+    probe_tls = {tls_.get(), *profile};
+  }
   for (const balancing::Host& host : set.hosts) {
     if (host.down) continue;  // `down` servers are never used; nothing to check
     balancing::HostRuntime& runtime = (*set.runtime)[host.index];
@@ -97,7 +117,7 @@ void Checker::add_health_probes(const router::UpstreamEntry& upstream, std::size
     probes_.push_back(std::make_unique<Probe>(
         *loop_, check_address(host, check.port), check.timeout,
         CheckSchedule(check.interval, check.jitter, balancing::next_policy_seed()),
-        health_conversation(routes_->config(), check, host), std::move(on_result)));
+        health_conversation(routes_->config(), check, host), std::move(on_result), probe_tls));
   }
 }
 

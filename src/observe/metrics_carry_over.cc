@@ -32,6 +32,9 @@ void add_upstream(UpstreamCells& into, const UpstreamCells& from,
   into.connections_reused.add(from.connections_reused.value());
   into.connections_closed.add(from.connections_closed.value());
   into.connections_idle.add(from.connections_idle.value());
+  into.tls_handshakes.add(from.tls_handshakes.value());
+  into.tls_sessions_reused.add(from.tls_sessions_reused.value());
+  add_counters(into.tls_handshake_failures, from.tls_handshake_failures);
 }
 
 }  // namespace

@@ -108,6 +108,32 @@ void MetricsRegistry::write_upstream_connections(ExpositionWriter& out) const {
   out.family("yoke_upstream_connections_reused_total", MetricType::kCounter,
              "Attempts that took a keep-alive connection from the pool.");
   each_upstream([&](const UpstreamCells& cells) { return value(cells.connections_reused); });
+  if (routes_->config().http.upstream_tls.empty()) return;
+  out.family("yoke_upstream_tls_handshakes_total", MetricType::kCounter,
+             "TLS handshakes completed with the upstream's servers (proxy_pass https://).");
+  each_upstream([&](const UpstreamCells& cells) { return value(cells.tls_handshakes); });
+  out.family("yoke_upstream_tls_sessions_reused_total", MetricType::kCounter,
+             "Upstream TLS handshakes that resumed the server's previous session.");
+  each_upstream([&](const UpstreamCells& cells) { return value(cells.tls_sessions_reused); });
+  write_upstream_tls_failures(out);
+}
+
+void MetricsRegistry::write_upstream_tls_failures(ExpositionWriter& out) const {
+  const auto& upstreams = routes_->upstreams();
+  out.family("yoke_upstream_tls_handshake_failures_total", MetricType::kCounter,
+             "Failed TLS handshakes with the upstream's servers, by reason.");
+  for (std::size_t u = 0; u < upstreams.size(); ++u) {
+    for (std::size_t r = 0; r < static_cast<std::size_t>(tls::UpstreamHandshakeFailure::kCount);
+         ++r) {
+      std::uint64_t total = 0;
+      for (const auto& worker : workers_) {
+        total += worker->upstream(u).tls_handshake_failures[r].value();
+      }
+      auto reason = tls::upstream_failure_name(static_cast<tls::UpstreamHandshakeFailure>(r));
+      out.sample({{"upstream", upstreams[u].hosts->upstream}, {"reason", reason}},
+                 static_cast<double>(total));
+    }
+  }
 }
 
 void MetricsRegistry::write_process(ExpositionWriter& out) const {

@@ -133,6 +133,13 @@ class ClientSession final : public IoHandler,
   void finish_attempt(bool failed, bool aborted = false);
   void abandon_attempt();
   void release_upstream(bool reusable);
+  // session_upstream_tls.cc (proxy_pass https://)
+  enum class UpstreamHandshakeStep { kWaiting, kDone, kFailed };
+  // Gives a new connection its SSL (false when OpenSSL cannot allocate one: closed, errno set).
+  bool start_upstream_tls(UpstreamConnection& connection);
+  // Runs the handshake of upstream_ on; kFailed after fail_attempt().
+  UpstreamHandshakeStep handshake_upstream();
+  void count_upstream_tls_failure(tls::UpstreamHandshakeFailure failure);
   // session_hash_key.cc
   void compute_hash_key(const router::UpstreamEntry& entry);
   std::string_view client_network() const;

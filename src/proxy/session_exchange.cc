@@ -60,16 +60,27 @@ bool ClientSession::pump_request() {
   UpstreamConnection& up = *upstream_;
   bool progress = false;
   if (!up.connected) {
-    if (!up.writable) return false;
-    if (int error = socket_error(up.fd()); error != 0) {
-      fail_attempt(AttemptFailure::kError,
-                   std::string("connect() failed (") + std::strerror(error) + ")");
-      return true;
+    if (!up.tcp_connected) {
+      if (!up.writable) return false;
+      if (int error = socket_error(up.fd()); error != 0) {
+        fail_attempt(AttemptFailure::kError,
+                     std::string("connect() failed (") + std::strerror(error) + ")");
+        return true;
+      }
+      up.tcp_connected = true;
+      count_connected();
+      progress = true;
+    }
+    if (up.handshaking()) {
+      UpstreamHandshakeStep step = handshake_upstream();
+      if (step != UpstreamHandshakeStep::kDone) {
+        return progress || step == UpstreamHandshakeStep::kFailed;
+      }
+      progress = true;
     }
     up.connected = true;
-    count_connected();
+    // $upstream_connect_time includes the TLS handshake, as nginx's does.
     note_attempt_connected();
-    progress = true;
   }
   if (!request_body_.done()) {
     Buffer& in = *client_in_;
@@ -126,7 +137,7 @@ bool ClientSession::read_upstream() {
   if (in.writable() == 0) in.compact();
   if (in.writable() == 0) return false;
   std::size_t room = in.writable();
-  IoResult result = read_some(up.fd(), in.write_position(), room);
+  IoResult result = up.read(in.write_position(), room);
   if (result.kind == IoResult::Kind::kDone) {
     in.commit(result.bytes);
     if (drained(result, room, up.hung_up)) up.readable = false;
@@ -179,6 +190,7 @@ bool ClientSession::pump_response() {
 
 void ClientSession::on_upstream_io(std::uint32_t events) {
   if (phase_ == Phase::kClosed || upstream_ == nullptr) return;
+  events = upstream_->io_events(events);
   if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) upstream_->readable = true;
   if (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) upstream_->hung_up = true;
   if (events & (EPOLLOUT | EPOLLHUP | EPOLLERR)) upstream_->writable = true;

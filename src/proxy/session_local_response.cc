@@ -132,7 +132,8 @@ bool ClientSession::flush(int fd, Outgoing& out, bool& writable) {
       const char* start = out.source->readable().data() + out.source_offset;
       parts[count++] = {const_cast<char*>(start), out.source_length};
     }
-    IoResult result = fd == fd_ ? connection_->write(parts, count) : write_some(fd, parts, count);
+    // The only other fd flushed to is the attached upstream connection's.
+    IoResult result = fd == fd_ ? connection_->write(parts, count) : upstream_->write(parts, count);
     if (result.kind == IoResult::Kind::kWouldBlock) {
       writable = false;
       return true;

@@ -230,7 +230,10 @@ void ClientSession::handle_timeout(Timer& timer) {
   if (&timer == &upstream_timer_ && phase_ == Phase::kDelayed) {
     resume_delayed();
   } else if (&timer == &upstream_timer_) {
-    fail_attempt(AttemptFailure::kTimeout, "upstream timed out");
+    bool handshaking = upstream_ != nullptr && upstream_->handshaking();
+    if (handshaking) count_upstream_tls_failure(tls::UpstreamHandshakeFailure::kTimeout);
+    fail_attempt(AttemptFailure::kTimeout,
+                 handshaking ? "upstream SSL handshake timed out" : "upstream timed out");
   } else if (phase_ == Phase::kPrefetchingBody ||
              (phase_ == Phase::kReadingHead && head_started_)) {
     // client_body_timeout, or client_header_timeout: nginx closes without a response there;

@@ -78,13 +78,16 @@ bool ClientSession::connect_attempt(const balancing::Host& host) {
   attempt_start_ = worker_.loop().now();
   header_latency_ = Microseconds(-1);
   attempt_status_ = 0;
-  UpstreamConnection* connection = runtime.pool->take(host.index);
+  const config::ProxyPass& pass = *route_->config->proxy_pass;
+  UpstreamConnection* connection =
+      runtime.pool->take(host.index, pass.tls ? pass.tls_profile + 1 : 0);
   if (connection != nullptr) {
     connection->reused = true;
   } else {
     connection = UpstreamConnection::open(worker_, gen(), upstream_index_, host);
     if (connection == nullptr) return false;
     connection->reused = false;
+    if (pass.tls && !start_upstream_tls(*connection)) return false;
   }
   connection->attach(this);
   upstream_ = connection;
@@ -233,6 +236,7 @@ void ClientSession::release_upstream(bool reusable) {
 void ClientSession::arm_upstream_timer() {
   if (upstream_ == nullptr) return;
   const config::Location& location = *route_->config;
+  // Not connected: the TCP connect or the TLS handshake is in progress.
   Milliseconds timeout = !upstream_->connected ? location.proxy_connect_timeout
                          : to_upstream_.pending() && !upstream_->writable
                              ? location.proxy_send_timeout

@@ -35,8 +35,13 @@ UpstreamConnection* UpstreamConnection::open(Worker& worker, WorkerGeneration& g
 void UpstreamConnection::on_io(std::uint32_t events) {
   if (closed_) return;
   if (owner_ != nullptr) return owner_->on_upstream_io(events);
-  // Idle in the pool: any event means the server closed it or sent something unasked.
+  // Idle in the pool: any event means the server closed it or sent something unasked (or, on
+  // TLS, a session ticket that came after the response).
   if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
+    if (ssl_ != nullptr && (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) == 0 &&
+        only_tls_messages()) {
+      return;
+    }
     generation_.upstream(upstream_).pool->remove(this);
     close();
   }
@@ -53,6 +58,7 @@ void UpstreamConnection::close() {
   closed_ = true;
   generation_.metrics().upstream(upstream_).connections_closed.add();
   idle_timer.cancel();
+  if (ssl_ != nullptr) end_tls();
   worker_.loop().unwatch_closing(fd_);
   close_fd(fd_);
   fd_ = -1;

@@ -2,8 +2,11 @@
 
 namespace yoke::proxy {
 
-UpstreamConnection* UpstreamPool::take(std::size_t host_index) {
+UpstreamConnection* UpstreamPool::take(std::size_t host_index, std::size_t pool_key) {
   UpstreamConnection* connection = heads_[host_index];
+  while (connection != nullptr && connection->pool_key() != pool_key) {
+    connection = connection->pool_next;
+  }
   if (connection == nullptr) return nullptr;
   remove(connection);
   return connection;

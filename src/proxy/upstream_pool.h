@@ -20,8 +20,10 @@ class UpstreamPool {
   UpstreamPool& operator=(const UpstreamPool&) = delete;
   ~UpstreamPool() { close_all(); }
 
-  // An idle connection to host, removed from the pool, or nullptr.
-  UpstreamConnection* take(std::size_t host_index);
+  // An idle connection to host made for pool_key (UpstreamConnection::pool_key: plain HTTP or
+  // one TLS profile), removed from the pool, or nullptr. The most recent one that matches: with
+  // one kind of connection per host (the usual case) that is the first.
+  UpstreamConnection* take(std::size_t host_index, std::size_t pool_key);
   // Puts connection back (most recently used first); closes it instead when the pool is full
   // or keep-alive is off. loop arms the idle timeout.
   void put(UpstreamConnection* connection, EventLoop& loop);

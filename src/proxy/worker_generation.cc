@@ -3,7 +3,9 @@
 namespace yoke::proxy {
 
 WorkerGeneration::WorkerGeneration(std::shared_ptr<const router::RouteTable> routes)
-    : routes_(std::move(routes)), tls_(std::make_unique<tls::WorkerContexts>(*routes_)) {
+    : routes_(std::move(routes)),
+      tls_(std::make_unique<tls::WorkerContexts>(*routes_)),
+      upstream_tls_(std::make_unique<tls::UpstreamContexts>(routes_->config(), routes_->tls())) {
   std::vector<std::size_t> servers_per_upstream;
   for (const auto& entry : routes_->upstreams())
     servers_per_upstream.push_back(entry.hosts->hosts.size());
@@ -17,6 +19,9 @@ WorkerGeneration::WorkerGeneration(std::shared_ptr<const router::RouteTable> rou
     runtime.pool->count_idle_in(&metrics_->upstream(upstreams_.size()).connections_idle);
     for (const auto& host : entry.hosts->hosts)
       runtime.addresses.push_back(host.address.to_string());
+    if (!routes_->config().http.upstream_tls.empty()) {
+      runtime.tls_sessions.resize(entry.hosts->hosts.size());
+    }
     upstreams_.push_back(std::move(runtime));
   }
 }

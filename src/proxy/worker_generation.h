@@ -17,6 +17,7 @@
 #include "upstream_pool.h"
 #include "yoke/observe/worker_metrics.h"
 #include "yoke/router/route_table.h"
+#include "yoke/tls/upstream_contexts.h"
 #include "yoke/tls/worker_contexts.h"
 #include "yoke/upstream/upstream_balancer.h"
 
@@ -25,8 +26,9 @@ namespace yoke::proxy {
 struct UpstreamRuntime {
   std::unique_ptr<upstream::UpstreamBalancer> balancer;
   std::unique_ptr<UpstreamPool> pool;
-  upstream::RetryBudget::Local retry_budget;  // this worker's requests not yet deposited
-  std::vector<std::string> addresses;         // each host's address as text ($upstream_addr)
+  upstream::RetryBudget::Local retry_budget;   // this worker's requests not yet deposited
+  std::vector<std::string> addresses;          // each host's address as text ($upstream_addr)
+  std::vector<tls::SessionSlot> tls_sessions;  // per host: the last upstream TLS session
   std::string_view address_text(std::size_t host) const { return addresses[host]; }
 };
 
@@ -41,6 +43,8 @@ class WorkerGeneration {
   const router::RouteTable& routes() const { return *routes_; }
   const std::shared_ptr<const router::RouteTable>& routes_handle() const { return routes_; }
   tls::WorkerContexts& tls() { return *tls_; }
+  // Client contexts for proxy_pass https:// (one per config.http.upstream_tls profile).
+  tls::UpstreamContexts& upstream_tls() { return *upstream_tls_; }
   UpstreamRuntime& upstream(std::size_t index) { return upstreams_[index]; }
   observe::WorkerMetrics& metrics() { return *metrics_; }
   std::shared_ptr<const observe::WorkerMetrics> metrics_handle() const { return metrics_; }
@@ -61,6 +65,7 @@ class WorkerGeneration {
  private:
   std::shared_ptr<const router::RouteTable> routes_;
   std::unique_ptr<tls::WorkerContexts> tls_;
+  std::unique_ptr<tls::UpstreamContexts> upstream_tls_;
   std::vector<UpstreamRuntime> upstreams_;
   std::shared_ptr<observe::WorkerMetrics> metrics_;
   std::vector<AccessLogFile*> log_files_;

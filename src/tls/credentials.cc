@@ -12,6 +12,7 @@
 #include <string>
 
 #include "yoke/tls/ticket_key_ring.h"
+#include "yoke/tls/upstream_tls.h"
 
 namespace yoke::tls {
 namespace {
@@ -36,6 +37,8 @@ BioPtr open_file(const std::string& path, const config::SourceLocation& where, c
   }
   return bio;
 }
+
+}  // namespace
 
 void load_certificate(const config::SslCertificate& files, CertifiedKey& pair) {
   BioPtr bio = open_file(files.certificate, files.certificate_where, "certificate");
@@ -69,6 +72,8 @@ void load_key(const config::SslCertificate& files, CertifiedKey& pair) {
                               files.certificate + "\"");
   }
 }
+
+namespace {
 
 // ssl_client_certificate must hold at least one PEM certificate; workers load it themselves.
 void check_client_cas(const config::Ssl& ssl) {
@@ -139,6 +144,9 @@ std::shared_ptr<const Credentials> Credentials::load(const config::Config& confi
     if (!make_server_context(servers[i], i, credentials->servers_[i], error)) {
       fail(servers[i].ssl.certificates.front().certificate_where, error);
     }
+  }
+  for (const auto& profile : config.http.upstream_tls) {
+    credentials->upstreams_.push_back(load_upstream_tls_files(profile));
   }
   return credentials;
 }

@@ -27,8 +27,10 @@ int select_alpn(SSL* /*ssl*/, const unsigned char** out, unsigned char* out_leng
   return SSL_TLSEXT_ERR_OK;
 }
 
-// ssl_protocols as OpenSSL options: SSL_OP_NO_* for every version left out, so that a set with
-// gaps ("TLSv1 TLSv1.3") means what it says.
+}  // namespace
+
+// SSL_OP_NO_* for every version left out, so that a set with gaps ("TLSv1 TLSv1.3") means
+// what it says.
 long protocol_options(unsigned protocols) {
   long options = SSL_OP_NO_SSLv3;
   if ((protocols & config::kTlsV1) == 0) options |= SSL_OP_NO_TLSv1;
@@ -37,6 +39,8 @@ long protocol_options(unsigned protocols) {
   if ((protocols & config::kTlsV1_3) == 0) options |= SSL_OP_NO_TLSv1_3;
   return options;
 }
+
+namespace {
 
 bool use_keys(SSL_CTX* context, const std::vector<CertifiedKey>& keys, std::string& error) {
   for (const auto& pair : keys) {

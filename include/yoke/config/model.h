@@ -172,9 +172,13 @@ struct HeaderSetting {
 
 struct ProxyPass {
   std::string scheme = "http";
+  bool tls = false;       // proxy_pass https://: TLS to the upstream (docs/tls.md)
   std::string upstream;   // name of an Upstream in Http::upstreams (maybe implicit)
   std::string host_text;  // host[:port] as written: the value of $proxy_host
-  bool has_uri = false;   // "http://up/" has URI "/", "http://up" has none
+  std::string host;       // host_text without its port: proxy_ssl_name's default
+  // With tls: this location's index into Http::upstream_tls (set after its settings merge).
+  std::size_t tls_profile = 0;
+  bool has_uri = false;  // "http://up/" has URI "/", "http://up" has none
   std::string uri;
   SourceLocation where;
 };
@@ -305,6 +309,39 @@ struct ConnLimitRule {
   SourceLocation where;
 };
 
+// TLS protocol versions of ssl_protocols (bits).
+enum SslProtocol : unsigned {
+  kTlsV1 = 1U << 0,
+  kTlsV1_1 = 1U << 1,
+  kTlsV1_2 = 1U << 2,
+  kTlsV1_3 = 1U << 3,
+};
+
+// proxy_ssl_* (ngx_http_proxy_module), inherited http → server → location like nginx's. One
+// distinct set of effective values, with the name resolved, is an upstream TLS profile
+// (Http::upstream_tls): every worker builds one client SSL_CTX per profile.
+struct ProxySsl {
+  bool server_name = false;  // proxy_ssl_server_name: send SNI (nginx default off)
+  std::string name;          // proxy_ssl_name; in a profile, the effective name (never empty)
+  bool verify = false;       // proxy_ssl_verify
+  int verify_depth = 1;      // proxy_ssl_verify_depth (nginx default 1)
+  std::string trusted_certificate;  // PEM CAs (absolute path); empty = none
+  SourceLocation trusted_certificate_where;
+  std::string certificate;  // proxy_ssl_certificate (mTLS to the upstream); empty = none
+  SourceLocation certificate_where;
+  std::string certificate_key;
+  SourceLocation certificate_key_where;
+  unsigned protocols = kTlsV1_2 | kTlsV1_3;
+  std::string ciphers = "DEFAULT";  // OpenSSL's default list, nginx's proxy_ssl_ciphers default
+  SourceLocation ciphers_where;
+  bool session_reuse = true;  // proxy_ssl_session_reuse
+  SourceLocation where;       // the proxy_pass that made the profile, for messages
+};
+
+// Whether two profiles would build the same context and verify the same name (source
+// locations aside): locations that agree share contexts, pooled connections and sessions.
+bool same_tls_profile(const ProxySsl& a, const ProxySsl& b);
+
 struct Location {
   LocationMatch match = LocationMatch::kPrefix;
   std::string pattern;
@@ -335,6 +372,7 @@ struct Location {
   std::optional<LimitExcept> limit_except;  // this location's own only
   RealIp real_ip;
   MinRate client_min_rate;  // for request bodies
+  ProxySsl proxy_ssl;       // used when proxy_pass is https://
   SourceLocation where;
 };
 
@@ -350,14 +388,6 @@ struct Listen {
   int max_conns = 0;            // open connections on this address, all workers; 0 = no limit
   bool freebind = false;        // IP_FREEBIND: bind an address this host does not hold (yet)
   SourceLocation where;
-};
-
-// TLS protocol versions of ssl_protocols (bits).
-enum SslProtocol : unsigned {
-  kTlsV1 = 1U << 0,
-  kTlsV1_1 = 1U << 1,
-  kTlsV1_2 = 1U << 2,
-  kTlsV1_3 = 1U << 3,
 };
 
 // One certificate chain and its key (ssl_certificate / ssl_certificate_key, paired in order).
@@ -422,6 +452,8 @@ struct Http {
   std::vector<Match> matches;          // `match NAME { }` blocks, for health_check match=NAME
   std::vector<LogFormat> log_formats;  // "combined" and "json" first, then log_format's
   std::vector<Server> servers;
+  // Distinct proxy_ssl settings of the https:// locations (ProxyPass::tls_profile).
+  std::vector<ProxySsl> upstream_tls;
 };
 
 // admin { listen ADDRESS; token_file PATH; }: the admin listener (/healthz, /metrics), served by

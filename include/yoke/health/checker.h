@@ -3,7 +3,8 @@
 // checks (`server … agent_port=N`) for every upstream of a routing snapshot, on a thread of its
 // own with its own EventLoop and its own connections, never on a worker. Results go to each
 // HostSet's HostRuntimes (yoke/balancing/host_runtime.h), which the workers read; this thread
-// is the one writer of the health and agent fields there.
+// is the one writer of the health and agent fields there. An upstream that a location reaches
+// with proxy_pass https:// is checked over TLS with that location's proxy_ssl_* settings.
 #include <cstdint>
 #include <memory>
 #include <thread>
@@ -11,6 +12,7 @@
 
 #include "yoke/health/check_history.h"
 #include "yoke/router/route_table.h"
+#include "yoke/tls/upstream_contexts.h"
 
 namespace yoke {
 class EventLoop;
@@ -46,6 +48,9 @@ class Checker {
   std::shared_ptr<const router::RouteTable> routes_;
   std::shared_ptr<CheckHistories> histories_;
   std::unique_ptr<EventLoop> loop_;
+  // Client contexts for upstreams reached with proxy_pass https:// (their checks speak TLS);
+  // null when there are none. Destroyed after the probes that use them.
+  std::unique_ptr<tls::UpstreamContexts> tls_;
   std::vector<std::unique_ptr<Probe>> probes_;  // destroyed before loop_
   std::thread thread_;
 };

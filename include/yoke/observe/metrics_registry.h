@@ -92,6 +92,7 @@ class MetricsRegistry {
   void write_connections(ExpositionWriter& out) const;  // metrics_registry_process.cc
   void write_denylist(ExpositionWriter& out) const;     // metrics_registry_process.cc
   void write_upstream_connections(ExpositionWriter& out) const;
+  void write_upstream_tls_failures(ExpositionWriter& out) const;
   void write_process(ExpositionWriter& out) const;
   void write_tls(ExpositionWriter& out) const;  // metrics_registry_tls.cc
   ServerStats server_stats(std::size_t upstream, std::size_t server, TimePoint now) const;

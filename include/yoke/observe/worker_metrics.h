@@ -16,6 +16,7 @@
 #include "yoke/core/clock.h"
 #include "yoke/observe/metric_cells.h"
 #include "yoke/tls/handshake_counters.h"
+#include "yoke/tls/upstream_failure.h"
 
 namespace yoke::observe {
 
@@ -91,6 +92,11 @@ struct UpstreamCells {
   Counter connections_reused;  // attempts that took a keep-alive connection from the pool
   Counter connections_closed;
   Gauge connections_idle;  // in the keep-alive pool now
+  // proxy_pass https:// (docs/tls.md): completed handshakes, of which resumed, and failures.
+  Counter tls_handshakes;
+  Counter tls_sessions_reused;
+  std::array<Counter, static_cast<std::size_t>(tls::UpstreamHandshakeFailure::kCount)>
+      tls_handshake_failures;
 };
 
 class WorkerMetrics {

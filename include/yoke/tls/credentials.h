@@ -47,6 +47,14 @@ struct ServerCredentials {
   std::string ocsp_response;  // empty: no stapling
 };
 
+// What one upstream TLS profile (config::Http::upstream_tls) needs from files: the CAs of
+// proxy_ssl_trusted_certificate (empty without proxy_ssl_verify) and the client certificate of
+// proxy_ssl_certificate (null certificate: none). Loaded by upstream_tls.h.
+struct UpstreamTlsFiles {
+  ChainPtr trusted;
+  CertifiedKey client;
+};
+
 // Session-ticket key material in OpenSSL's 80-byte layout (SSL_CTX_set_tlsext_ticket_keys):
 // 16-byte key name, 32-byte HMAC secret, 32-byte AES secret.
 using TicketKeys = std::array<unsigned char, 80>;
@@ -63,6 +71,8 @@ class Credentials {
   static std::shared_ptr<const Credentials> load(const config::Config& config);
 
   const ServerCredentials& server(std::size_t index) const { return servers_[index]; }
+  // The files of upstream TLS profile index (config.http.upstream_tls).
+  const UpstreamTlsFiles& upstream(std::size_t index) const { return upstreams_[index]; }
   // The first ticket key of every worker (made at load, so all workers start with the same).
   const TicketKeys& ticket_keys() const { return ticket_keys_; }
   // How often the main thread hands workers a new ticket key: the longest ssl_session_timeout
@@ -71,6 +81,7 @@ class Credentials {
 
  private:
   std::vector<ServerCredentials> servers_;
+  std::vector<UpstreamTlsFiles> upstreams_;
   TicketKeys ticket_keys_{};
   std::chrono::milliseconds ticket_key_period_{60000};
 };
@@ -83,6 +94,15 @@ class Credentials {
 // server).
 ContextPtr make_server_context(const config::Server& server, std::size_t server_index,
                                const ServerCredentials& credentials, std::string& error);
+
+// Reads files' certificate (with its chain), then its key, checking that they match. Throws
+// config::ConfigError at the directive that named the bad file. Blocking (reads files).
+void load_certificate(const config::SslCertificate& files, CertifiedKey& pair);
+void load_key(const config::SslCertificate& files, CertifiedKey& pair);
+
+// ssl_protocols / proxy_ssl_protocols bits as OpenSSL options (SSL_OP_NO_* for every version
+// left out).
+long protocol_options(unsigned protocols);
 
 // The OpenSSL error queue of this thread as one line ("error:0A00…:SSL routines::…"), cleared.
 std::string drain_openssl_errors();
