@@ -33,6 +33,14 @@ ConnLimitZone build_limit_conn_zone(const Directive& directive);
 void add_limit_conn_zone(Http& http, ConnLimitZone zone);
 void check_limit_req_zones(const Http& http);
 
+// map SOURCE $VARIABLE { } (map_block.cc); map_variable_name: the variable it defines,
+// without '$' (read before the block, so every value may use any map's variable).
+Map build_map(const Directive& map);
+std::string map_variable_name(const Directive& map);
+// geoip2 FILE { } (geoip2_block.cc); geoip2_variable_name: one line's variable, without '$'.
+GeoIp2 build_geoip2(const Directive& geoip2);
+std::string geoip2_variable_name(const Directive& line);
+
 // upstream NAME { }.
 Upstream build_upstream(const Directive& upstream, const BuildOptions& options);
 // `health_check [parameters];` inside an upstream block.

@@ -1,12 +1,15 @@
 // proxy_pass http://NAME[:PORT][/URI] (ngx_http_proxy_pass). NAME is an upstream block when one
 // has that name; otherwise an address, resolved now into an implicit one-server upstream
-// named "host:port", shared by every proxy_pass to the same address.
+// named "host:port", shared by every proxy_pass to the same address. With a variable in NAME
+// (`proxy_pass http://$region_upstream;`) the upstream block is chosen per request by the
+// value (docs/global.md); literal addresses are not resolved at run time.
 #include <algorithm>
 #include <cctype>
 
 #include "config/address_text.h"
 #include "config/build.h"
 #include "config/directive_checks.h"
+#include "config/value_template_parse.h"
 
 namespace yoke::config {
 namespace {
@@ -21,11 +24,8 @@ bool starts_with_nocase(std::string_view text, std::string_view prefix) {
          });
 }
 
-// The part after "http://": fails on variables and on schemes Yoke cannot speak.
+// The part after "http://": fails on schemes Yoke cannot speak.
 std::string_view after_scheme(const Argument& url) {
-  if (url.text.find('$') != std::string::npos) {
-    fail(url.where, "variables in \"proxy_pass\" are not supported yet");
-  }
   if (starts_with_nocase(url.text, "https://")) {
     fail(url.where, "https upstreams are not supported yet");
   }
@@ -67,6 +67,22 @@ std::string implicit_upstream(const Argument& url, std::string_view written,
   return name;
 }
 
+// proxy_pass http://$variable: no URI part (nginx would then pass the variable's URI as is,
+// which Yoke does not do) and no port; the name is checked against the upstreams per request.
+ProxyPass variable_proxy_pass(const Directive& directive, std::string_view rest) {
+  const Argument& url = directive.args[0];
+  if (rest.find('/') != std::string_view::npos) {
+    fail(url.where, "\"proxy_pass\" with variables takes no URI part in " + quote(url.text));
+  }
+  ProxyPass proxy_pass;
+  proxy_pass.where = directive.where;
+  proxy_pass.host_text = std::string(rest);
+  Argument host = url;
+  host.text = proxy_pass.host_text;
+  proxy_pass.upstream_variable = parse_value_template(host);
+  return proxy_pass;
+}
+
 }  // namespace
 
 ProxyPass build_proxy_pass(const Directive& directive, LocationMatch match, Http& http,
@@ -74,6 +90,7 @@ ProxyPass build_proxy_pass(const Directive& directive, LocationMatch match, Http
   require_simple(directive, 1);
   const Argument& url = directive.args[0];
   std::string_view rest = after_scheme(url);
+  if (rest.find('$') != std::string_view::npos) return variable_proxy_pass(directive, rest);
   ProxyPass proxy_pass;
   proxy_pass.where = directive.where;
   auto slash = rest.find('/');

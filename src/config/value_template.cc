@@ -2,6 +2,7 @@
 // (ngx_http_script_compile): a name is letters, digits and "_"; braces let text follow a name
 // directly ("${host}name").
 #include <array>
+#include <utility>
 
 #include "config/value_template_parse.h"
 
@@ -18,6 +19,13 @@ constexpr std::array<std::string_view, 23> kVariables = {
     // ngx_http_realip_module's and the PROXY protocol's (empty without a header)
     "realip_remote_addr", "proxy_protocol_addr", "proxy_protocol_port"};
 
+// The current UserVariableScope's names; null outside one.
+thread_local const std::vector<std::string>* user_variables = nullptr;
+
+bool is_capture(std::string_view name) {
+  return name.size() == 1 && name[0] >= '0' && name[0] <= '9';
+}
+
 // Families of variables named by a prefix: request headers, query arguments, cookies.
 constexpr std::array<std::string_view, 3> kPrefixes = {"http_", "arg_", "cookie_"};
 
@@ -31,12 +39,18 @@ void append_literal(ValueTemplate& value, char c) {
 }
 
 // Reads the variable starting at text[pos] == '$'; returns the position after it.
-std::size_t read_variable(const Argument& argument, std::size_t pos, ValueTemplate& value) {
+std::size_t read_variable(const Argument& argument, std::size_t pos, ValueTemplate& value,
+                          bool allow_captures) {
   const std::string& text = argument.text;
   bool braced = pos + 1 < text.size() && text[pos + 1] == '{';
   std::size_t start = pos + (braced ? 2 : 1);
   std::size_t end = start;
-  while (end < text.size() && is_name_char(text[end])) ++end;
+  // "$1x" is capture 1 then "x" (ngx_http_script_compile reads one digit after '$').
+  if (end < text.size() && text[end] >= '0' && text[end] <= '9') {
+    ++end;
+  } else {
+    while (end < text.size() && is_name_char(text[end])) ++end;
+  }
   std::string name = text.substr(start, end - start);
   if (name.empty()) {
     throw ConfigError(argument.where, "invalid variable name in \"" + text + "\"");
@@ -48,7 +62,7 @@ std::size_t read_variable(const Argument& argument, std::size_t pos, ValueTempla
     }
     ++end;
   }
-  if (!is_known_variable(name)) {
+  if (!is_known_variable(name) && !(allow_captures && is_capture(name))) {
     throw ConfigError(argument.where, "unknown \"" + name + "\" variable");
   }
   value.parts.push_back({true, std::move(name)});
@@ -57,7 +71,18 @@ std::size_t read_variable(const Argument& argument, std::size_t pos, ValueTempla
 
 }  // namespace
 
+UserVariableScope::UserVariableScope(std::vector<std::string> names) : names_(std::move(names)) {
+  user_variables = &names_;
+}
+
+UserVariableScope::~UserVariableScope() { user_variables = nullptr; }
+
 bool is_known_variable(std::string_view name) {
+  if (user_variables != nullptr) {
+    for (const std::string& user : *user_variables) {
+      if (name == user) return true;
+    }
+  }
   for (auto known : kVariables) {
     if (name == known) return true;
   }
@@ -67,13 +92,13 @@ bool is_known_variable(std::string_view name) {
   return false;
 }
 
-ValueTemplate parse_value_template(const Argument& argument) {
+ValueTemplate parse_value_template(const Argument& argument, bool allow_captures) {
   ValueTemplate value;
   value.source = argument.text;
   std::size_t pos = 0;
   while (pos < argument.text.size()) {
     if (argument.text[pos] == '$') {
-      pos = read_variable(argument, pos, value);
+      pos = read_variable(argument, pos, value, allow_captures);
     } else {
       append_literal(value, argument.text[pos++]);
     }

@@ -104,6 +104,15 @@ thread_local std::mt19937_64 request_id_random{std::random_device{}()};
 
 std::string_view ClientSession::forwarded_for() const { return forwarded_for_; }
 
+std::string_view ClientSession::user_value(std::uint32_t index) const {
+  return gen().routes().variables().value(index, *this, user_values_);
+}
+
+std::string_view ClientSession::proxy_host() const {
+  if (route_->dynamic_upstream) return gen().routes().upstreams()[upstream_index_].config->name;
+  return route_->config->proxy_pass->host_text;
+}
+
 std::string_view ClientSession::value(router::VariableId id, std::string_view name) const {
   const http1::RequestHead& head = *current_head_;
   auto* self = const_cast<ClientSession*>(this);
@@ -163,7 +172,7 @@ std::string_view ClientSession::value(router::VariableId id, std::string_view na
     case router::VariableId::kRequestMethod:
       return head.method;
     case router::VariableId::kProxyHost:
-      return route_->config->proxy_pass->host_text;
+      return proxy_host();
     case router::VariableId::kRequestId: {
       if (self->request_id_[0] == 0) {
         static constexpr char kHex[] = "0123456789abcdef";
@@ -189,6 +198,8 @@ std::string_view ClientSession::value(router::VariableId id, std::string_view na
         if (!found.empty()) return found;
       }
       return {};
+    case router::VariableId::kUser:  // expand() asks user_value() for these
+    case router::VariableId::kCapture:
     case router::VariableId::kLiteral:
       break;
   }
