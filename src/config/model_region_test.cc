@@ -96,10 +96,10 @@ std::string with_geoip2(const std::string& body) {
 }
 
 TEST(ConfigGeoIp2, Parsed) {
-  const Config config = load_config_text(
-      with_geoip2("$geo_country default=ZZ country iso_code;\n"
-                  "$geo_continent source=$http_x_ip continent code;"),
-      "/etc/yoke/t.conf");
+  const Config config =
+      load_config_text(with_geoip2("$geo_country default=ZZ country iso_code;\n"
+                                   "$geo_continent source=$http_x_ip continent code;"),
+                       "/etc/yoke/t.conf");
   ASSERT_EQ(config.http.geoip2.size(), 1U);
   const GeoIp2& block = config.http.geoip2[0];
   EXPECT_EQ(block.file, "/etc/yoke/db/c.mmdb");  // relative to the file that names it
