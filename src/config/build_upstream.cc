@@ -84,9 +84,9 @@ void read_upstream_directive(const Directive& directive, const BuildOptions& opt
   } else if (name == "health_check") {
     reject_duplicate(directive, upstream.health_check.has_value());
     upstream.health_check = build_health_check(directive);
-  } else if (read_resilience_directive(directive, once.resilience, upstream)) {
-    // outlier_detection, retry_budget, zone_aware, priority_spill (resilience_directives.cc)
-  } else if (read_region_directive(directive, once.resilience, upstream)) {
+  } else if (read_resilience_directive(directive, once.resilience, upstream) ||
+             read_region_directive(directive, once.resilience, upstream)) {
+    // outlier_detection, retry_budget, zone_aware, priority_spill (resilience_directives.cc);
     // region_policy, region_key, region_order, region_spill (region_directives.cc)
   } else if (const auto* factory = balancing::find_policy(name)) {
     read_policy(directive, *factory, once.policy_set, upstream);
