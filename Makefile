@@ -9,7 +9,7 @@ export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := 1
 CMAKE_GEN := -G Ninja
 
-.PHONY: all deps build build-asan build-fuzz run test unit integration integration-io_uring asan fuzz lint tidy format clean bench sim
+.PHONY: all deps build build-asan build-fuzz run test unit integration integration-io_uring e2e asan fuzz lint tidy format clean bench sim
 
 all: build
 
@@ -44,6 +44,11 @@ sim: build
 integration: build
 	python3 tests/integration/run.py --yoke build/yoke --backend build/yoke-demo-backend
 
+# Several "hosts" in network namespaces (root, keepalived): two Yoke nodes sharing a virtual IP
+# fail over four ways; tests/e2e/README.md, docs/cluster.md. About a minute.
+e2e: build
+	python3 tests/e2e/run.py --yoke build/yoke --backend build/yoke-demo-backend
+
 # The same suite with every Yoke on `events { use io_uring; }` (the default is epoll).
 integration-io_uring: build
 	python3 tests/integration/run.py --yoke build/yoke --backend build/yoke-demo-backend \
@@ -69,7 +74,7 @@ lint:
 tidy: build
 	./scripts/run-tidy build
 
-test: build lint tidy unit integration integration-io_uring asan fuzz
+test: build lint tidy unit integration integration-io_uring e2e asan fuzz
 	@echo "make test: all passed"
 
 bench: build

@@ -3,6 +3,9 @@
 #include <cctype>
 #include <nlohmann/json.hpp>
 
+#include "admin/denylist_file.h"
+#include "config/durations.h"
+
 namespace yoke::admin {
 namespace {
 
@@ -63,7 +66,101 @@ std::optional<ApiError> read_flag(const std::string& name, const Json& value,
   return std::nullopt;
 }
 
+constexpr std::string_view kDenylistFields = "\"address\", \"expires\" and \"reason\"";
+
+// "expires": whole seconds, or nginx's time syntax ("10m", "1h30m"; config/durations.h).
+std::optional<ApiError> read_expiry(const Json& value, DenylistAddition& addition) {
+  const std::string expected = "\"expires\" must be a number of seconds from 1 to " +
+                               std::to_string(kMaxDenyExpirySeconds) +
+                               " or a time such as \"10m\" or \"2h\"";
+  std::int64_t seconds = 0;
+  if (value.is_number_unsigned()) {
+    seconds = value.get<std::uint64_t>() > static_cast<std::uint64_t>(kMaxDenyExpirySeconds)
+                  ? 0
+                  : static_cast<std::int64_t>(value.get<std::uint64_t>());
+  } else if (value.is_number_integer()) {
+    seconds = 0;  // negative
+  } else if (value.is_string()) {
+    config::Duration duration{};
+    if (config::parse_duration(value.get<std::string>(), duration) != config::ParseStatus::kOk) {
+      return field_error("expires", expected + ", not " + value.dump());
+    }
+    seconds = std::chrono::duration_cast<std::chrono::seconds>(duration).count();
+  } else {
+    return field_error("expires", expected);
+  }
+  if (seconds < 1 || seconds > kMaxDenyExpirySeconds) {
+    return field_error("expires", expected + ", not " + value.dump());
+  }
+  addition.expires_s = seconds;
+  return std::nullopt;
+}
+
+std::optional<ApiError> read_reason(const Json& value, DenylistAddition& addition) {
+  if (!value.is_string() || !is_valid_reason(value.get<std::string>())) {
+    return field_error("reason", "\"reason\" must be a string of at most " +
+                                     std::to_string(kMaxReasonBytes) +
+                                     " bytes without control characters");
+  }
+  addition.reason = value.get<std::string>();
+  return std::nullopt;
+}
+
+std::optional<ApiError> read_address(const Json& value, DenylistAddition& addition) {
+  if (!value.is_string()) {
+    return field_error("address",
+                       "\"address\" must be a string such as \"203.0.113.7\" or "
+                       "\"2001:db8::/32\"");
+  }
+  auto parsed = parse_deny_prefix(value.get<std::string>(), "address");
+  if (const auto* error = std::get_if<ApiError>(&parsed)) return *error;
+  addition.prefix = std::get<security::IpPrefix>(parsed);
+  return std::nullopt;
+}
+
 }  // namespace
+
+std::variant<security::IpPrefix, ApiError> parse_deny_prefix(std::string_view text,
+                                                             const std::string& field) {
+  security::IpPrefix prefix;
+  std::string error;
+  // "all" and "unix:" are access-list words, not addresses: denying everyone at run time is
+  // what stopping the listener is for.
+  if (text == "all" || text == "unix:" || !security::IpPrefix::parse(text, prefix, error)) {
+    return field_error(field, "\"" + std::string(text) +
+                                  "\" is not an IPv4 or IPv6 address or CIDR network" +
+                                  (error.empty() ? "" : ": " + error));
+  }
+  return prefix;
+}
+
+std::variant<DenylistAddition, ApiError> parse_denylist_addition(std::string_view body) {
+  std::string error;
+  std::optional<Json> document = parse_bounded(body, error);
+  if (!document) return field_error("", "the body is not valid JSON: " + error);
+  if (!document->is_object()) {
+    return field_error("", "the body must be a JSON object with " + std::string(kDenylistFields));
+  }
+  DenylistAddition addition;
+  bool has_address = false;
+  for (const auto& [name, value] : document->items()) {
+    std::optional<ApiError> problem;
+    if (name == "address") {
+      problem = read_address(value, addition);
+      has_address = true;
+    } else if (name == "expires") {
+      problem = read_expiry(value, addition);
+    } else if (name == "reason") {
+      problem = read_reason(value, addition);
+    } else {
+      problem = field_error(
+          name, "unknown field \"" + name + "\"; an entry takes " + std::string(kDenylistFields));
+    }
+    if (problem) return *problem;
+  }
+  if (!has_address) return field_error("address", "\"address\" is required");
+  return addition;
+}
 
 std::variant<ServerPatch, ApiError> parse_server_patch(std::string_view body) {
   std::string error;

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <variant>
 
+#include "yoke/security/ip_prefix.h"
+
 namespace yoke::admin {
 
 // A client error: the HTTP status, the JSON field it concerns (empty when the whole body or the
@@ -36,6 +38,24 @@ inline constexpr std::size_t kMaxJsonDepth = 16;
 // Parses a PATCH body: a JSON object with only "weight" (integer 0-1000000, or null), "down"
 // and "drain" (booleans), at least one of them.
 std::variant<ServerPatch, ApiError> parse_server_patch(std::string_view body);
+
+// `POST /api/v1/denylist`: what to deny, for how long, and why.
+struct DenylistAddition {
+  security::IpPrefix prefix;              // IPv4 or IPv6, address or network
+  std::optional<std::int64_t> expires_s;  // seconds from now; nullopt = until deleted
+  std::string reason;
+};
+// The longest expiry the API takes, as the configuration's longest time (one year).
+inline constexpr std::int64_t kMaxDenyExpirySeconds = 365LL * 24 * 3600;
+
+// Parses a POST body: {"address": "203.0.113.0/24" (required), "expires": "10m" or seconds
+// (optional, 1 s to one year), "reason": "…" (optional, at most 256 bytes, no control bytes)}.
+std::variant<DenylistAddition, ApiError> parse_denylist_addition(std::string_view body);
+
+// An address or CIDR as the deny list takes it ("203.0.113.0/24", "::1"); an error naming the
+// field otherwise. field: the JSON field or "path" it came from.
+std::variant<security::IpPrefix, ApiError> parse_deny_prefix(std::string_view text,
+                                                             const std::string& field);
 
 // Whether content_type (a Content-Type value, possibly empty) may carry JSON: empty, or
 // application/json with or without parameters.

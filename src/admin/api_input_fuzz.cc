@@ -1,6 +1,7 @@
-// libFuzzer target for what admin API clients send (api_input.h): PATCH bodies, server IDs and
-// Content-Type values. Every input must give a patch or an error, never a crash, a leak or
-// undefined behaviour; deep nesting must be refused while parsing (kMaxJsonDepth).
+// libFuzzer target for what admin API clients send (api_input.h): PATCH bodies, deny list
+// entries, server IDs, deny list path entries and Content-Type values. Every input must give a
+// patch or an error, never a crash, a leak or undefined behaviour; deep nesting must be refused
+// while parsing (kMaxJsonDepth).
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -19,6 +20,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       __builtin_trap();
     }
   }
+  auto addition = parse_denylist_addition(text);
+  if (const auto* entry = std::get_if<DenylistAddition>(&addition)) {
+    if (entry->expires_s && (*entry->expires_s < 1 || *entry->expires_s > kMaxDenyExpirySeconds)) {
+      __builtin_trap();
+    }
+  }
+  (void)parse_deny_prefix(text, "path");
   (void)parse_server_index(text);
   (void)is_json_content_type(text);
   return 0;

@@ -88,5 +88,53 @@ TEST(ApiInput, ServerIndex) {
   EXPECT_FALSE(parse_server_index("127.0.0.1:80").has_value());
 }
 
+DenylistAddition addition_of(std::string_view body) {
+  auto parsed = parse_denylist_addition(body);
+  EXPECT_TRUE(std::holds_alternative<DenylistAddition>(parsed))
+      << body << ": " << std::get<ApiError>(parsed).message;
+  return std::holds_alternative<DenylistAddition>(parsed) ? std::get<DenylistAddition>(parsed)
+                                                          : DenylistAddition{};
+}
+
+std::string denylist_error_field(std::string_view body) {
+  auto parsed = parse_denylist_addition(body);
+  EXPECT_TRUE(std::holds_alternative<ApiError>(parsed)) << body;
+  if (!std::holds_alternative<ApiError>(parsed)) return "(accepted)";
+  EXPECT_EQ(std::get<ApiError>(parsed).status, 400) << body;
+  return std::get<ApiError>(parsed).field;
+}
+
+TEST(ApiInput, DenylistAddition) {
+  DenylistAddition full =
+      addition_of(R"({"address": "203.0.113.0/24", "expires": "10m", "reason": "scan"})");
+  EXPECT_EQ(full.prefix.to_string(), "203.0.113.0/24");
+  EXPECT_EQ(full.expires_s, 600);
+  EXPECT_EQ(full.reason, "scan");
+  EXPECT_EQ(addition_of(R"({"address": "::1", "expires": 90})").expires_s, 90);
+  EXPECT_EQ(addition_of(R"({"address": "10.0.0.1", "expires": "1h30m"})").expires_s, 5400);
+  DenylistAddition bare = addition_of(R"({"address": "2001:db8::/32"})");
+  EXPECT_FALSE(bare.expires_s.has_value());
+  EXPECT_EQ(bare.prefix.kind, security::IpPrefix::Kind::kIpv6);
+}
+
+TEST(ApiInput, DenylistAdditionErrorsNameTheField) {
+  EXPECT_EQ(denylist_error_field(R"({"expires": 5})"), "address");
+  EXPECT_EQ(denylist_error_field(R"({"address": "10.0.0.1/8"})"), "address");
+  EXPECT_EQ(denylist_error_field(R"({"address": "all"})"), "address");
+  EXPECT_EQ(denylist_error_field(R"({"address": "unix:"})"), "address");
+  EXPECT_EQ(denylist_error_field(R"({"address": ["10.0.0.1"]})"), "address");
+  EXPECT_EQ(denylist_error_field(R"({"address": "10.0.0.1", "expires": 0})"), "expires");
+  EXPECT_EQ(denylist_error_field(R"({"address": "10.0.0.1", "expires": -1})"), "expires");
+  EXPECT_EQ(denylist_error_field(R"({"address": "10.0.0.1", "expires": 1.5})"), "expires");
+  EXPECT_EQ(denylist_error_field(R"({"address": "10.0.0.1", "expires": "500ms"})"), "expires");
+  EXPECT_EQ(denylist_error_field(R"({"address": "10.0.0.1", "expires": "2y"})"), "expires");
+  EXPECT_EQ(denylist_error_field(R"({"address": "10.0.0.1", "expires": 99999999999})"), "expires");
+  EXPECT_EQ(denylist_error_field(R"({"address": "10.0.0.1", "reason": "a\nb"})"), "reason");
+  EXPECT_EQ(denylist_error_field(R"({"address": "10.0.0.1", "reason": 5})"), "reason");
+  EXPECT_EQ(denylist_error_field(R"({"address": "10.0.0.1", "why": "x"})"), "why");
+  EXPECT_EQ(denylist_error_field("[1]"), "");
+  EXPECT_EQ(denylist_error_field("{"), "");
+}
+
 }  // namespace
 }  // namespace yoke::admin

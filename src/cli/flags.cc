@@ -16,14 +16,15 @@ Flags parse_flags(int argc, char** argv) {
       flags.config_file = argv[++i];
     } else if (arg == "-s" || arg == "--signal") {
       if (i + 1 >= argc) {
-        flags.error = "option \"-s\" requires a parameter (reload, stop, quit or upgrade)";
+        flags.error = "option \"-s\" requires a parameter (reload, stop, quit, drain or upgrade)";
         return flags;
       }
       flags.signal_name = argv[++i];
       if (flags.signal_name != "reload" && flags.signal_name != "stop" &&
-          flags.signal_name != "quit" && flags.signal_name != "upgrade") {
-        flags.error =
-            "invalid option: \"-s " + flags.signal_name + "\" (reload, stop, quit or upgrade)";
+          flags.signal_name != "quit" && flags.signal_name != "upgrade" &&
+          flags.signal_name != "drain") {
+        flags.error = "invalid option: \"-s " + flags.signal_name +
+                      "\" (reload, stop, quit, drain or upgrade)";
         return flags;
       }
     } else if (arg == "--zone") {
@@ -58,12 +59,13 @@ std::string usage() {
          "  -s, --signal   send SIGNAL to the running yoke (its pid file from FILE's \"pid\"):\n"
          "                 reload (HUP), quit (graceful stop, TERM), stop (at once, QUIT);\n"
          "                 upgrade: this process takes over the running one's listening\n"
-         "                 sockets and serves FILE; the old one drains and exits\n"
+         "                 sockets and serves FILE; the old one drains and exits;\n"
+         "                 drain (WINCH): fail /healthz, serve on for drain_grace, then quit\n"
          "  --zone NAME    this balancer's zone (overrides yoke_zone; zone_aware upstreams\n"
          "                 prefer servers with zone=NAME)\n"
          "\n"
          "Signals: HUP reloads the configuration; TERM/INT stop gracefully (finish in-flight\n"
-         "requests, bounded by worker_shutdown_timeout), QUIT stops at once.\n";
+         "requests, bounded by worker_shutdown_timeout), QUIT stops at once, WINCH drains.\n";
 }
 
 }  // namespace yoke::cli

@@ -97,6 +97,9 @@ void Reloader::warn_restart_only(const config::Config& next) const {
   if (next.error_log_path != running.error_log_path) warn("\"error_log\"");
   if (next.pid_path != running.pid_path) warn("\"pid\"");
   if (next.admin.has_value() != running.admin.has_value()) warn("the \"admin\" block");
+  if (next.admin && running.admin && next.admin->denylist_file != running.admin->denylist_file) {
+    warn("\"denylist_file\"");
+  }
 }
 
 // Sockets for listen addresses the running snapshot lacks, one per worker (SO_REUSEPORT),
@@ -112,7 +115,8 @@ bool Reloader::open_new_listeners(const router::RouteTable& next,
     if (running) continue;
     for (std::size_t w = 0; w < workers_.size(); ++w) {
       std::string error;
-      int fd = open_listener(specs[l].listen.address, true, specs[l].listen.backlog, error);
+      const config::Listen& listen = specs[l].listen;
+      int fd = open_listener(listen.address, true, listen.backlog, error, listen.freebind);
       if (fd < 0) {
         close_all(opened);
         fail(specs[l].listen.where.to_string() + ": " + error);

@@ -17,6 +17,7 @@ namespace {
 int signal_number(const std::string& name) {
   if (name == "reload") return SIGHUP;
   if (name == "stop") return SIGQUIT;
+  if (name == "drain") return SIGWINCH;  // cli/drain.h
   return SIGTERM;
 }
 

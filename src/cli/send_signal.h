@@ -1,5 +1,5 @@
 #pragma once
-// `yoke -s reload|stop|quit` (as nginx -s): signals the running Yoke whose pid file the
+// `yoke -s reload|stop|quit|drain` (as nginx -s): signals the running Yoke whose pid file the
 // configuration names.
 #include <string>
 

@@ -32,6 +32,12 @@ void add_limit_accept_zone(Http& http, RateLimitZone zone);
 ConnLimitZone build_limit_conn_zone(const Directive& directive);
 void add_limit_conn_zone(Http& http, ConnLimitZone zone);
 void check_limit_req_zones(const Http& http);
+// Puts the built-in formats "combined" and "json" first in http.log_formats (log_format.cc).
+void add_builtin_log_formats(Http& http);
+// log_format (log_format.cc): adds the format, failing on a duplicate name or bad escape=.
+void add_log_format(const Directive& directive, Http& http);
+// Fails at the first access_log whose format is neither built in nor defined by log_format.
+void check_log_formats(const Http& http);
 
 // map SOURCE $VARIABLE { } (map_block.cc); map_variable_name: the variable it defines,
 // without '$' (read before the block, so every value may use any map's variable).

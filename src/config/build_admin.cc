@@ -1,6 +1,6 @@
-// admin { listen ADDRESS; token_file PATH; } in the main context: the admin listener
-// (docs/configuration.md, "Admin listener"). Off unless the block exists; loopback by default,
-// because what it serves (metrics, later the runtime API) is for operators, not clients.
+// admin { listen ADDRESS; token_file PATH; denylist_file PATH; } in the main context: the admin
+// listener (docs/configuration.md, "Admin listener"). Off unless the block exists; loopback by
+// default, because what it serves (metrics, later the runtime API) is for operators, not clients.
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -89,6 +89,7 @@ Admin build_admin(const Directive& directive) {
   admin.where = directive.where;
   std::optional<SocketAddress> address;
   std::optional<std::string> token_file;
+  std::optional<std::string> denylist_file;
   for (const auto& inner : directive.block) {
     if (inner.name == "listen") {
       require_simple(inner, 1);
@@ -98,6 +99,9 @@ Admin build_admin(const Directive& directive) {
       std::string path = resolve_path(inner.args[0]);
       set_once(inner, token_file, path);
       admin.token = read_token(inner.args[0], path);
+    } else if (inner.name == "denylist_file") {
+      require_simple(inner, 1);
+      set_once(inner, denylist_file, resolve_path(inner.args[0]));
     } else {
       reject_directive(inner);
     }
@@ -105,6 +109,7 @@ Admin build_admin(const Directive& directive) {
   if (!address) SocketAddress::parse_numeric(kDefaultAdminAddress, admin.address);
   if (address) admin.address = *address;
   admin.token_file = token_file.value_or("");
+  admin.denylist_file = denylist_file.value_or("");
   return admin;
 }
 

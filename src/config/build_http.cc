@@ -62,6 +62,7 @@ Http build_http(const Directive& http_directive, const BuildOptions& options) {
   require_args(http_directive, 0, 0);
   const UserVariableScope user_variables(user_variable_names(http_directive));
   Http http;
+  add_builtin_log_formats(http);
   InheritedSettings settings;
   std::vector<const Directive*> servers;
   for (const auto& directive : http_directive.block) {
@@ -79,6 +80,8 @@ Http build_http(const Directive& http_directive, const BuildOptions& options) {
       http.geoip2.push_back(build_geoip2(directive));
     } else if (directive.name == "match") {
       add_match(http, build_match(directive), directive.args.at(0));
+    } else if (directive.name == "log_format") {
+      add_log_format(directive, http);
     } else if (directive.name == "server") {
       servers.push_back(&directive);
     } else if (!read_inherited_directive(directive, Level::kHttp, settings)) {
@@ -90,6 +93,7 @@ Http build_http(const Directive& http_directive, const BuildOptions& options) {
   }
   check_limit_req_zones(http);
   check_match_references(http);
+  check_log_formats(http);
   validate_http(http, http_directive.where);
   return http;
 }

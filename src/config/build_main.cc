@@ -64,6 +64,7 @@ void read_events(const Directive& events, Config& config) {
     }
   }
   config.worker_connections = connections.value_or(Config{}.worker_connections);
+  config.worker_connections_set = connections.has_value();
   config.event_method = method.value_or(Config{}.event_method);
 }
 
@@ -96,6 +97,9 @@ Config build_config(const std::vector<Directive>& directives, const std::string&
     } else if (name == "worker_shutdown_timeout") {
       require_simple(directive, 1);
       config.shutdown_grace = duration_value(directive, directive.args[0], false);
+    } else if (name == "drain_grace") {
+      require_simple(directive, 1);
+      config.drain_grace = duration_value(directive, directive.args[0], true);
     } else if (name == "http") {
       http = &directive;
     } else if (name == "admin") {

@@ -15,9 +15,9 @@ namespace {
 constexpr std::string_view kKnownDirectives[] = {
     // main, events
     "worker_processes", "error_log", "pid", "events", "worker_connections", "use",
-    "worker_shutdown_timeout", "http", "include",
+    "worker_shutdown_timeout", "drain_grace", "http", "include",
     // admin
-    "admin", "token_file",
+    "admin", "token_file", "denylist_file",
     // http, upstream, server, location
     "upstream", "server", "sticky", "keepalive", "listen", "server_name", "location", "proxy_pass",
     "return",
@@ -29,8 +29,9 @@ constexpr std::string_view kKnownDirectives[] = {
     "large_client_header_buffers", "limit_req", "limit_req_status", "limit_req_dry_run",
     "limit_conn", "limit_conn_status", "limit_conn_dry_run", "allow", "deny", "set_real_ip_from",
     "real_ip_header", "real_ip_recursive", "client_min_rate", "limit_accept", "limit_except",
+    "trace_context",
     // http only
-    "limit_req_zone", "limit_conn_zone", "limit_accept_zone",
+    "limit_req_zone", "limit_conn_zone", "limit_accept_zone", "log_format",
     // active health checks (nginx Plus): health_check in upstream, match in http and its tests
     "health_check", "match", "status", "header", "body",
     // ngx_http_ssl_module (http and server)

@@ -30,7 +30,7 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{"server { }", "t.conf:1:1: \"server\" directive is not allowed here"},
         ErrorCase{SERVER_BODY("    proxy_pass http://a;"),
                   "t.conf:3:5: \"proxy_pass\" directive is not allowed here"},
-        ErrorCase{SERVER_BODY("    listen 80 81 82 83 84 85 86 87 88 89;"),
+        ErrorCase{SERVER_BODY("    listen 80 81 82 83 84 85 86 87 88 89 90;"),
                   "t.conf:3:5: invalid number of arguments in \"listen\" directive"},
         ErrorCase{"http {\n  upstream u { server 10.0.0.1 weigth=3; }\n}",
                   "t.conf:2:32: invalid parameter \"weigth=3\""},

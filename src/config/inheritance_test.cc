@@ -36,7 +36,8 @@ TEST(ConfigInheritance, Defaults) {
   EXPECT_EQ(location.send_timeout, Duration(60000));
   EXPECT_EQ(location.keepalive_timeout, Duration(75000));
   EXPECT_EQ(location.keepalive_requests, 1000);
-  EXPECT_FALSE(location.access_log.enabled);
+  EXPECT_TRUE(location.access_logs.empty());
+  EXPECT_EQ(location.trace_context, TraceContext::kPass);  // as nginx: headers pass untouched
 }
 
 TEST(ConfigInheritance, EveryDirectiveInheritsFromHttp) {
@@ -75,9 +76,9 @@ TEST(ConfigInheritance, EveryDirectiveInheritsFromHttp) {
   EXPECT_EQ(location.send_timeout, Duration(6000));
   EXPECT_EQ(location.keepalive_timeout, Duration(7000));
   EXPECT_EQ(location.keepalive_requests, 50);
-  EXPECT_TRUE(location.access_log.enabled);
-  EXPECT_EQ(location.access_log.path, "/var/log/yoke/access.log");
-  EXPECT_EQ(location.access_log.format, "combined");
+  ASSERT_EQ(location.access_logs.size(), 1u);
+  EXPECT_EQ(location.access_logs[0].path, "/var/log/yoke/access.log");
+  EXPECT_EQ(location.access_logs[0].format, "combined");
 }
 
 TEST(ConfigInheritance, LowerLevelsOverride) {
@@ -93,7 +94,7 @@ TEST(ConfigInheritance, LowerLevelsOverride) {
   EXPECT_EQ(locations[0].client_max_body_size, 1024u);
   EXPECT_EQ(locations[1].proxy_read_timeout, Duration(20000));
   EXPECT_EQ(locations[1].client_max_body_size, 0u);
-  EXPECT_FALSE(locations[2].access_log.enabled);
+  EXPECT_TRUE(locations[2].access_logs.empty());
 }
 
 TEST(ConfigInheritance, SettingsWrittenAfterTheBlockStillApply) {
@@ -147,9 +148,9 @@ TEST(ConfigInheritance, ServerLevelOnlyDirectives) {
 TEST(ConfigInheritance, AccessLogMainIsAnAliasOfCombined) {
   Location location =
       only_location(http_with_server("access_log /dev/stdout main;\nlocation / { return 200; }"));
-  EXPECT_TRUE(location.access_log.enabled);
-  EXPECT_EQ(location.access_log.path, "/dev/stdout");
-  EXPECT_EQ(location.access_log.format, "combined");
+  ASSERT_EQ(location.access_logs.size(), 1u);
+  EXPECT_EQ(location.access_logs[0].path, "/dev/stdout");
+  EXPECT_EQ(location.access_logs[0].format, "combined");
 }
 
 TEST(ConfigInheritance, BadValues) {
@@ -167,9 +168,8 @@ TEST(ConfigInheritance, BadValues) {
   EXPECT_EQ(load_error(http_with_server("proxy_read_timeout 400d;")),
             "t.conf:3:20: invalid value \"400d\" in \"proxy_read_timeout\" directive, expected at "
             "most 365 days");
-  EXPECT_EQ(load_error(http_with_server("access_log /x json;")),
-            "t.conf:3:15: unknown log format \"json\", expected \"combined\" (or its alias "
-            "\"main\")");
+  EXPECT_EQ(load_error(http_with_server("access_log /x fancy;")),
+            "t.conf:3:15: unknown log format \"fancy\"");
   EXPECT_EQ(load_error(http_with_server("access_log off combined;")),
             "t.conf:3:16: invalid parameter \"combined\"");
   EXPECT_EQ(load_error(http_with_server("large_client_header_buffers 4 2m;")),

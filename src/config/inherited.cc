@@ -30,6 +30,7 @@ bool read_inherited_directive(const Directive& directive, Level level,
   if (server_only && level == Level::kLocation) reject_directive(directive);
   return read_proxy_directive(directive, settings) || read_client_directive(directive, settings) ||
          read_limit_directive(directive, settings) || read_access_directive(directive, settings) ||
+         read_log_directive(directive, settings) ||
          read_ssl_directive(directive, level, settings.ssl);
 }
 
@@ -48,7 +49,8 @@ InheritedSettings merge_settings(const InheritedSettings& parent, const Inherite
   inherit(merged.send_timeout, parent.send_timeout);
   inherit(merged.keepalive_timeout, parent.keepalive_timeout);
   inherit(merged.keepalive_requests, parent.keepalive_requests);
-  inherit(merged.access_log, parent.access_log);
+  inherit(merged.access_logs, parent.access_logs);
+  inherit(merged.trace_context, parent.trace_context);
   inherit(merged.limit_req, parent.limit_req);
   inherit(merged.limit_req_status, parent.limit_req_status);
   inherit(merged.limit_req_dry_run, parent.limit_req_dry_run);
@@ -90,7 +92,8 @@ void apply_settings(const InheritedSettings& settings, Location& location) {
   location.send_timeout = settings.send_timeout.value_or(defaults.send_timeout);
   location.keepalive_timeout = settings.keepalive_timeout.value_or(defaults.keepalive_timeout);
   location.keepalive_requests = settings.keepalive_requests.value_or(defaults.keepalive_requests);
-  location.access_log = settings.access_log.value_or(defaults.access_log);
+  location.access_logs = settings.access_logs.value_or(defaults.access_logs);
+  location.trace_context = settings.trace_context.value_or(defaults.trace_context);
   location.limit_req = settings.limit_req.value_or(defaults.limit_req);
   location.limit_req_status = settings.limit_req_status.value_or(defaults.limit_req_status);
   location.limit_req_dry_run = settings.limit_req_dry_run.value_or(defaults.limit_req_dry_run);
@@ -111,6 +114,7 @@ void apply_settings(const InheritedSettings& settings, Server& server) {
   server.large_header_buffers = buffers.count;
   server.large_header_buffer_size = buffers.size;
   server.ssl = apply_ssl(settings.ssl);
+  server.access_logs = settings.access_logs.value_or(defaults.access_logs);
   server.real_ip = apply_real_ip(settings);
   server.client_min_rate = settings.client_min_rate.value_or(defaults.client_min_rate);
   server.limit_accept = settings.limit_accept;

@@ -62,7 +62,11 @@ struct InheritedSettings {
   std::optional<Duration> send_timeout;
   std::optional<Duration> keepalive_timeout;
   std::optional<int> keepalive_requests;
-  std::optional<AccessLog> access_log;
+  // Several access_log directives on one level all apply; a level with any (or with
+  // "access_log off", which leaves the list empty) replaces the parent's list (nginx).
+  std::optional<std::vector<AccessLog>> access_logs;
+  bool access_log_off = false;  // this level said "access_log off" (not inherited)
+  std::optional<TraceContext> trace_context;
   // Set as a whole, like proxy_set_headers (nginx: inherited only when a level has none).
   std::optional<std::vector<RateLimitRule>> limit_req;
   std::optional<int> limit_req_status;
@@ -93,6 +97,8 @@ bool read_inherited_directive(const Directive& directive, Level level, Inherited
 bool read_proxy_directive(const Directive& directive, InheritedSettings& settings);
 // The client-side directives (inherited_client.cc); false when directive is not one of them.
 bool read_client_directive(const Directive& directive, InheritedSettings& settings);
+// access_log and trace_context (access_log.cc); false when directive is neither.
+bool read_log_directive(const Directive& directive, InheritedSettings& settings);
 // limit_req and limit_conn with their _status and _dry_run (inherited_limits.cc); false for
 // others.
 bool read_limit_directive(const Directive& directive, InheritedSettings& settings);

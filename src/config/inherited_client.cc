@@ -1,4 +1,4 @@
-// Client-side directives of ngx_http_core_module and ngx_http_log_module that inherit down.
+// Client-side directives of ngx_http_core_module that inherit down.
 #include <climits>
 
 #include "config/directive_checks.h"
@@ -14,30 +14,6 @@ constexpr std::uint64_t kMaxLargeHeaderBufferSize = 1024 * 1024;
 void read_time(const Directive& directive, std::optional<Duration>& slot, bool allow_zero) {
   require_simple(directive, 1);
   set_once(directive, slot, duration_value(directive, directive.args[0], allow_zero));
-}
-
-// access_log PATH [combined] | off. Only the combined format exists so far; "main" is accepted
-// as another name for it because nginx configs conventionally call their format that.
-void read_access_log(const Directive& directive, InheritedSettings& settings) {
-  require_no_block(directive);
-  require_args(directive, 1, 2);
-  AccessLog log;
-  const Argument& path = directive.args[0];
-  if (path.text == "off") {
-    if (directive.args.size() > 1)
-      fail(directive.args[1].where, "invalid parameter " + quote(directive.args[1].text));
-  } else {
-    log.enabled = true;
-    log.path = path.text;
-    if (directive.args.size() > 1) {
-      const Argument& format = directive.args[1];
-      if (format.text != "combined" && format.text != "main") {
-        fail(format.where, "unknown log format " + quote(format.text) +
-                               ", expected \"combined\" (or its alias \"main\")");
-      }
-    }
-  }
-  set_once(directive, settings.access_log, log);
 }
 
 void read_large_header_buffers(const Directive& directive, InheritedSettings& settings) {
@@ -90,8 +66,6 @@ bool read_client_directive(const Directive& directive, InheritedSettings& settin
     require_simple(directive, 1);
     set_once(directive, settings.keepalive_requests,
              count_value(directive, directive.args[0], 1, INT_MAX));
-  } else if (name == "access_log") {
-    read_access_log(directive, settings);
   } else if (name == "client_header_timeout") {
     read_time(directive, settings.client_header_timeout, false);
   } else if (name == "client_min_rate") {

@@ -1,7 +1,8 @@
 // listen [ADDRESS:]PORT | ADDRESS [default_server] [ssl] [reuseport] [backlog=N]
-// [proxy_protocol] [deferred] [fastopen=N] [max_conns=N]
-// (ngx_http_core_listen). ADDRESS is "*", an IPv4 address or a bracketed IPv6 address; names
-// are not resolved. Port 0 is accepted (the kernel picks one), which nginx refuses.
+// [proxy_protocol] [deferred] [fastopen=N] [max_conns=N] [freebind]
+// (ngx_http_core_listen; freebind is Yoke's, see docs/cluster.md). ADDRESS is "*", an IPv4 address
+// or a bracketed IPv6 address; names are not resolved. Port 0 is accepted (the kernel picks one),
+// which nginx refuses.
 #include <set>
 
 #include "config/address_text.h"
@@ -62,6 +63,8 @@ void read_listen_parameter(const Directive& directive, const Argument& argument,
     Argument value = argument;
     value.text = text.substr(9);
     listen.fastopen = count_value(directive, value, 1, 65535);
+  } else if (text == "freebind") {
+    listen.freebind = true;
   } else if (text.rfind("max_conns=", 0) == 0) {
     Argument value = argument;
     value.text = text.substr(10);
@@ -75,7 +78,7 @@ void read_listen_parameter(const Directive& directive, const Argument& argument,
 
 Listen build_listen(const Directive& directive) {
   require_no_block(directive);
-  require_args(directive, 1, 9);
+  require_args(directive, 1, 10);
   Listen listen;
   listen.where = directive.where;
   listen.address = listen_address(directive.args[0]);

@@ -64,6 +64,20 @@ TEST_F(ConfigAdmin, RelativeTokenFile) {
   EXPECT_EQ(config.admin->token, "abc");
 }
 
+// denylist_file is resolved like token_file; the file itself is read at start (a missing one is
+// an empty list), not by the configuration loader.
+TEST_F(ConfigAdmin, DenylistFile) {
+  std::string main =
+      write("yoke.conf", std::string("admin { denylist_file state/deny.list; }\n") + kHttp);
+  Config config = load_config(main);
+  ASSERT_TRUE(config.admin.has_value());
+  EXPECT_EQ(config.admin->denylist_file, (folder_ / "state/deny.list").string());
+  EXPECT_EQ(load_config_text(std::string("admin { }\n") + kHttp, "t.conf").admin->denylist_file,
+            "");
+  EXPECT_EQ(load_error("admin { denylist_file a; denylist_file b; }\n" + std::string(kHttp)),
+            "t.conf:1:26: \"denylist_file\" directive is duplicate");
+}
+
 TEST_F(ConfigAdmin, TokenFileErrorsNameTheFile) {
   std::string missing = (folder_ / "missing").string();
   EXPECT_EQ(load_error("admin {\n  token_file " + missing + ";\n}\n" + kHttp),

@@ -17,8 +17,10 @@ TEST(ConfigModelMain, Defaults) {
   EXPECT_EQ(config.error_log_level, "error");
   EXPECT_EQ(config.pid_path, "");
   EXPECT_EQ(config.worker_connections, 16384);
+  EXPECT_FALSE(config.worker_connections_set);
   EXPECT_EQ(config.event_method, PollerKind::kEpoll);
   EXPECT_EQ(config.shutdown_grace, Duration(10000));
+  EXPECT_EQ(config.drain_grace, Duration(3000));
   ASSERT_EQ(config.http.servers.size(), 1u);
   EXPECT_TRUE(config.http.upstreams.empty());
 }
@@ -28,7 +30,8 @@ TEST(ConfigModelMain, EveryMainDirective) {
                                                "error_log /var/log/yoke/error.log warn;\n"
                                                "pid /run/yoke.pid;\n"
                                                "events { worker_connections 1024; use io_uring; }\n"
-                                               "worker_shutdown_timeout 30s;\n") +
+                                               "worker_shutdown_timeout 30s;\n"
+                                               "drain_grace 1500ms;\n") +
                                        kMinimalHttp,
                                    "t.conf");
   EXPECT_EQ(config.worker_processes, 4);
@@ -36,8 +39,23 @@ TEST(ConfigModelMain, EveryMainDirective) {
   EXPECT_EQ(config.error_log_level, "warn");
   EXPECT_EQ(config.pid_path, "/run/yoke.pid");
   EXPECT_EQ(config.worker_connections, 1024);
+  EXPECT_TRUE(config.worker_connections_set);
   EXPECT_EQ(config.event_method, PollerKind::kIoUring);
   EXPECT_EQ(config.shutdown_grace, Duration(30000));
+  EXPECT_EQ(config.drain_grace, Duration(1500));
+}
+
+// drain_grace 0 is allowed: the graceful stop begins at the next tick of the main loop.
+TEST(ConfigModelMain, DrainGrace) {
+  EXPECT_EQ(load_config_text(std::string("drain_grace 0;\n") + kMinimalHttp, "t.conf").drain_grace,
+            Duration(0));
+  EXPECT_EQ(load_error("drain_grace soon;"),
+            "t.conf:1:13: invalid value \"soon\" in \"drain_grace\" directive, expected a time "
+            "such as \"30s\", \"500ms\" or \"1m30s\"");
+  EXPECT_EQ(load_error("drain_grace 1s;\ndrain_grace 2s;"),
+            "t.conf:2:1: \"drain_grace\" directive is duplicate");
+  EXPECT_EQ(load_error("http { drain_grace 1s; }"),
+            "t.conf:1:8: \"drain_grace\" directive is not allowed here");
 }
 
 TEST(ConfigModelMain, EventMethods) {

@@ -47,6 +47,19 @@ TEST(ConfigModelServer, ListenForms) {
   EXPECT_EQ(server.listens[6].where.line, 9);
 }
 
+// freebind (IP_FREEBIND): any server's listen on an address sets it for the address's socket.
+TEST(ConfigModelServer, ListenFreebind) {
+  Server server =
+      load_server("listen 192.0.2.10:8080 freebind;\nlisten 8081;\nlocation / { return 200; }");
+  ASSERT_EQ(server.listens.size(), 2u);
+  EXPECT_TRUE(server.listens[0].freebind);
+  EXPECT_FALSE(server.listens[1].freebind);
+  EXPECT_EQ(load_error(http_with_server("listen 80 freebind freebind;")),
+            "t.conf:3:20: duplicate parameter \"freebind\"");
+  EXPECT_EQ(load_error(http_with_server("listen 80 freebind=1;")),
+            "t.conf:3:11: invalid parameter \"freebind=1\"");
+}
+
 TEST(ConfigModelServer, BadListens) {
   EXPECT_EQ(load_error(http_with_server("listen localhost:80;")),
             "t.conf:3:8: host not found in \"localhost:80\" of the \"listen\" directive, expected "

@@ -1,7 +1,8 @@
 // "$name" and "${name}" in directive values, as nginx's script compiler reads them
 // (ngx_http_script_compile): a name is letters, digits and "_"; braces let text follow a name
 // directly ("${host}name").
-#include <array>
+#include <algorithm>
+#include <string>
 #include <utility>
 
 #include "config/value_template_parse.h"
@@ -9,15 +10,22 @@
 namespace yoke::config {
 namespace {
 
-constexpr std::array<std::string_view, 23> kVariables = {
+constexpr std::string_view kVariables[] = {
     "host", "remote_addr", "remote_port", "proxy_add_x_forwarded_for", "scheme", "request_uri",
     "uri", "args", "server_port", "server_name", "request_id", "request_method", "proxy_host",
-    "binary_remote_addr",
+    "binary_remote_addr", "document_uri", "query_string",
     // ngx_http_ssl_module's (empty on plain connections)
     "ssl_protocol", "ssl_cipher", "ssl_server_name", "ssl_session_reused", "ssl_client_s_dn",
     "ssl_client_verify",
     // ngx_http_realip_module's and the PROXY protocol's (empty without a header)
-    "realip_remote_addr", "proxy_protocol_addr", "proxy_protocol_port"};
+    "realip_remote_addr", "proxy_protocol_addr", "proxy_protocol_port",
+    // known at any time but meant for log_format: they describe the request as it ends
+    "remote_user", "time_local", "time_iso8601", "msec", "request", "server_protocol", "status",
+    "body_bytes_sent", "bytes_sent", "request_length", "request_time", "upstream_addr",
+    "upstream_status", "upstream_response_time", "upstream_connect_time", "upstream_header_time",
+    "connection", "connection_requests", "pipe",
+    // W3C Trace Context (trace_context, docs/logging.md)
+    "trace_id", "span_id"};
 
 // The current UserVariableScope's names; null outside one.
 thread_local const std::vector<std::string>* user_variables = nullptr;
@@ -26,8 +34,9 @@ bool is_capture(std::string_view name) {
   return name.size() == 1 && name[0] >= '0' && name[0] <= '9';
 }
 
-// Families of variables named by a prefix: request headers, query arguments, cookies.
-constexpr std::array<std::string_view, 3> kPrefixes = {"http_", "arg_", "cookie_"};
+// Families of variables named by a prefix: request headers, query arguments, cookies, and the
+// response's header fields as sent.
+constexpr std::string_view kPrefixes[] = {"http_", "arg_", "cookie_", "sent_http_"};
 
 bool is_name_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
@@ -101,6 +110,20 @@ ValueTemplate parse_value_template(const Argument& argument, bool allow_captures
       pos = read_variable(argument, pos, value, allow_captures);
     } else {
       append_literal(value, argument.text[pos++]);
+    }
+  }
+  return value;
+}
+
+ValueTemplate parse_builtin_value_template(const Argument& argument, std::string_view what) {
+  ValueTemplate value = parse_value_template(argument);
+  for (const TemplatePart& part : value.parts) {
+    if (part.is_variable && user_variables != nullptr &&
+        std::find(user_variables->begin(), user_variables->end(), part.text) !=
+            user_variables->end()) {
+      throw ConfigError(argument.where, "\"$" + part.text +
+                                            "\" (a map or geoip2 variable) is not supported in " +
+                                            std::string(what) + " yet");
     }
   }
   return value;

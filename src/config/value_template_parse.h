@@ -30,6 +30,11 @@ class UserVariableScope {
 // those the current UserVariableScope declares.
 bool is_known_variable(std::string_view name);
 
+// The same as parse_value_template, refusing map and geoip2 variables where Yoke cannot read
+// them yet (access log formats and conditions): `"$name" (a map or geoip2 variable) is not
+// supported in WHAT yet`.
+ValueTemplate parse_builtin_value_template(const Argument& argument, std::string_view what);
+
 // Throws ConfigError at argument.where: `unknown "name" variable`, or a malformed "$".
 // allow_captures: "$1" … "$9" name a regex's captures (a map value whose key is a regex).
 ValueTemplate parse_value_template(const Argument& argument, bool allow_captures = false);

@@ -47,13 +47,33 @@ TEST(ConfigValueTemplate, BracesLetTextFollowAName) {
 }
 
 TEST(ConfigValueTemplate, KnownVariables) {
-  for (const char* name :
-       {"host", "remote_addr", "remote_port", "proxy_add_x_forwarded_for", "scheme", "request_uri",
-        "uri", "args", "server_port", "server_name", "request_id", "request_method", "proxy_host",
-        "binary_remote_addr", "http_user_agent", "arg_page", "cookie_session"}) {
+  for (const char* name : {"host",
+                           "remote_addr",
+                           "remote_port",
+                           "proxy_add_x_forwarded_for",
+                           "scheme",
+                           "request_uri",
+                           "uri",
+                           "args",
+                           "server_port",
+                           "server_name",
+                           "request_id",
+                           "request_method",
+                           "proxy_host",
+                           "binary_remote_addr",
+                           "http_user_agent",
+                           "arg_page",
+                           "cookie_session",
+                           "upstream_addr",
+                           "status",
+                           "request_time",
+                           "sent_http_content_type",
+                           "trace_id",
+                           "span_id"}) {
     EXPECT_TRUE(is_known_variable(name)) << name;
   }
-  for (const char* name : {"hostname", "http_", "arg_", "cookie_", "upstream_addr", "1"}) {
+  for (const char* name :
+       {"hostname", "http_", "arg_", "cookie_", "sent_http_", "upstream_bytes_sent", "1"}) {
     EXPECT_FALSE(is_known_variable(name)) << name;
   }
 }

@@ -19,7 +19,8 @@ void set_option(int fd, int level, int name, int value) {
 
 }  // namespace
 
-int open_listener(const SocketAddress& address, bool reuseport, int backlog, std::string& error) {
+int open_listener(const SocketAddress& address, bool reuseport, int backlog, std::string& error,
+                  bool freebind) {
   int fd = socket(address.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) {
     error = "socket " + address.to_string() + ": " + std::strerror(errno);
@@ -28,6 +29,14 @@ int open_listener(const SocketAddress& address, bool reuseport, int backlog, std
   set_option(fd, SOL_SOCKET, SO_REUSEADDR, 1);
   if (reuseport) set_option(fd, SOL_SOCKET, SO_REUSEPORT, 1);
   if (address.family() == AF_INET6) set_option(fd, IPPROTO_IPV6, IPV6_V6ONLY, 1);
+  // IP_FREEBIND at the IP level also applies to IPv6 sockets (Linux hands SOL_IP options of an
+  // AF_INET6 socket to ip_setsockopt), so one option serves both families.
+  int on = 1;
+  if (freebind && setsockopt(fd, IPPROTO_IP, IP_FREEBIND, &on, sizeof on) != 0) {
+    error = "setsockopt(IP_FREEBIND) " + address.to_string() + ": " + std::strerror(errno);
+    close(fd);
+    return -1;
+  }
   if (bind(fd, address.get(), address.length()) != 0 || listen(fd, backlog) != 0) {
     error = "bind " + address.to_string() + ": " + std::strerror(errno);
     close(fd);

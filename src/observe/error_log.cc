@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
+#include <mutex>
+#include <string>
 
 namespace yoke::observe {
 namespace {
@@ -16,6 +18,8 @@ constexpr std::string_view kLevelNames[] = {"debug", "info", "notice", "warn",
 
 std::atomic<int> log_fd{STDERR_FILENO};
 std::atomic<int> min_level{static_cast<int>(LogLevel::kError)};
+std::mutex path_mutex;  // guards error_log_path: open and reopen, never per line
+std::string error_log_path;
 
 }  // namespace
 
@@ -41,7 +45,28 @@ bool open_error_log(const std::string& path, LogLevel level, std::string& error)
   int previous = log_fd.exchange(fd);
   if (previous != STDERR_FILENO && previous != fd) ::close(previous);
   min_level = static_cast<int>(level);
+  std::lock_guard lock(path_mutex);
+  error_log_path = fd == STDERR_FILENO ? "" : path;
   return true;
+}
+
+void reopen_error_log() {
+  std::lock_guard lock(path_mutex);
+  if (error_log_path.empty()) return;
+  int fd = ::open(error_log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    int error = errno;
+    log_line(LogLevel::kAlert,
+             "cannot reopen error log \"" + error_log_path + "\": " + std::strerror(error));
+    return;
+  }
+  // dup2 keeps O_CLOEXEC off on the target; it is set again so no child inherits the log.
+  int target = log_fd.load();
+  if (::dup3(fd, target, O_CLOEXEC) < 0) {
+    int error = errno;
+    log_line(LogLevel::kAlert, std::string("cannot reopen error log: ") + std::strerror(error));
+  }
+  ::close(fd);
 }
 
 bool log_enabled(LogLevel level) { return static_cast<int>(level) >= min_level.load(); }

@@ -112,6 +112,9 @@ void accumulate(WorkerMetrics& into, const WorkerMetrics& from, const LayoutMap&
   add_counters(into.connections_rejected, from.connections_rejected);
   into.min_rate_closed.add(from.min_rate_closed.value());
   into.rerouted.add(from.rerouted.value());
+  into.access_log_write_errors.add(from.access_log_write_errors.value());
+  into.access_log_lines_dropped.add(from.access_log_lines_dropped.value());
+  into.denylist_forbidden.add(from.denylist_forbidden.value());
   add_counters(into.connections_closed, from.connections_closed);
   accumulate_handshakes(into.tls_handshakes, from.tls_handshakes);
   for (std::size_t u = 0; u < from.upstream_count() && u < map.upstream.size(); ++u) {

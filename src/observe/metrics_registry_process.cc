@@ -53,7 +53,35 @@ void MetricsRegistry::write_connections(ExpositionWriter& out) const {
     out.sample_count({{"reason", client_close_reason_name(static_cast<ClientCloseReason>(r))}},
                      closed[r]);
   }
+  out.family("yoke_access_log_write_errors_total", MetricType::kCounter,
+             "Access log writes (and opens) that failed: full disk, unwritable file, full pipe.");
+  out.sample_count({},
+                   sum([](const WorkerMetrics& w) { return w.access_log_write_errors.value(); }));
+  out.family("yoke_access_log_lines_dropped_total", MetricType::kCounter,
+             "Access log lines lost to failed writes or a file that could not be opened.");
+  out.sample_count({},
+                   sum([](const WorkerMetrics& w) { return w.access_log_lines_dropped.value(); }));
+  write_denylist(out);
   write_upstream_connections(out);
+}
+
+// The runtime deny list (docs/admin-api.md): its size, and what it refused at each stage.
+void MetricsRegistry::write_denylist(ExpositionWriter& out) const {
+  out.family("yoke_denylist_entries", MetricType::kGauge,
+             "Entries in the runtime deny list (admin API /api/v1/denylist).");
+  out.sample({}, denylist_size_ ? static_cast<double>(denylist_size_()) : 0.0);
+  constexpr auto kDenylist = static_cast<std::size_t>(RejectReason::kDenylist);
+  std::uint64_t connections = 0;
+  std::uint64_t requests = 0;
+  for (const auto& worker : workers_) {
+    connections += worker->connections_rejected[kDenylist].value();
+    requests += worker->denylist_forbidden.value();
+  }
+  out.family("yoke_denylist_rejected_total", MetricType::kCounter,
+             "Connections closed at accept (or at their PROXY header) and requests answered "
+             "403 (after realip) because the runtime deny list holds the client.");
+  out.sample_count({{"stage", "connection"}}, connections);
+  out.sample_count({{"stage", "request"}}, requests);
 }
 
 void MetricsRegistry::write_upstream_connections(ExpositionWriter& out) const {

@@ -46,6 +46,8 @@ std::string_view reject_reason_name(RejectReason reason) {
       return "max_conns";
     case RejectReason::kAcceptRate:
       return "accept_rate";
+    case RejectReason::kDenylist:
+      return "denylist";
     case RejectReason::kProxyProtocol:
     case RejectReason::kCount:
       break;

@@ -18,10 +18,11 @@ namespace yoke::proxy {
 struct Outgoing {
   Buffer* generated = nullptr;
   Buffer* source = nullptr;
-  std::size_t source_offset = 0;  // start of the run within source->readable()
-  std::size_t source_length = 0;  // length of the run
-  bool consume_source = true;     // drop the run from source once written (else advance)
-  std::uint64_t body_bytes = 0;   // body bytes written so far (for logs)
+  std::size_t source_offset = 0;    // start of the run within source->readable()
+  std::size_t source_length = 0;    // length of the run
+  bool consume_source = true;       // drop the run from source once written (else advance)
+  std::uint64_t body_bytes = 0;     // body bytes written so far (for logs)
+  std::uint64_t bytes_written = 0;  // all bytes the socket took, head included ($bytes_sent)
 
   bool pending() const {
     return source_length > 0 || (generated != nullptr && !generated->empty());

@@ -20,7 +20,11 @@ ClientConnection::ClientConnection(Worker& worker, int fd, std::uint32_t listene
 
 void ClientConnection::start() {
   generation_->metrics().connections_accepted.add();
+  number_ = next_connection_number();
   worker_.add_connection(this);
+  // A node being drained answers one request per connection (Worker::request_node_drain); no
+  // idle grace timer here: the client header timeout already bounds the wait.
+  draining_ = worker_.node_draining();
   awaiting_proxy_header_ = generation_->routes().listeners()[listener_].listen.proxy_protocol;
   if (!awaiting_proxy_header_ && generation_->tls().is_tls(listener_)) {
     tls_generation_ = generation_;

@@ -75,6 +75,8 @@ class ClientConnection final : public IoHandler, public TimerHandler, public Def
   const PeerAddress* proxy_source() const { return proxy_source_.get(); }
   std::uint32_t requests() const { return requests_; }
   void count_request() { ++requests_; }
+  // $connection: this connection's serial number, unique in the process (nginx's c->number).
+  std::uint64_t number() const { return number_; }
   // The client timer (header, body, keep-alive and lingering timeouts) belongs to the
   // connection, so a keep-alive wait keeps running when the session is handed back.
   Timer& client_timer() { return client_timer_; }
@@ -133,6 +135,7 @@ class ClientConnection final : public IoHandler, public TimerHandler, public Def
   std::unique_ptr<PeerAddress> proxy_source_;
   std::uint32_t listener_;
   std::uint32_t requests_ = 0;
+  std::uint64_t number_ = 0;
   bool wrote_ = false;
   bool nodelay_ = false;
   bool has_close_reason_ = false;
@@ -147,6 +150,8 @@ class ClientConnection final : public IoHandler, public TimerHandler, public Def
   // is complete (the connection goes on); false while waiting or after closing on a bad one.
   bool read_proxy_header(std::uint32_t events);
   void reject_proxy_header(std::string_view reason);
+  // After a PROXY header: closes the connection when the deny list holds its source.
+  bool refuse_denied_source();
   // client_connection_tls.cc
   bool start_tls();
   // Runs the handshake on; true when it completed (a session may now read).

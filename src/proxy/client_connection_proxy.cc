@@ -46,6 +46,25 @@ bool ClientConnection::read_proxy_header(std::uint32_t events) {
   }
   if (header.has_addresses) proxy_source_ = std::make_unique<PeerAddress>(header.source);
   awaiting_proxy_header_ = false;
+  return !refuse_denied_source();
+}
+
+// The runtime deny list, on the client the header names: the TCP peer (the balancer in front)
+// was checked at accept, the client behind it can only be checked now, still before any byte
+// of a request is read. Denying on an untrusted header is safe: a sender can only get itself
+// refused this way, never let in.
+bool ClientConnection::refuse_denied_source() {
+  const security::DenyTable* table = worker_.deny_table();
+  if (table == nullptr || proxy_source_ == nullptr) return false;
+  const SocketAddress source = proxy_source_->expand();
+  if (worker_.denied(*table, source.get()) == nullptr) return false;
+  generation_->metrics()
+      .connections_rejected[static_cast<std::size_t>(observe::RejectReason::kDenylist)]
+      .add();
+  set_close_reason(observe::ClientCloseReason::kError);
+  linger reset{1, 0};  // as Listener::reject: free the socket at once
+  setsockopt(fd_, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+  close();
   return true;
 }
 

@@ -9,6 +9,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "body_relay.h"
 #include "client_connection.h"
@@ -18,6 +19,8 @@
 #include "yoke/core/event_loop.h"
 #include "yoke/core/socket_address.h"
 #include "yoke/core/timer.h"
+#include "yoke/observe/log_format.h"
+#include "yoke/observe/trace_context.h"
 #include "yoke/router/route_table.h"
 #include "yoke/router/variables.h"
 #include "yoke/upstream/upstream_balancer.h"
@@ -34,7 +37,8 @@ enum class AttemptFailure { kNone, kError, kTimeout, kInvalidHeader, kStatus };
 class ClientSession final : public IoHandler,
                             public TimerHandler,
                             public UpstreamOwner,
-                            public router::VariableSource {
+                            public router::VariableSource,
+                            public observe::LogValues {
  public:
   explicit ClientSession(Worker& worker);
   ~ClientSession();
@@ -55,6 +59,8 @@ class ClientSession final : public IoHandler,
   std::string_view value(router::VariableId id, std::string_view name) const override;
   std::string_view forwarded_for() const override;
   std::string_view user_value(std::uint32_t index) const override;
+  // observe::LogValues (session_log.cc): the variables read when the access log line is written.
+  std::string_view log_value(router::VariableId id, std::string_view name) const override;
 
  private:
   // Read/write rounds one session may run before others get a turn (each moves up to a buffer).
@@ -92,6 +98,9 @@ class ClientSession final : public IoHandler,
   void apply_real_ip(const config::RealIp& real_ip, const http1::RequestHead& head);
   void reset_real_ip();
   bool pass_access(const http1::RequestHead& head);
+  // The runtime deny list on the address realip found (the connection's own addresses were
+  // checked before any byte was read); false when the request was answered (403, close).
+  bool pass_denylist();
 
   // session_limits.cc: limit_req, then limit_conn. False when the request was answered or
   // put on hold.
@@ -157,9 +166,32 @@ class ClientSession final : public IoHandler,
   // session_tunnel.cc
   void pump_tunnel();
 
-  // session_log.cc
+  // session_log.cc: capture the request's head variables when it is routed, the response's
+  // when its head is written; write the lines when it ends (finish_exchange or close).
+  const router::AccessLogs& request_logs() const;
   void capture_log_fields(const http1::RequestHead& head);
+  void capture_format(const observe::CompiledLogFormat& format, std::uint32_t base,
+                      const http1::RequestHead& head);
+  void append_head_value(const observe::LogCapture& capture, const http1::RequestHead& head);
+  void capture_response_fields(const http1::ResponseHead& head);
   void write_access_log();
+  // session_log_upstream.cc: $upstream_* over the request's attempts (nginx joins them ", ").
+  void note_attempt_start(const balancing::Host& host, bool reused);
+  void note_attempt_connected();
+  void note_attempt_failure(AttemptFailure failure);
+  void note_failed_connect(const balancing::Host& host);
+  void note_attempt_end(Microseconds latency);
+  std::string_view upstream_values(router::VariableId id) const;
+
+  // session_trace.cc: $request_id and W3C Trace Context (docs/logging.md, "Tracing").
+  std::string_view request_id() const;
+  void read_trace_context(const http1::RequestHead& head);
+  bool replaces_trace_field(std::string_view name) const;
+  // The traceparent value to send upstream, written to buffer (kTraceparentLength bytes), or
+  // empty when the client's field (if any) passes unchanged.
+  std::string_view outgoing_traceparent(char* buffer) const;
+  std::string_view trace_id() const;
+  std::string_view span_id() const;
 
   // session_metrics.cc: the hooks that feed the worker's counters (docs/metrics.md)
   void count_request();
@@ -264,11 +296,30 @@ class ClientSession final : public IoHandler,
   std::uint8_t conn_slot_count_ = 0;
   const http1::RequestHead* current_head_ = nullptr;  // only while building the upstream head
   std::string uri_;  // normalized path ($uri), capacity reused across requests
-  char request_id_[33] = {};
+  mutable char request_id_[33] = {};
 
-  // Copied for the access log and variables that outlive the parsed head.
-  std::string log_prefix_;           // the request line, escaped
-  std::string log_suffix_;           // the referer and user agent, escaped
+  // The access logs of the current request, its captured head values (spans of log_text_, two
+  // numbers per capture slot) and its attempts; capacities are reused across requests.
+  struct AttemptLog {
+    const balancing::Host* host = nullptr;
+    int status = 0;  // the response's, or 502/504 for a failed attempt; 0 = none
+    Microseconds connect{-1};
+    Microseconds header{-1};
+    Microseconds total{-1};
+  };
+  const router::AccessLogs* logs_ = nullptr;  // set when captured
+  std::string log_text_;
+  std::vector<std::uint32_t> log_spans_;
+  std::vector<AttemptLog> attempt_log_;
+  bool pipelined_ = false;  // $pipe: the request's head was already buffered behind another's
+
+  // W3C Trace Context of the current request.
+  config::TraceContext trace_mode_ = config::TraceContext::kOff;
+  bool trace_incoming_ = false;  // a valid traceparent arrived
+  observe::TraceParent trace_in_;
+  mutable char span_id_[observe::kParentIdLength] = {};
+  mutable bool span_ready_ = false;
+
   mutable std::string remote_addr_;  // $remote_addr, formatted on first use after attach()
 };
 

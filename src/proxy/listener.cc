@@ -72,6 +72,12 @@ bool Listener::refuse(int fd, const SocketAddress& peer) {
     reject(fd, observe::RejectReason::kWorkerConnections, 0);
     return true;
   }
+  // The runtime deny list before limit_accept, so a denied client takes no rate tokens.
+  if (const security::DenyTable* table = worker_.deny_table();
+      table != nullptr && worker_.denied(*table, peer.get()) != nullptr) {
+    reject(fd, observe::RejectReason::kDenylist, 0);
+    return true;
+  }
   if (spec.accept_limit && over_accept_rate(*spec.accept_limit, peer)) {
     reject(fd, observe::RejectReason::kAcceptRate, 0);
     return true;
@@ -114,6 +120,8 @@ void Listener::reject(int fd, observe::RejectReason reason, int max_conns) {
   setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
   close_fd(fd);
   worker_.metrics().connections_rejected[static_cast<std::size_t>(reason)].add();
+  // Worker::denied has logged a deny list refusal, naming the entry.
+  if (reason == observe::RejectReason::kDenylist) return;
   if (!refusal_log_.admit(worker_.loop().now())) return;  // no log flood
   std::string why;
   switch (reason) {

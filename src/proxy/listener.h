@@ -51,7 +51,7 @@ class Listener final : public IoHandler, public TimerHandler {
   observe::LineThrottle refusal_log_;
 
   void pause_accepting();
-  // worker_connections, limit_accept and max_conns, in that order (cheapest first); closes fd
+  // worker_connections, the deny list, limit_accept and max_conns, in that order; closes fd
   // and returns true when one of them refuses the connection.
   bool refuse(int fd, const SocketAddress& peer);
   bool over_accept_rate(const router::AcceptLimit& limit, const SocketAddress& peer);

@@ -59,6 +59,17 @@ void ClientSession::apply_real_ip(const config::RealIp& real_ip, const http1::Re
   real_ip_applied_ = true;
 }
 
+// Only after realip changed the address: a client behind a CDN or another balancer is known
+// by a header, which only a parsed request has. The connection closes after the 403, so the
+// client has to connect again (and meets the accept-time check if it is the TCP peer).
+bool ClientSession::pass_denylist() {
+  const security::DenyTable* table = worker_.deny_table();
+  if (table == nullptr || worker_.denied(*table, peer_.get()) == nullptr) return true;
+  gen().metrics().denylist_forbidden.add();
+  respond_local(403, {}, true);
+  return false;
+}
+
 // allow / deny, evaluated in order, first match wins; limit_except's rules replace the
 // location's for methods it does not list (nginx switches to the limit_except block's
 // configuration for them). No match allows, as in nginx.

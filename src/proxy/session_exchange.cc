@@ -68,6 +68,7 @@ bool ClientSession::pump_request() {
     }
     up.connected = true;
     count_connected();
+    note_attempt_connected();
     progress = true;
   }
   if (!request_body_.done()) {

@@ -31,6 +31,7 @@ void ClientSession::finish_exchange() {
     }
   }
   bool more = client_may_send_more(body_left);
+  pipelined_ = client_in_ != nullptr && !client_in_->empty();
   reset_for_next_request();
   if (close_after_ || client_eof_ || connection_->draining()) return more ? linger() : close();
   phase_ = Phase::kReadingHead;
@@ -56,6 +57,7 @@ void ClientSession::reset_for_next_request() {
   upstream_eof_ = truncated_ = false;
   response_status_ = 0;
   request_id_[0] = 0;
+  trace_mode_ = config::TraceContext::kOff;
   expect_continue_ = upgrade_ = false;
 }
 

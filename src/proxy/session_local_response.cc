@@ -139,6 +139,7 @@ bool ClientSession::flush(int fd, Outgoing& out, bool& writable) {
     }
     if (result.kind != IoResult::Kind::kDone) return false;
     std::size_t written = result.bytes;
+    out.bytes_written += written;
     if (out.generated != nullptr) {
       std::size_t from_generated = std::min(written, out.generated->size());
       out.generated->consume(from_generated);

@@ -30,6 +30,7 @@ void ClientSession::attach(ClientConnection& connection) {
   peer_ = connection.peer();
   server_port_ = gen().routes().listeners()[listener_].listen.address.port();
   remote_addr_.clear();
+  pipelined_ = false;
   phase_ = Phase::kReadingHead;
   readable_ = client_hung_up_ = client_eof_ = head_started_ = false;
   close_after_ = connection.draining();
@@ -266,6 +267,7 @@ void ClientSession::abort() {
 void ClientSession::close() {
   if (phase_ == Phase::kClosed) return;
   count_unfinished_request();
+  if (server_ != nullptr) write_access_log();  // a request cut off mid-exchange (nginx logs it)
   set_close_reason();
   phase_ = Phase::kClosed;
   if (conn_slot_count_ != 0) release_conn_limits();

@@ -108,6 +108,7 @@ bool ClientSession::write_request_head() {
       forwarded_for_ = field.value;
     }
     if (is_replaced(field.name) || set_by_rule(*route_, field.name) ||
+        replaces_trace_field(field.name) ||
         (has_connection &&
          http1::named_in_connection(head.headers, head.header_count, field.name))) {
       continue;
@@ -126,6 +127,13 @@ bool ClientSession::write_request_head() {
       upstream_out_->truncate(before);
       continue;
     }
+    write("\r\n");
+  }
+  char traceparent[observe::kTraceparentLength];
+  std::string_view trace = outgoing_traceparent(traceparent);
+  if (!trace.empty() && !set_by_rule(*route_, "traceparent")) {
+    write("traceparent: ");
+    write(trace);
     write("\r\n");
   }
   if (upgrade_) {

@@ -111,6 +111,7 @@ bool ClientSession::parse_response_head() {
 }
 
 bool ClientSession::write_response_head(const http1::ResponseHead& head) {
+  capture_response_fields(head);
   Buffer& out = *take_buffer(client_out_);
   std::size_t start = out.size();
   out.append("HTTP/1.1 ");

@@ -45,10 +45,13 @@ void ClientSession::handle_head(const http1::RequestHead& head) {
   expect_continue_ = head.expect_continue;
   body_expected_ = head.body != http1::BodyKind::kNone;
   server_ = &gen().routes().select_server(listener_, head.host);
-  capture_log_fields(head);
-  if (!router::normalize_path(head.path, uri_)) return respond_local(400, {}, true);
-  route_ = gen().routes().select_route(*server_, uri_);
+  bool normalized = router::normalize_path(head.path, uri_);
+  route_ = normalized ? gen().routes().select_route(*server_, uri_) : nullptr;
   apply_real_ip(route_ != nullptr ? route_->config->real_ip : server_->config->real_ip, head);
+  read_trace_context(head);
+  capture_log_fields(head);
+  if (!normalized) return respond_local(400, {}, true);
+  if (real_ip_applied_ && !pass_denylist()) return;
   if (route_ == nullptr) return respond_local(404, {}, false);
   upstream_index_ = route_->upstream;
   upstream_named_ = true;

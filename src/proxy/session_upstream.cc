@@ -91,6 +91,7 @@ bool ClientSession::connect_attempt(const balancing::Host& host) {
   connection->attach(this);
   upstream_ = connection;
   count_attempt_start();
+  note_attempt_start(host, connection->reused);
   request_sent_ = false;
   upstream_eof_ = false;
   truncated_ = false;
@@ -119,6 +120,7 @@ void ClientSession::fail_to_connect(const balancing::Host& host) {
   balancer.on_request_start(host, worker_.loop().now());
   balancer.on_request_end(host, true, Microseconds(0), worker_.loop().now());
   count_attempt_failure(AttemptFailure::kError, host);
+  note_failed_connect(host);
   if (may_retry(AttemptFailure::kError) && spend_retry_budget()) {
     reparse_head();
     return start_attempt();
@@ -168,6 +170,7 @@ void ClientSession::fail_attempt(AttemptFailure failure, std::string_view reason
                !body_consumed_ && (idempotent_ || !request_sent_);
   bool counts = failure != AttemptFailure::kStatus && !stale;
   if (!stale) count_attempt_failure(failure, host);
+  note_attempt_failure(failure);
   finish_attempt(counts);
   release_upstream(false);
   if (stale) {
@@ -203,6 +206,7 @@ void ClientSession::finish_attempt(bool failed, bool aborted) {
                         : std::chrono::duration_cast<Microseconds>(outcome.now - attempt_start_);
   gen().upstream(upstream_index_).balancer->on_request_end(upstream_->host(), outcome);
   count_attempt_end(outcome);
+  note_attempt_end(outcome.latency);
 }
 
 // The attempt in progress ends without a complete exchange (close(), or a local answer while

@@ -4,8 +4,6 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
-#include <random>
-
 #include "client_session.h"
 #include "worker.h"
 #include "yoke/http1/message.h"
@@ -98,8 +96,6 @@ std::string_view tls_value(router::VariableId id, const SSL* ssl, std::string& t
   return name != nullptr ? std::string_view(name) : std::string_view("");
 }
 
-thread_local std::mt19937_64 request_id_random{std::random_device{}()};
-
 }  // namespace
 
 std::string_view ClientSession::forwarded_for() const { return forwarded_for_; }
@@ -114,12 +110,13 @@ std::string_view ClientSession::proxy_host() const {
 }
 
 std::string_view ClientSession::value(router::VariableId id, std::string_view name) const {
-  const http1::RequestHead& head = *current_head_;
-  auto* self = const_cast<ClientSession*>(this);
-  std::string& text = self->worker_.scratch().text;
+  // Only the cases that read the head dereference it: access logs read the others when the
+  // request has ended (session_log.cc).
+  const http1::RequestHead* head = current_head_;
+  std::string& text = worker_.scratch().text;
   switch (id) {
     case router::VariableId::kHost: {
-      std::string_view host = host_without_port(head.host);
+      std::string_view host = host_without_port(head->host);
       return host.empty() ? std::string_view(server_->primary_name) : host;
     }
     case router::VariableId::kRemoteAddr:
@@ -159,42 +156,59 @@ std::string_view ClientSession::value(router::VariableId id, std::string_view na
     case router::VariableId::kSslClientVerify:
       return tls_value(id, connection_->ssl(), text);
     case router::VariableId::kRequestUri:
-      return head.target;
+      return head->target;
     case router::VariableId::kUri:
       return uri_;
     case router::VariableId::kArgs:
-      return head.query;
+      return head->query;
     case router::VariableId::kServerPort:
       text = std::to_string(server_port_);
       return text;
     case router::VariableId::kServerName:
       return server_->primary_name;
     case router::VariableId::kRequestMethod:
-      return head.method;
+      return head->method;
     case router::VariableId::kProxyHost:
       return proxy_host();
-    case router::VariableId::kRequestId: {
-      if (self->request_id_[0] == 0) {
-        static constexpr char kHex[] = "0123456789abcdef";
-        std::uint64_t high = request_id_random(), low = request_id_random();
-        for (int i = 0; i < 16; ++i) {
-          self->request_id_[i] = kHex[(high >> (i * 4)) & 0xf];
-          self->request_id_[16 + i] = kHex[(low >> (i * 4)) & 0xf];
-        }
-      }
-      return {request_id_, 32};
-    }
+    case router::VariableId::kRequestId:
+      return request_id();
+    case router::VariableId::kTraceId:
+      return trace_id();
+    case router::VariableId::kSpanId:
+      return span_id();
+    case router::VariableId::kRequest:
+    case router::VariableId::kRemoteUser:
+    case router::VariableId::kSentHttpField:
+      return {};  // only in access logs, which capture them (session_log.cc)
+    case router::VariableId::kTimeLocal:
+    case router::VariableId::kTimeIso8601:
+    case router::VariableId::kMsec:
+    case router::VariableId::kServerProtocol:
+    case router::VariableId::kStatus:
+    case router::VariableId::kBodyBytesSent:
+    case router::VariableId::kBytesSent:
+    case router::VariableId::kRequestLength:
+    case router::VariableId::kRequestTime:
+    case router::VariableId::kUpstreamAddr:
+    case router::VariableId::kUpstreamStatus:
+    case router::VariableId::kUpstreamResponseTime:
+    case router::VariableId::kUpstreamConnectTime:
+    case router::VariableId::kUpstreamHeaderTime:
+    case router::VariableId::kConnection:
+    case router::VariableId::kConnectionRequests:
+    case router::VariableId::kPipe:
+      return log_value(id, name);
     case router::VariableId::kHttpField:
-      for (std::size_t i = 0; i < head.header_count; ++i) {
-        if (field_matches(head.headers[i].name, name)) return head.headers[i].value;
+      for (std::size_t i = 0; i < head->header_count; ++i) {
+        if (field_matches(head->headers[i].name, name)) return head->headers[i].value;
       }
       return {};
     case router::VariableId::kArg:
-      return find_pair(head.query, name, '&');
+      return find_pair(head->query, name, '&');
     case router::VariableId::kCookie:
-      for (std::size_t i = 0; i < head.header_count; ++i) {
-        if (!http1::iequals(head.headers[i].name, "cookie")) continue;
-        std::string_view found = find_pair(head.headers[i].value, name, ';');
+      for (std::size_t i = 0; i < head->header_count; ++i) {
+        if (!http1::iequals(head->headers[i].name, "cookie")) continue;
+        std::string_view found = find_pair(head->headers[i].value, name, ';');
         if (!found.empty()) return found;
       }
       return {};

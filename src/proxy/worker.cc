@@ -13,13 +13,13 @@
 #include "listener.h"
 #include "yoke/core/socket.h"
 #include "yoke/observe/error_log.h"
+#include "yoke/observe/line_throttle.h"
 
 namespace yoke::proxy {
 namespace {
 // Every buffer is 32 KiB: it holds the largest head allowed by default
 // (large_client_header_buffers 4 8k) and moves bodies in large enough steps.
 constexpr std::size_t kBufferSize = 32 * 1024;
-constexpr Milliseconds kLogFlushInterval{1000};
 
 // The backend `events { use …; }` asks for. When the kernel refuses io_uring (sysctl
 // kernel.io_uring_disabled, a seccomp policy, a kernel older than 6.1), the worker says so and
@@ -67,16 +67,16 @@ bool apply_listen_options(int fd, const config::Listen& listen, std::string& err
 
 }  // namespace
 
-// Ends a graceful stop after the grace period, and flushes access logs once a second.
+std::uint64_t next_connection_number() {
+  static std::atomic<std::uint64_t> counter{0};
+  return counter.fetch_add(1, std::memory_order_relaxed) + 1;
+}
+
+// Ends a graceful stop after the grace period.
 class Worker::GraceHandler final : public TimerHandler {
  public:
   explicit GraceHandler(Worker& worker) : worker_(worker) {}
-  void on_timer(Timer& timer) override {
-    if (&timer == &worker_.grace_timer_) return worker_.request_stop(true);
-    for (auto& log : worker_.access_logs_) log->flush();
-    worker_.loop_.arm(timer, kLogFlushInterval);
-  }
-  Timer flush_timer;
+  void on_timer(Timer& /*timer*/) override { worker_.request_stop(true); }
 
  private:
   Worker& worker_;
@@ -89,14 +89,13 @@ Worker::Worker(int id, std::shared_ptr<const router::RouteTable> routes)
       buffers_(kBufferSize) {
   grace_handler_ = std::make_unique<GraceHandler>(*this);
   grace_timer_.bind(grace_handler_.get());
-  grace_handler_->flush_timer.bind(grace_handler_.get());
 }
 
 Worker::~Worker() {
   while (connections_ != nullptr) connections_->abort();
   listeners_.clear();
-  current_.reset();  // its pools close their idle connections while the loop still exists
-  for (auto& log : access_logs_) log->flush();
+  log_files_.clear();  // flushed while the generation they count in still exists
+  current_.reset();    // its pools close their idle connections while the loop still exists
 }
 
 bool Worker::open_listeners(std::string& error, const InheritedSocket& inherited) {
@@ -105,7 +104,7 @@ bool Worker::open_listeners(std::string& error, const InheritedSocket& inherited
     const config::Listen& listen = specs[i].listen;
     int fd = inherited ? inherited(listen.address) : -1;
     // Each worker has its own socket per address, so SO_REUSEPORT is always on.
-    if (fd < 0) fd = open_listener(listen.address, true, listen.backlog, error);
+    if (fd < 0) fd = open_listener(listen.address, true, listen.backlog, error, listen.freebind);
     if (fd < 0) return false;
     if (!apply_listen_options(fd, listen, error)) {
       close_fd(fd);
@@ -147,36 +146,10 @@ bool Worker::watch_listener(std::unique_ptr<Listener> listener, std::string& err
   return true;
 }
 
-AccessLogWriter* Worker::access_log(const std::string& path) {
-  for (auto& log : access_logs_) {
-    if (log->path() == path) return log->ok() ? log.get() : nullptr;
-  }
-  return nullptr;
-}
-
-// Opens a writer for each access_log path of the newest generation not open yet (at start and
-// after a reload; writers of paths a reload dropped stay open until the worker ends).
-void Worker::open_access_logs() {
-  const bool had_logs = !access_logs_.empty();
-  for (const auto& server : current_->routes().config().http.servers) {
-    for (const auto& location : server.locations) {
-      if (!location.access_log.enabled) continue;
-      const std::string& path = location.access_log.path;
-      bool open = false;
-      for (const auto& log : access_logs_) open = open || log->path() == path;
-      if (open) continue;
-      auto writer = std::make_unique<AccessLogWriter>(path);
-      if (!writer->ok()) observe::log_line(observe::LogLevel::kError, writer->error());
-      access_logs_.push_back(std::move(writer));
-    }
-  }
-  if (!had_logs && !access_logs_.empty()) loop_.arm(grace_handler_->flush_timer, kLogFlushInterval);
-}
-
 void Worker::run() {
-  open_access_logs();
+  open_log_files();
   loop_.run();
-  for (auto& log : access_logs_) log->flush();
+  flush_log_files();
 }
 
 void Worker::request_stop(bool immediate) {
@@ -187,6 +160,17 @@ void Worker::request_stop(bool immediate) {
       return;
     }
     begin_stop();
+  });
+}
+
+void Worker::request_node_drain() {
+  loop_.post([this] {
+    node_draining_ = true;
+    for (ClientConnection* connection = connections_; connection != nullptr;) {
+      ClientConnection* next = connection->list_next;
+      connection->drain();
+      connection = next;
+    }
   });
 }
 
@@ -229,6 +213,22 @@ void Worker::remove_connection(ClientConnection* connection) {
   connection->list_prev = connection->list_next = nullptr;
   --connection_count_;
   check_stopped();
+}
+
+// Counts the hit on the entry (shared with the admin thread, which shows it) and logs at most
+// one line per second per worker: a denied client retrying must not flood the log.
+const security::DenyEntry* Worker::denied(const security::DenyTable& table,
+                                          const sockaddr* address) {
+  const security::DenyEntry* entry = table.find(security::ClientAddress::of(address), loop_.now());
+  if (entry == nullptr) return nullptr;
+  if (entry->hits) entry->hits->fetch_add(1, std::memory_order_relaxed);
+  thread_local observe::LineThrottle throttle;
+  if (throttle.admit(loop_.now())) {
+    observe::log_line(observe::LogLevel::kInfo, "client refused by deny list entry " +
+                                                    entry->prefix.to_string() +
+                                                    throttle.take_held_back_note());
+  }
+  return entry;
 }
 
 }  // namespace yoke::proxy

@@ -20,6 +20,7 @@
 #include "yoke/http1/message.h"
 #include "yoke/observe/worker_metrics.h"
 #include "yoke/router/route_table.h"
+#include "yoke/security/deny_table.h"
 #include "yoke/tls/worker_contexts.h"
 #include "yoke/upstream/upstream_balancer.h"
 
@@ -27,6 +28,10 @@ namespace yoke::proxy {
 
 class ClientConnection;
 class Listener;
+
+// $connection: the next connection serial number. One relaxed atomic increment per accepted
+// connection (nginx's ngx_connection_counter is shared the same way), never per request.
+std::uint64_t next_connection_number();
 
 // Parse results shared by one worker's sessions: a head is parsed and used within one call,
 // so one scratch copy per worker replaces a 3 KiB array per connection.
@@ -59,6 +64,12 @@ class Worker {
   // Thread-safe: stop accepting, let sessions finish; the loop ends when none remain or
   // after grace. immediate: close everything now.
   void request_stop(bool immediate);
+  // Thread-safe (main thread, `yoke -s drain`): keep accepting, but every connection, open or
+  // new, closes after its next response (Connection: close), so that clients reconnect to
+  // whichever node holds the virtual IP by then (cli/drain.h).
+  void request_node_drain();
+  // Worker thread: whether request_node_drain() has been applied.
+  bool node_draining() const { return node_draining_; }
   // Thread-safe (main thread, reload): serve new requests from next. opened holds, per
   // listener of next's routes, a new socket for an address the current generation does not
   // listen on, or -1 where the current socket is kept. Listeners whose address next lacks are
@@ -75,8 +86,8 @@ class Worker {
   const router::RouteTable& routes() const { return current_->routes(); }
   // This worker's TLS contexts of the newest generation (src/tls/).
   tls::WorkerContexts& tls() { return current_->tls(); }
-  AccessLogWriter* access_log(const std::string& path);
-  bool logs_access() const { return !access_logs_.empty(); }
+  // Thread-safe: flush every access log and open its path anew (SIGUSR1, logrotate).
+  void reopen_logs();
   // This worker's counters of the newest generation (written only here; the admin thread reads
   // them through the handle).
   observe::WorkerMetrics& metrics() { return current_->metrics(); }
@@ -95,6 +106,15 @@ class Worker {
     return connection_limit_ >= 0 ? connection_limit_ : routes().config().worker_connections;
   }
   void set_connection_limit(int limit) { connection_limit_ = limit; }
+  // The runtime deny list (admin/denylist_store.h), null while it is empty: the accept path's
+  // check is then this load and a branch. Set on the worker's thread (a task the admin thread
+  // posts), or before run().
+  const security::DenyTable* deny_table() const { return deny_table_.get(); }
+  void set_deny_table(std::shared_ptr<const security::DenyTable> table) {
+    deny_table_ = std::move(table);
+  }
+  // The entry of table holding address now, counted as a hit, or null. Worker thread.
+  const security::DenyEntry* denied(const security::DenyTable& table, const sockaddr* address);
   void remove_connection(ClientConnection* connection);
 
  private:
@@ -102,7 +122,8 @@ class Worker {
   void check_stopped();
   void adopt(WorkerGenerationPtr next, const std::vector<int>& opened);  // worker_reload.cc
   bool watch_listener(std::unique_ptr<Listener> listener, std::string& error);
-  void open_access_logs();
+  void open_log_files();  // for current_ (worker_log_files.cc)
+  void flush_log_files();
 
   int id_;
   WorkerGenerationPtr current_;
@@ -111,11 +132,15 @@ class Worker {
   Scratch scratch_;
   SessionPool sessions_{*this};  // after buffers_: spare sessions are deleted first
   std::vector<std::unique_ptr<Listener>> listeners_;
-  std::vector<std::unique_ptr<AccessLogWriter>> access_logs_;
+  // One per path, kept across reloads (paths a reload dropped stay open until the worker
+  // ends); each generation maps its RouteTable::log_files() indexes onto these.
+  std::vector<std::unique_ptr<AccessLogFile>> log_files_;
   ClientConnection* connections_ = nullptr;  // intrusive list of open client connections
   std::size_t connection_count_ = 0;
   int connection_limit_ = -1;  // -1: the configuration's worker_connections
+  std::shared_ptr<const security::DenyTable> deny_table_;
   bool stopping_ = false;
+  bool node_draining_ = false;
   Timer grace_timer_;
   class GraceHandler;
   std::unique_ptr<GraceHandler> grace_handler_;

@@ -15,6 +15,8 @@ WorkerGeneration::WorkerGeneration(std::shared_ptr<const router::RouteTable> rou
     runtime.pool = std::make_unique<UpstreamPool>(
         entry.hosts->hosts.size(), entry.config->keepalive, entry.config->keepalive_timeout);
     runtime.pool->count_idle_in(&metrics_->upstream(upstreams_.size()).connections_idle);
+    for (const auto& host : entry.hosts->hosts)
+      runtime.addresses.push_back(host.address.to_string());
     upstreams_.push_back(std::move(runtime));
   }
 }

@@ -9,8 +9,11 @@
 // worker thread only afterwards.
 #include <cstddef>
 #include <memory>
+#include <string>
+#include <string_view>
 #include <vector>
 
+#include "access_log.h"
 #include "upstream_pool.h"
 #include "yoke/observe/worker_metrics.h"
 #include "yoke/router/route_table.h"
@@ -23,6 +26,8 @@ struct UpstreamRuntime {
   std::unique_ptr<upstream::UpstreamBalancer> balancer;
   std::unique_ptr<UpstreamPool> pool;
   upstream::RetryBudget::Local retry_budget;  // this worker's requests not yet deposited
+  std::vector<std::string> addresses;         // each host's address as text ($upstream_addr)
+  std::string_view address_text(std::size_t host) const { return addresses[host]; }
 };
 
 class WorkerGeneration {
@@ -39,6 +44,10 @@ class WorkerGeneration {
   UpstreamRuntime& upstream(std::size_t index) { return upstreams_[index]; }
   observe::WorkerMetrics& metrics() { return *metrics_; }
   std::shared_ptr<const observe::WorkerMetrics> metrics_handle() const { return metrics_; }
+  // The worker's file for RouteTable::log_files()[index] (the worker owns the files and sets
+  // the map when it adopts this generation: Worker::open_log_files).
+  AccessLogFile& log_file(std::size_t index) { return *log_files_[index]; }
+  void use_log_files(std::vector<AccessLogFile*> files) { log_files_ = std::move(files); }
 
   // The listener of routes() with address, or kNoListener.
   static constexpr std::size_t kNoListener = ~std::size_t{0};
@@ -54,6 +63,7 @@ class WorkerGeneration {
   std::unique_ptr<tls::WorkerContexts> tls_;
   std::vector<UpstreamRuntime> upstreams_;
   std::shared_ptr<observe::WorkerMetrics> metrics_;
+  std::vector<AccessLogFile*> log_files_;
   bool retired_ = false;
 };
 

@@ -56,7 +56,7 @@ void Worker::adopt(WorkerGenerationPtr next, const std::vector<int>& opened) {
     connection->on_reload();
     connection = following;
   }
-  open_access_logs();
+  open_log_files();
 }
 
 }  // namespace yoke::proxy

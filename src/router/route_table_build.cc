@@ -171,6 +171,7 @@ void add_listens(const VirtualServer& server, std::vector<ListenerSpec>& listene
     same->listen.ssl = same->listen.ssl || listen.ssl;
     same->listen.proxy_protocol = same->listen.proxy_protocol || listen.proxy_protocol;
     same->listen.deferred = same->listen.deferred || listen.deferred;
+    same->listen.freebind = same->listen.freebind || listen.freebind;
     if (same->listen.fastopen == 0) same->listen.fastopen = listen.fastopen;
     if (same->listen.max_conns == 0) same->listen.max_conns = listen.max_conns;
     if (listen.default_server) {
@@ -297,6 +298,7 @@ std::shared_ptr<const RouteTable> RouteTable::build(std::shared_ptr<const config
     attach_limits(table->rate_zones_, table->conn_zones_, table->upstreams_, *server);
   }
   for (const auto& server : table->servers_) add_listens(*server, table->listeners_);
+  table->attach_access_logs();
   attach_accept_limits(table->config_->http, table->accept_zones_, table->listeners_, previous);
   table->tls_ = tls::Credentials::load(*table->config_);
   return table;

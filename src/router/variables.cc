@@ -36,6 +36,27 @@ constexpr NamedVariable kVariables[] = {
     {"realip_remote_addr", VariableId::kRealipRemoteAddr},
     {"proxy_protocol_addr", VariableId::kProxyProtocolAddr},
     {"proxy_protocol_port", VariableId::kProxyProtocolPort},
+    {"remote_user", VariableId::kRemoteUser},
+    {"time_local", VariableId::kTimeLocal},
+    {"time_iso8601", VariableId::kTimeIso8601},
+    {"msec", VariableId::kMsec},
+    {"request", VariableId::kRequest},
+    {"server_protocol", VariableId::kServerProtocol},
+    {"status", VariableId::kStatus},
+    {"body_bytes_sent", VariableId::kBodyBytesSent},
+    {"bytes_sent", VariableId::kBytesSent},
+    {"request_length", VariableId::kRequestLength},
+    {"request_time", VariableId::kRequestTime},
+    {"upstream_addr", VariableId::kUpstreamAddr},
+    {"upstream_status", VariableId::kUpstreamStatus},
+    {"upstream_response_time", VariableId::kUpstreamResponseTime},
+    {"upstream_connect_time", VariableId::kUpstreamConnectTime},
+    {"upstream_header_time", VariableId::kUpstreamHeaderTime},
+    {"connection", VariableId::kConnection},
+    {"connection_requests", VariableId::kConnectionRequests},
+    {"pipe", VariableId::kPipe},
+    {"trace_id", VariableId::kTraceId},
+    {"span_id", VariableId::kSpanId},
 };
 
 struct Prefix {
@@ -47,6 +68,7 @@ constexpr Prefix kPrefixes[] = {
     {"http_", VariableId::kHttpField},
     {"arg_", VariableId::kArg},
     {"cookie_", VariableId::kCookie},
+    {"sent_http_", VariableId::kSentHttpField},
 };
 
 CompiledPart compile_variable(std::string_view name, std::span<const std::string> user_names) {
@@ -68,6 +90,24 @@ CompiledPart compile_variable(std::string_view name, std::span<const std::string
 }
 
 }  // namespace
+
+bool reads_request_head(VariableId id) {
+  switch (id) {
+    case VariableId::kHost:
+    case VariableId::kRequestUri:
+    case VariableId::kArgs:
+    case VariableId::kRequestMethod:
+    case VariableId::kRemoteUser:
+    case VariableId::kRequest:
+    case VariableId::kHttpField:
+    case VariableId::kArg:
+    case VariableId::kCookie:
+    case VariableId::kProxyAddXForwardedFor:
+      return true;
+    default:
+      return false;
+  }
+}
 
 CompiledTemplate compile_template(const config::ValueTemplate& value,
                                   std::span<const std::string> user_names) {

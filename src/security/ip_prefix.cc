@@ -26,12 +26,6 @@ std::uint64_t top_mask(int bits) {
   return ~std::uint64_t{0} << (64 - bits);
 }
 
-// Masks for a prefix of `bits` over the 128-bit (high, low) pair.
-void masks(int bits, std::uint64_t& high, std::uint64_t& low) {
-  high = top_mask(bits);
-  low = top_mask(bits - 64);
-}
-
 bool parse_address(std::string_view text, IpPrefix& out) {
   std::string copy(text);
   std::array<unsigned char, 16> bytes{};
@@ -53,6 +47,11 @@ bool parse_address(std::string_view text, IpPrefix& out) {
 }
 
 }  // namespace
+
+void prefix_masks(int bits, std::uint64_t& high, std::uint64_t& low) {
+  high = top_mask(bits);
+  low = top_mask(bits - 64);
+}
 
 bool IpPrefix::parse(std::string_view text, IpPrefix& out, std::string& error) {
   out = IpPrefix{};
@@ -79,7 +78,7 @@ bool IpPrefix::parse(std::string_view text, IpPrefix& out, std::string& error) {
   out.bits = static_cast<std::uint8_t>(bits);
   std::uint64_t mask_high = 0;
   std::uint64_t mask_low = 0;
-  masks(static_cast<int>(bits), mask_high, mask_low);  // IPv4 sits in the top 32 bits
+  prefix_masks(static_cast<int>(bits), mask_high, mask_low);  // IPv4 sits in the top 32 bits
   if ((out.high & ~mask_high) != 0 || (out.low & ~mask_low) != 0) {
     // nginx only warns and masks; Yoke refuses: "10.0.0.1/8" usually means a typo.
     error = "low address bits of " + std::string(text) + " are meaningless";
@@ -142,7 +141,7 @@ bool matches(const IpPrefix& prefix, const ClientAddress& address) {
   if (prefix.kind == IpPrefix::Kind::kUnix) return true;
   std::uint64_t mask_high = 0;
   std::uint64_t mask_low = 0;
-  masks(prefix.bits, mask_high, mask_low);
+  prefix_masks(prefix.bits, mask_high, mask_low);
   return (address.high & mask_high) == prefix.high && (address.low & mask_low) == prefix.low;
 }
 

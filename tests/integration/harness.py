@@ -373,6 +373,34 @@ class Yoke:
     def error_log(self):
         return _read_file(self.error_log_path)
 
+    RELOADED = "configuration reloaded"
+    RELOAD_FAILED = "reload failed"
+
+    def write_config(self, text):
+        """Replaces the config file (atomically, as an editor or deploy tool would)."""
+        text = text.replace("@ERRLOG@", self.error_log_path).replace("@DIR@", self.dir)
+        with open(self.config_path + ".new", "w") as f:
+            f.write(text)
+        os.replace(self.config_path + ".new", self.config_path)
+
+    def reload(self, text, timeout=10):
+        """Writes text as the config, sends SIGHUP and waits (bounded) until the error log
+        reports the outcome. Returns (outcome: RELOADED or RELOAD_FAILED or None on timeout,
+        monotonic time SIGHUP was sent, monotonic time the outcome was seen)."""
+        words = (self.RELOADED, self.RELOAD_FAILED)
+        before = {word: self.error_log.count(word) for word in words}
+        self.write_config(text)
+        sent = time.monotonic()
+        self.signal(signal.SIGHUP)
+        deadline = sent + T(timeout)
+        while time.monotonic() < deadline:
+            log = self.error_log
+            for word in words:
+                if log.count(word) != before[word]:
+                    return word, sent, time.monotonic()
+            time.sleep(0.01)
+        return None, sent, time.monotonic()
+
     def diagnostics(self):
         """Tails of stderr and the error log, for assertion messages."""
         return "\n--- yoke stderr ---\n%s\n--- yoke error log ---\n%s" % (

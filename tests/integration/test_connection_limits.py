@@ -3,6 +3,7 @@ address, shared by the workers), listen … max_conns (open connections of an ad
 workers) and worker_connections, each counted in yoke_connections_rejected_total{reason}; and
 the start-up check of RLIMIT_NOFILE."""
 
+import resource
 import socket
 import time
 import unittest
@@ -23,6 +24,12 @@ def served(port, source="127.0.0.1"):
             return client.recv(100).startswith(b"HTTP/1.1 200")
     except (ConnectionResetError, BrokenPipeError):
         return False
+
+
+def budget_lines(error_log, level):
+    """Lines of the error log at level that report worker_connections clamped to the limit."""
+    return sum(1 for line in error_log.splitlines()
+               if "[%s]" % level in line and "RLIMIT_NOFILE allows" in line)
 
 
 def open_idle(port, count):
@@ -116,6 +123,17 @@ class ConnectionLimitTest(YokeTestCase):
         self.assertTrue(served(port))
         self.assertIn("file descriptors", yoke.error_log)
         self.assertIn("RLIMIT_NOFILE allows", yoke.error_log)
+        # A value the operator wrote and Yoke could not honour is a warning.
+        self.assertEqual(budget_lines(yoke.error_log, "warn"), 1, yoke.error_log)
+
+    def test_default_worker_connections_clamped_is_only_a_notice(self):
+        # The default 16384 × 2 workers needs ~65,800 descriptors: on a machine whose hard limit
+        # is lower (20,000 here) it is clamped on every start, which is not worth a warning.
+        yoke, port, _ = self.start(workers=2)
+        self.assertTrue(served(port))
+        self.assertEqual(budget_lines(yoke.error_log, "warn"), 0, yoke.error_log)
+        if resource.getrlimit(resource.RLIMIT_NOFILE)[1] < 2 * 16384 * 2 + 256:
+            self.assertEqual(budget_lines(yoke.error_log, "notice"), 1, yoke.error_log)
 
 
 if __name__ == "__main__":

@@ -19,8 +19,10 @@ from harness import (HttpSession, RawClient, T, YokeTestCase, build_request, fre
                      http_request, port_refuses, run_yoke_cli, wait_for_port)
 from steady_load import SteadyLoad, wait_for_log
 
-RELOADED = "configuration reloaded"
-FAILED = "reload failed"
+from harness import Yoke
+
+RELOADED = Yoke.RELOADED
+FAILED = Yoke.RELOAD_FAILED
 
 
 def config_text(port, admin, servers, extra_listens=(), broken=False, http_extra="",
@@ -46,10 +48,6 @@ http {
 """ % (main_extra, admin, http_extra, typo, upstream, port, listens, location_extra)
 
 
-def count(text, needle):
-    return text.count(needle)
-
-
 def scrape(admin):
     status, _, body = http_request(admin, "/metrics")
     assert status == 200, status
@@ -71,30 +69,12 @@ class ReloadTest(YokeTestCase):
 
     TEST_TIMEOUT = 120
 
-    def write_config(self, yoke, text):
-        text = text.replace("@ERRLOG@", yoke.error_log_path).replace("@DIR@", yoke.dir)
-        with open(yoke.config_path + ".new", "w") as f:
-            f.write(text)
-        os.replace(yoke.config_path + ".new", yoke.config_path)
-
     def reload(self, yoke, text, expect=RELOADED):
-        """Writes text as the config, sends SIGHUP and waits until the log reports the outcome,
-        which must be expect. Returns (monotonic) when SIGHUP was sent and when the outcome was
-        seen."""
-        log = yoke.error_log
-        before = {word: count(log, word) for word in (RELOADED, FAILED)}
-        self.write_config(yoke, text)
-        sent = time.monotonic()
-        yoke.signal(signal.SIGHUP)
-        deadline = time.monotonic() + T(10)
-        while time.monotonic() < deadline:
-            log = yoke.error_log
-            after = {word: count(log, word) for word in (RELOADED, FAILED)}
-            if after != before:
-                self.assertEqual(after[expect], before[expect] + 1, log[-3000:])
-                return sent, time.monotonic()
-            time.sleep(0.01)
-        self.fail("no reload outcome in the error log")
+        """Reloads with text (Yoke.reload); the outcome must be expect. Returns (monotonic) when
+        SIGHUP was sent and when the outcome was seen."""
+        outcome, sent, seen = yoke.reload(text)
+        self.assertEqual(outcome, expect, yoke.error_log[-3000:])
+        return sent, seen
 
     def test_twenty_reloads_under_keepalive_load_fail_nothing(self):
         demo = self.start_demo("a", "b", "c", "d")
@@ -203,8 +183,7 @@ class ReloadTest(YokeTestCase):
         main = "pid @DIR@/yoke.pid;"
         yoke = self.start_yoke(config_text(port, admin, [(demo.address("a"), 1)],
                                            main_extra=main), port)
-        self.write_config(yoke, config_text(port, admin, [(demo.address("b"), 1)],
-                                            main_extra=main))
+        yoke.write_config(config_text(port, admin, [(demo.address("b"), 1)], main_extra=main))
         result = run_yoke_cli(["-s", "reload", "-c", yoke.config_path])
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertIsNotNone(wait_for_log(yoke, RELOADED, T(5)))

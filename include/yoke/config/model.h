@@ -190,10 +190,37 @@ struct Return {
   SourceLocation where;
 };
 
+// How log_format escapes variable values (nginx's escape= parameter, docs/logging.md).
+enum class LogEscape : std::uint8_t {
+  kDefault,  // '"', '\\' and bytes outside 32-126 as \xHH; an empty value as "-"
+  kJson,     // JSON string escaping; an empty value as nothing
+  kNone      // as is; an empty value as "-"
+};
+
+// log_format NAME [escape=default|json|none] 'string' …; (http only). The strings are joined.
+struct LogFormat {
+  std::string name;
+  LogEscape escape = LogEscape::kDefault;
+  ValueTemplate text;
+  SourceLocation where;
+};
+
+// One access_log PATH [FORMAT] [buffer=SIZE] [flush=TIME] [if=CONDITION]; directive.
 struct AccessLog {
-  bool enabled = false;
-  std::string path;  // "/dev/stdout" allowed
-  std::string format = "combined";
+  std::string path;                 // "/dev/stdout" allowed
+  std::string format = "combined";  // a log_format name, "combined" or "json"
+  SourceLocation format_where;
+  std::uint64_t buffer = 64 * 1024;        // bytes gathered before a write()
+  Duration flush{1000};                    // the longest a line waits in the buffer
+  std::optional<ValueTemplate> condition;  // if=: no line when it expands to "" or "0"
+  SourceLocation where;
+};
+
+// trace_context on|off|pass: what Yoke does with W3C Trace Context headers (docs/logging.md).
+enum class TraceContext : std::uint8_t {
+  kOn,    // take part: a new span id per request, a traceparent always sent upstream
+  kOff,   // headers pass untouched, $trace_id and $span_id are empty
+  kPass,  // traceparent/tracestate pass untouched; the variables show the incoming ids
 };
 
 enum class LocationMatch : std::uint8_t {
@@ -291,7 +318,8 @@ struct Location {
   Duration send_timeout{60000};
   Duration keepalive_timeout{75000};
   int keepalive_requests = 1000;
-  AccessLog access_log;
+  std::vector<AccessLog> access_logs;  // empty: access_log off
+  TraceContext trace_context = TraceContext::kPass;
   std::vector<RateLimitRule> limit_req;  // inherited as a list (nginx)
   int limit_req_status = 429;            // Yoke default (nginx: 503)
   bool limit_req_dry_run = false;
@@ -315,6 +343,7 @@ struct Listen {
   bool deferred = false;        // TCP_DEFER_ACCEPT
   int fastopen = 0;             // TCP_FASTOPEN queue length; 0 = off
   int max_conns = 0;            // open connections on this address, all workers; 0 = no limit
+  bool freebind = false;        // IP_FREEBIND: bind an address this host does not hold (yet)
   SourceLocation where;
 };
 
@@ -372,6 +401,8 @@ struct Server {
   Duration client_header_timeout{60000};
   int large_header_buffers = 4;  // large_client_header_buffers NUMBER SIZE
   std::uint64_t large_header_buffer_size = 8192;
+  // The server level's access logs: for requests that reach no location (400, 404, 408 …).
+  std::vector<AccessLog> access_logs;
   RealIp real_ip;                               // before a location is chosen (404s, logs)
   MinRate client_min_rate;                      // for request heads
   std::optional<AcceptLimitRule> limit_accept;  // this server's, or http's
@@ -421,7 +452,8 @@ struct Http {
   std::vector<RateLimitZone> limit_req_zones;
   std::vector<ConnLimitZone> limit_conn_zones;
   std::vector<RateLimitZone> limit_accept_zones;  // keyed by the client address
-  std::vector<Match> matches;  // `match NAME { }` blocks, for health_check match=NAME
+  std::vector<Match> matches;          // `match NAME { }` blocks, for health_check match=NAME
+  std::vector<LogFormat> log_formats;  // "combined" and "json" first, then log_format's
   std::vector<Server> servers;
 };
 
@@ -431,6 +463,9 @@ struct Admin {
   SocketAddress address;   // listen; 127.0.0.1:9901 when not given
   std::string token_file;  // as written, resolved against the including file's folder
   std::string token;       // the file's first line, trimmed; empty = no Authorization needed
+  // denylist_file: where the runtime deny list is kept (resolved like token_file); empty =
+  // in memory only (admin/denylist_file.h).
+  std::string denylist_file;
   SourceLocation where;
 };
 
@@ -441,8 +476,12 @@ struct Config {
   std::string error_log_level = "error";  // debug info notice warn error crit alert emerg
   std::string pid_path;                   // empty = no pid file
   int worker_connections = 16384;
+  bool worker_connections_set = false;  // given in the file (only then is clamping a warning)
   PollerKind event_method = PollerKind::kEpoll;  // events { use …; }
   Duration shutdown_grace{10000};  // graceful stop bound (Yoke: worker_shutdown_timeout)
+  // `yoke -s drain`: how long /healthz fails while the node still serves, before the graceful
+  // stop begins (drain_grace; docs/cluster.md).
+  Duration drain_grace{3000};
   Http http;
   std::optional<Admin> admin;
   // The balancer's own zone (`yoke_zone NAME;`, overridden by --zone): zone_aware upstreams

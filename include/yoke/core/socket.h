@@ -32,7 +32,10 @@ inline bool drained(const IoResult& result, std::size_t room, bool hung_up) {
 // A non-blocking listening socket on address with SO_REUSEADDR and, when reuseport,
 // SO_REUSEPORT (one listener per worker; the kernel spreads connections). Returns the fd, or -1
 // with error describing what failed (e.g. "bind 127.0.0.1:80: Address already in use").
-int open_listener(const SocketAddress& address, bool reuseport, int backlog, std::string& error);
+// freebind: IP_FREEBIND (ip(7)), so that the bind succeeds for an address this host does not
+// hold yet, such as a keepalived virtual IP on the backup node (docs/cluster.md).
+int open_listener(const SocketAddress& address, bool reuseport, int backlog, std::string& error,
+                  bool freebind = false);
 
 // Starts a non-blocking connect. Returns the fd (connection in progress or done), or -1 with
 // errno set.

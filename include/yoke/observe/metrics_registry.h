@@ -43,6 +43,13 @@ class MetricsRegistry {
     check_histories_ = std::move(histories);
   }
 
+  // How many entries the runtime deny list holds (yoke_denylist_entries); called by render()
+  // on the admin thread, which owns the list. Main thread, before the admin thread starts.
+  void set_denylist_size(std::function<std::size_t()> size) {
+    std::lock_guard lock(mutex_);
+    denylist_size_ = std::move(size);
+  }
+
   // A reload applied routes (main thread): workers are the blocks of the new generation.
   // carry(from, to) runs under the lock, between the admin API's changes (with_routes).
   using Carry = std::function<void(const router::RouteTable& from, const router::RouteTable& to)>;
@@ -83,6 +90,7 @@ class MetricsRegistry {
   void write_upstream_attempts(ExpositionWriter& out) const;
   void write_servers(ExpositionWriter& out, TimePoint now) const;
   void write_connections(ExpositionWriter& out) const;  // metrics_registry_process.cc
+  void write_denylist(ExpositionWriter& out) const;     // metrics_registry_process.cc
   void write_upstream_connections(ExpositionWriter& out) const;
   void write_process(ExpositionWriter& out) const;
   void write_tls(ExpositionWriter& out) const;  // metrics_registry_tls.cc
@@ -109,6 +117,7 @@ class MetricsRegistry {
   double config_loaded_seconds_;
   std::vector<tls::CertificateExpiry> certificates_;  // read from the credentials once
   std::shared_ptr<const health::CheckHistories> check_histories_;
+  std::function<std::size_t()> denylist_size_;  // null without an admin listener
   std::uint64_t reloads_succeeded_ = 0;
   std::uint64_t reloads_failed_ = 0;
   bool last_reload_successful_ = true;

@@ -51,6 +51,7 @@ enum class RejectReason : std::uint8_t {
   kMaxConns,           // the address had listen … max_conns=N open (all workers)
   kAcceptRate,         // limit_accept: the client's address connected too often
   kProxyProtocol,      // listen … proxy_protocol: the header was missing or malformed
+  kDenylist,           // the runtime deny list holds the peer (or the PROXY header's source)
   kCount
 };
 std::string_view reject_reason_name(RejectReason reason);
@@ -116,7 +117,13 @@ class WorkerMetrics {
   std::array<Counter, static_cast<std::size_t>(RejectReason::kCount)> connections_rejected;
   Counter min_rate_closed;  // connections closed for sending below client_min_rate
   Counter rerouted;         // requests over a limit_req sent to its reroute= upstream
+  // Requests answered 403 because the deny list holds the address realip found in a header.
+  Counter denylist_forbidden;
   std::array<Counter, static_cast<std::size_t>(ClientCloseReason::kCount)> connections_closed;
+  // Access logs (src/proxy/access_log.h): write() or open() calls that failed, and the lines
+  // lost with them.
+  Counter access_log_write_errors;
+  Counter access_log_lines_dropped;
   // TLS handshakes on this worker's client connections (kept here, with every other counter
   // of the worker, so that the admin thread reaches them through the same shared block).
   tls::HandshakeCounters tls_handshakes;

@@ -15,6 +15,7 @@
 #include "yoke/config/model.h"
 #include "yoke/limits/conn_zone.h"
 #include "yoke/limits/rate_zone.h"
+#include "yoke/observe/log_format.h"
 #include "yoke/router/user_variables.h"
 #include "yoke/router/variables.h"
 #include "yoke/security/ip_prefix.h"
@@ -88,6 +89,32 @@ struct RouteConnLimit {
   std::uint64_t limit = 0;
 };
 
+// A file access logs write to. Workers open one handle per file (docs/logging.md); several
+// access_log directives naming the same path share it, with the largest buffer= and the
+// shortest flush= among them.
+struct LogFile {
+  std::string path;
+  std::uint64_t buffer = 0;
+  Milliseconds flush{0};
+};
+
+// One access_log of a location (or of a server, for requests that reach no location).
+struct RouteAccessLog {
+  const observe::CompiledLogFormat* format = nullptr;     // owned by the RouteTable
+  const observe::CompiledLogFormat* condition = nullptr;  // if=, or nullptr
+  std::size_t file = 0;                                   // index into RouteTable::log_files()
+  // Where this log's captured values start among the request's capture slots: the format's
+  // captures first, then the condition's.
+  std::uint32_t capture_base = 0;
+};
+
+// The access logs of a location or server, and the capture slots a request needs for them.
+struct AccessLogs {
+  std::vector<RouteAccessLog> logs;
+  std::uint32_t capture_count = 0;
+  bool empty() const { return logs.empty(); }
+};
+
 struct Route {
   const config::Location* config = nullptr;
   std::shared_ptr<re2::RE2> regex;  // for ~ and ~* locations
@@ -100,6 +127,7 @@ struct Route {
   std::vector<HeaderRule> headers;          // proxy_set_header rules, in order
   std::vector<RouteRateLimit> rate_limits;  // limit_req, in order
   std::vector<RouteConnLimit> conn_limits;  // limit_conn, in order (at most 4)
+  AccessLogs access_logs;
   // allow / deny / limit_except; null when the location has none (the common case costs one
   // null test per request).
   std::shared_ptr<const RouteAccess> access;
@@ -111,6 +139,7 @@ struct VirtualServer {
   std::string primary_name;  // first server_name ($server_name)
   // Compiled "~regex" server names, parallel to config->server_names (null for plain names).
   std::vector<std::shared_ptr<re2::RE2>> name_patterns;
+  AccessLogs access_logs;  // the server level's, for requests that reach no location
 };
 
 // limit_accept of an address (the default server's): a rate per client address, shared by
@@ -149,6 +178,8 @@ class RouteTable {
   const UserVariables& variables() const { return *variables_; }
   // Certificates and ticket keys of the TLS servers (src/tls/), loaded with the snapshot.
   const tls::Credentials& tls() const { return *tls_; }
+  // The files access logs write to, each once (Route::access_logs index them).
+  const std::vector<LogFile>& log_files() const { return log_files_; }
 
   // Reload (route_table_carry_over.cc): this table's zone named zone.name when its definition
   // (key, size and, for limit_req, rate) is the same, to share with the new table; else null.
@@ -178,6 +209,14 @@ class RouteTable {
   std::vector<std::shared_ptr<limits::RateZone>> accept_zones_;
   std::shared_ptr<const tls::Credentials> tls_;
   std::shared_ptr<const UserVariables> variables_;
+  std::vector<LogFile> log_files_;
+  std::vector<std::unique_ptr<observe::CompiledLogFormat>> log_formats_;  // and conditions
+
+  // route_table_logs.cc: compiles the formats and fills every server's and route's logs.
+  void attach_access_logs();
+  AccessLogs build_access_logs(const std::vector<config::AccessLog>& logs);
+  std::size_t log_file_index(const config::AccessLog& log);
+  const observe::CompiledLogFormat* compiled_format(std::string_view name) const;
 };
 
 }  // namespace yoke::router

@@ -37,12 +37,40 @@ enum class VariableId : std::uint8_t {
   kRealipRemoteAddr,   // the connection's own address, whatever realip made $remote_addr
   kProxyProtocolAddr,  // the client a PROXY protocol header named; empty without one
   kProxyProtocolPort,
-  kHttpField,  // $http_NAME: name holds the field name with '_' for '-'
-  kArg,        // $arg_NAME
-  kCookie,     // $cookie_NAME
-  kUser,       // a map or geoip2 variable: index into the RouteTable's UserVariables
-  kCapture,    // $0 … $9 in a map value: index is the regex group
+  // Meant for access logs (ngx_http_log_module, ngx_http_upstream_module): the request as it
+  // ends. Elsewhere they show the request so far.
+  kRemoteUser,
+  kTimeLocal,
+  kTimeIso8601,
+  kMsec,
+  kRequest,
+  kServerProtocol,
+  kStatus,
+  kBodyBytesSent,
+  kBytesSent,
+  kRequestLength,
+  kRequestTime,
+  kUpstreamAddr,
+  kUpstreamStatus,
+  kUpstreamResponseTime,
+  kUpstreamConnectTime,
+  kUpstreamHeaderTime,
+  kConnection,
+  kConnectionRequests,
+  kPipe,
+  kTraceId,
+  kSpanId,
+  kHttpField,      // $http_NAME: name holds the field name with '_' for '-'
+  kArg,            // $arg_NAME
+  kCookie,         // $cookie_NAME
+  kSentHttpField,  // $sent_http_NAME: a field of the response head as sent
+  kUser,           // a map or geoip2 variable: index into the RouteTable's UserVariables
+  kCapture,        // $0 … $9 in a map value: index is the regex group
 };
+
+// True for the variables whose value comes from the request head, which a worker keeps only
+// while the head is processed: access logs copy them when the request is routed.
+bool reads_request_head(VariableId id);
 
 struct CompiledPart {
   VariableId id = VariableId::kLiteral;

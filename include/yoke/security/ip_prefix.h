@@ -38,6 +38,10 @@ struct ClientAddress {
 
 bool matches(const IpPrefix& prefix, const ClientAddress& address);
 
+// The masks of a prefix of `bits` (0-128) over the 128-bit (high, low) pair; an IPv4 prefix
+// sits in the top 32 bits, so the same masks serve both families.
+void prefix_masks(int bits, std::uint64_t& high, std::uint64_t& low);
+
 // An ordered list of (prefix, allow) rules, evaluated first match wins (nginx's allow/deny).
 // Built at load; matched on worker threads without allocation.
 class AccessList {
