@@ -30,7 +30,7 @@ void read_parameter(const Directive& directive, const Argument& argument, Access
   } else if (text.starts_with("flush=")) {
     log.flush = duration_value(directive, parameter_value(argument, 6), false);
   } else if (text.starts_with("if=")) {
-    log.condition = parse_value_template(parameter_value(argument, 3));
+    log.condition = parse_builtin_value_template(parameter_value(argument, 3), "access_log if=");
   } else {
     fail(argument.where, "invalid parameter " + quote(text));
   }

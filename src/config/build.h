@@ -40,6 +40,14 @@ void add_log_format(const Directive& directive, Http& http);
 // Fails at the first access_log whose format is neither built in nor defined by log_format.
 void check_log_formats(const Http& http);
 
+// map SOURCE $VARIABLE { } (map_block.cc); map_variable_name: the variable it defines,
+// without '$' (read before the block, so every value may use any map's variable).
+Map build_map(const Directive& map);
+std::string map_variable_name(const Directive& map);
+// geoip2 FILE { } (geoip2_block.cc); geoip2_variable_name: one line's variable, without '$'.
+GeoIp2 build_geoip2(const Directive& geoip2);
+std::string geoip2_variable_name(const Directive& line);
+
 // upstream NAME { }.
 Upstream build_upstream(const Directive& upstream, const BuildOptions& options);
 // `health_check [parameters];` inside an upstream block.

@@ -3,6 +3,7 @@
 
 #include "config/build.h"
 #include "config/directive_checks.h"
+#include "config/value_template_parse.h"
 
 namespace yoke::config {
 namespace {
@@ -25,6 +26,33 @@ void add_match(Http& http, Match match, const Argument& name) {
   http.matches.push_back(std::move(match));
 }
 
+void declare_variable(std::vector<std::string>& names, const std::string& name,
+                      const SourceLocation& where) {
+  if (is_known_variable(name) || std::find(names.begin(), names.end(), name) != names.end()) {
+    fail(where, "duplicate variable " + quote("$" + name));
+  }
+  names.push_back(name);
+}
+
+// The variables map and geoip2 blocks define, read first: nginx lets any directive of http use
+// a variable defined anywhere in it.
+std::vector<std::string> user_variable_names(const Directive& http_directive) {
+  std::vector<std::string> names;
+  for (const auto& directive : http_directive.block) {
+    if (directive.name == "map") {
+      declare_variable(names, map_variable_name(directive), directive.args.at(1).where);
+    } else if (directive.name == "geoip2") {
+      for (const Directive& line : directive.block) {
+        // Other lines (a misspelt variable, auto_reload) are reported by build_geoip2.
+        if (line.name.starts_with("$")) {
+          declare_variable(names, geoip2_variable_name(line), line.where);
+        }
+      }
+    }
+  }
+  return names;
+}
+
 }  // namespace
 
 // Upstreams and settings are read first so that a server may name an upstream defined after
@@ -32,6 +60,7 @@ void add_match(Http& http, Match match, const Argument& name) {
 Http build_http(const Directive& http_directive, const BuildOptions& options) {
   require_block(http_directive);
   require_args(http_directive, 0, 0);
+  const UserVariableScope user_variables(user_variable_names(http_directive));
   Http http;
   add_builtin_log_formats(http);
   InheritedSettings settings;
@@ -45,6 +74,10 @@ Http build_http(const Directive& http_directive, const BuildOptions& options) {
       add_limit_accept_zone(http, build_limit_accept_zone(directive));
     } else if (directive.name == "limit_conn_zone") {
       add_limit_conn_zone(http, build_limit_conn_zone(directive));
+    } else if (directive.name == "map") {
+      http.maps.push_back(build_map(directive));
+    } else if (directive.name == "geoip2") {
+      http.geoip2.push_back(build_geoip2(directive));
     } else if (directive.name == "match") {
       add_match(http, build_match(directive), directive.args.at(0));
     } else if (directive.name == "log_format") {

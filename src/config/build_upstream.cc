@@ -6,6 +6,7 @@
 
 #include "config/build.h"
 #include "config/directive_checks.h"
+#include "config/region_directives.h"
 #include "config/resilience_directives.h"
 #include "config/value_template_parse.h"
 #include "yoke/balancing/policy.h"
@@ -88,8 +89,10 @@ void read_upstream_directive(const Directive& directive, const BuildOptions& opt
   } else if (name == "health_check") {
     reject_duplicate(directive, upstream.health_check.has_value());
     upstream.health_check = build_health_check(directive);
-  } else if (read_resilience_directive(directive, once.resilience, upstream)) {
-    // outlier_detection, retry_budget, zone_aware, priority_spill (resilience_directives.cc)
+  } else if (read_resilience_directive(directive, once.resilience, upstream) ||
+             read_region_directive(directive, once.resilience, upstream)) {
+    // outlier_detection, retry_budget, zone_aware, priority_spill (resilience_directives.cc);
+    // region_policy, region_key, region_order, region_spill (region_directives.cc)
   } else if (const auto* factory = balancing::find_policy(name)) {
     read_policy(directive, *factory, once.policy_set, upstream);
   } else {
@@ -139,6 +142,7 @@ void apply_policy_needs(Upstream& upstream) {
   if (factory == nullptr) return;  // the routing table reports an unknown default policy
   check_server_parameters(upstream, *factory);
   check_resilience(upstream, factory->supports_backup);
+  check_regions(upstream, factory->supports_backup);
   check_host_count(upstream, *factory);
   if (factory->hash_key == nullptr) return;
   const balancing::HashKeyNeed need = factory->hash_key(upstream.policy_args);

@@ -41,7 +41,9 @@ constexpr std::string_view kKnownDirectives[] = {
     "ssl_reject_handshake", "ssl_conf_command", "ssl_verify_client", "ssl_verify_depth",
     "ssl_client_certificate", "ssl_stapling", "ssl_stapling_file",
     // resilience (docs/resilience.md): upstream, and the balancer's zone in main
-    "outlier_detection", "retry_budget", "zone_aware", "priority_spill", "yoke_zone"};
+    "outlier_detection", "retry_budget", "zone_aware", "priority_spill", "yoke_zone",
+    // geolocation (docs/global.md): map and geoip2 in http; regions in upstream
+    "map", "geoip2", "region_policy", "region_order", "region_key", "region_spill"};
 
 bool is_known_directive(std::string_view name) {
   for (auto known : kKnownDirectives) {

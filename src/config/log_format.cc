@@ -91,7 +91,7 @@ void add_log_format(const Directive& directive, Http& http) {
   }
   // nginx joins the strings of a format as they are: each may end in its own spaces.
   for (std::size_t i = first; i < directive.args.size(); ++i) {
-    ValueTemplate part = parse_value_template(directive.args[i]);
+    ValueTemplate part = parse_builtin_value_template(directive.args[i], "log_format");
     format.text.source += part.source;
     for (TemplatePart& piece : part.parts) {
       auto& parts = format.text.parts;

@@ -81,8 +81,10 @@ TEST(ConfigModelProxyPass, AddressesBecomeImplicitUpstreams) {
 }
 
 TEST(ConfigModelProxyPass, UnsupportedForms) {
-  EXPECT_EQ(load_error(with_locations("location / { proxy_pass http://$host; }")),
-            "t.conf:4:25: variables in \"proxy_pass\" are not supported yet");
+  EXPECT_EQ(load_error(with_locations("location / { proxy_pass https://$host; }")),
+            "t.conf:4:25: \"proxy_pass\" with variables supports only \"http://\"");
+  EXPECT_EQ(load_error(with_locations("location / { proxy_pass http://$host/x; }")),
+            "t.conf:4:25: \"proxy_pass\" with variables takes no URI part in \"http://$host/x\"");
   EXPECT_EQ(load_error(with_locations("location / { proxy_pass ftp://api; }")),
             "t.conf:4:25: invalid URL prefix in \"ftp://api\", expected \"http://\" or "
             "\"https://\"");

@@ -1,12 +1,15 @@
 // proxy_pass http://NAME[:PORT][/URI] (ngx_http_proxy_pass). NAME is an upstream block when one
 // has that name; otherwise an address, resolved now into an implicit one-server upstream
-// named "host:port", shared by every proxy_pass to the same address.
+// named "host:port", shared by every proxy_pass to the same address. With a variable in NAME
+// (`proxy_pass http://$region_upstream;`) the upstream block is chosen per request by the
+// value (docs/global.md); literal addresses are not resolved at run time.
 #include <algorithm>
 #include <cctype>
 
 #include "config/address_text.h"
 #include "config/build.h"
 #include "config/directive_checks.h"
+#include "config/value_template_parse.h"
 
 namespace yoke::config {
 namespace {
@@ -22,12 +25,9 @@ bool starts_with_nocase(std::string_view text, std::string_view prefix) {
          });
 }
 
-// The part after "http://" or "https://" (tls set for the latter): fails on variables and on
-// schemes Yoke cannot speak.
+// The part after "http://" or "https://" (tls set for the latter): fails on schemes Yoke
+// cannot speak.
 std::string_view after_scheme(const Argument& url, bool& tls) {
-  if (url.text.find('$') != std::string::npos) {
-    fail(url.where, "variables in \"proxy_pass\" are not supported yet");
-  }
   tls = starts_with_nocase(url.text, "https://");
   if (!tls && !starts_with_nocase(url.text, "http://")) {
     fail(url.where,
@@ -70,15 +70,38 @@ std::string implicit_upstream(const Argument& url, std::string_view written,
   return name;
 }
 
+// proxy_pass http://$variable: no URI part (nginx would then pass the variable's URI as is,
+// which Yoke does not do) and no port; the name is checked against the upstreams per request.
+ProxyPass variable_proxy_pass(const Directive& directive, std::string_view rest) {
+  const Argument& url = directive.args[0];
+  if (rest.find('/') != std::string_view::npos) {
+    fail(url.where, "\"proxy_pass\" with variables takes no URI part in " + quote(url.text));
+  }
+  ProxyPass proxy_pass;
+  proxy_pass.where = directive.where;
+  proxy_pass.host_text = std::string(rest);
+  Argument host = url;
+  host.text = proxy_pass.host_text;
+  proxy_pass.upstream_variable = parse_value_template(host);
+  return proxy_pass;
+}
+
 }  // namespace
 
 ProxyPass build_proxy_pass(const Directive& directive, LocationMatch match, Http& http,
                            const BuildOptions& options) {
   require_simple(directive, 1);
   const Argument& url = directive.args[0];
+  bool tls = false;
+  std::string_view rest = after_scheme(url, tls);
+  if (rest.find('$') != std::string_view::npos) {
+    // An upstream chosen per request would need its TLS settings per request too.
+    if (tls) fail(url.where, "\"proxy_pass\" with variables supports only \"http://\"");
+    return variable_proxy_pass(directive, rest);
+  }
   ProxyPass proxy_pass;
-  std::string_view rest = after_scheme(url, proxy_pass.tls);
-  if (proxy_pass.tls) proxy_pass.scheme = "https";
+  proxy_pass.tls = tls;
+  if (tls) proxy_pass.scheme = "https";
   proxy_pass.where = directive.where;
   auto slash = rest.find('/');
   proxy_pass.host_text = std::string(rest.substr(0, slash));

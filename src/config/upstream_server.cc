@@ -1,5 +1,6 @@
 // `server ADDRESS [weight=N] [max_fails=N] [fail_timeout=T] [backup] [down] [max_conns=N]
-// [agent_port=N] [agent_interval=T] [agent_send=TEXT] [zone=NAME] [priority=N] [slow_start=T];`
+// [agent_port=N] [agent_interval=T] [agent_send=TEXT] [zone=NAME] [priority=N] [slow_start=T]
+// [region=NAME];`
 // inside an upstream block (ngx_http_upstream_server). Names are resolved now, once, to every
 // address they have, as nginx does without the `resolve` parameter.
 #include <set>
@@ -86,6 +87,9 @@ void read_parameter(const Directive& directive, const Argument& argument, Upstre
   } else if (has_value && key == "zone") {
     if (value.text.empty()) fail(argument.where, "empty zone name in " + quote(argument.text));
     server.zone = value.text;
+  } else if (has_value && key == "region") {
+    if (value.text.empty()) fail(argument.where, "empty region name in " + quote(argument.text));
+    server.region = value.text;
   } else if (has_value && key == "priority") {
     server.priority = count_value(directive, value, 0, 100);
   } else if (!has_value && key == "backup") {

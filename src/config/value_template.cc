@@ -1,6 +1,9 @@
 // "$name" and "${name}" in directive values, as nginx's script compiler reads them
 // (ngx_http_script_compile): a name is letters, digits and "_"; braces let text follow a name
 // directly ("${host}name").
+#include <algorithm>
+#include <string>
+#include <utility>
 
 #include "config/value_template_parse.h"
 
@@ -24,6 +27,13 @@ constexpr std::string_view kVariables[] = {
     // W3C Trace Context (trace_context, docs/logging.md)
     "trace_id", "span_id"};
 
+// The current UserVariableScope's names; null outside one.
+thread_local const std::vector<std::string>* user_variables = nullptr;
+
+bool is_capture(std::string_view name) {
+  return name.size() == 1 && name[0] >= '0' && name[0] <= '9';
+}
+
 // Families of variables named by a prefix: request headers, query arguments, cookies, and the
 // response's header fields as sent.
 constexpr std::string_view kPrefixes[] = {"http_", "arg_", "cookie_", "sent_http_"};
@@ -38,12 +48,18 @@ void append_literal(ValueTemplate& value, char c) {
 }
 
 // Reads the variable starting at text[pos] == '$'; returns the position after it.
-std::size_t read_variable(const Argument& argument, std::size_t pos, ValueTemplate& value) {
+std::size_t read_variable(const Argument& argument, std::size_t pos, ValueTemplate& value,
+                          bool allow_captures) {
   const std::string& text = argument.text;
   bool braced = pos + 1 < text.size() && text[pos + 1] == '{';
   std::size_t start = pos + (braced ? 2 : 1);
   std::size_t end = start;
-  while (end < text.size() && is_name_char(text[end])) ++end;
+  // "$1x" is capture 1 then "x" (ngx_http_script_compile reads one digit after '$').
+  if (end < text.size() && text[end] >= '0' && text[end] <= '9') {
+    ++end;
+  } else {
+    while (end < text.size() && is_name_char(text[end])) ++end;
+  }
   std::string name = text.substr(start, end - start);
   if (name.empty()) {
     throw ConfigError(argument.where, "invalid variable name in \"" + text + "\"");
@@ -55,7 +71,7 @@ std::size_t read_variable(const Argument& argument, std::size_t pos, ValueTempla
     }
     ++end;
   }
-  if (!is_known_variable(name)) {
+  if (!is_known_variable(name) && !(allow_captures && is_capture(name))) {
     throw ConfigError(argument.where, "unknown \"" + name + "\" variable");
   }
   value.parts.push_back({true, std::move(name)});
@@ -64,7 +80,18 @@ std::size_t read_variable(const Argument& argument, std::size_t pos, ValueTempla
 
 }  // namespace
 
+UserVariableScope::UserVariableScope(std::vector<std::string> names) : names_(std::move(names)) {
+  user_variables = &names_;
+}
+
+UserVariableScope::~UserVariableScope() { user_variables = nullptr; }
+
 bool is_known_variable(std::string_view name) {
+  if (user_variables != nullptr) {
+    for (const std::string& user : *user_variables) {
+      if (name == user) return true;
+    }
+  }
   for (auto known : kVariables) {
     if (name == known) return true;
   }
@@ -74,15 +101,29 @@ bool is_known_variable(std::string_view name) {
   return false;
 }
 
-ValueTemplate parse_value_template(const Argument& argument) {
+ValueTemplate parse_value_template(const Argument& argument, bool allow_captures) {
   ValueTemplate value;
   value.source = argument.text;
   std::size_t pos = 0;
   while (pos < argument.text.size()) {
     if (argument.text[pos] == '$') {
-      pos = read_variable(argument, pos, value);
+      pos = read_variable(argument, pos, value, allow_captures);
     } else {
       append_literal(value, argument.text[pos++]);
+    }
+  }
+  return value;
+}
+
+ValueTemplate parse_builtin_value_template(const Argument& argument, std::string_view what) {
+  ValueTemplate value = parse_value_template(argument);
+  for (const TemplatePart& part : value.parts) {
+    if (part.is_variable && user_variables != nullptr &&
+        std::find(user_variables->begin(), user_variables->end(), part.text) !=
+            user_variables->end()) {
+      throw ConfigError(argument.where, "\"$" + part.text +
+                                            "\" (a map or geoip2 variable) is not supported in " +
+                                            std::string(what) + " yet");
     }
   }
   return value;

@@ -58,6 +58,7 @@ class ClientSession final : public IoHandler,
   // router::VariableSource
   std::string_view value(router::VariableId id, std::string_view name) const override;
   std::string_view forwarded_for() const override;
+  std::string_view user_value(std::uint32_t index) const override;
   // observe::LogValues (session_log.cc): the variables read when the access log line is written.
   std::string_view log_value(router::VariableId id, std::string_view name) const override;
 
@@ -142,6 +143,13 @@ class ClientSession final : public IoHandler,
   void count_upstream_tls_failure(tls::UpstreamHandshakeFailure failure);
   // session_hash_key.cc
   void compute_hash_key(const router::UpstreamEntry& entry);
+  // session_region.cc: the client's region (region_key) for region_policy nearest.
+  void compute_client_region(const router::UpstreamEntry& entry);
+  // session_route.cc: proxy_pass http://$variable; false when the request was answered (502).
+  bool choose_dynamic_upstream(const http1::RequestHead& head);
+  // $proxy_host and the Host field sent upstream: as written in proxy_pass, or the upstream a
+  // variable named.
+  std::string_view proxy_host() const;
   std::string_view client_network() const;
   // session_affinity.cc (called only when affinity_ is set)
   const balancing::Host* find_affinity_host() const;
@@ -256,6 +264,7 @@ class ClientSession final : public IoHandler,
   const router::Route* route_ = nullptr;
   // The upstream this request goes to: route_->upstream, or a limit_req reroute= upstream.
   std::size_t upstream_index_ = 0;
+  bool upstream_named_ = true;  // false when proxy_pass http://$variable named no upstream
   std::size_t head_size_ = 0;
   bool body_consumed_ = false;  // request bytes were dropped from client_in_: no more retries
   bool idempotent_ = true;
@@ -274,6 +283,9 @@ class ClientSession final : public IoHandler,
   int attempt_status_ = 0;           // the attempt's response status; 0 until a head arrived
   std::uint64_t hash_key_ = 0;       // LbContext::hash_key, when the policy hashes one
   bool has_hash_key_ = false;
+  std::string client_region_;  // LbContext::client_region; capacity reused across requests
+  // map and geoip2 values of the current request (computed on first read).
+  mutable router::UserValueCache user_values_;
   // The upstream's `sticky cookie`, or nullptr; and the host the request's cookie names
   // (eligible or not), or nullptr.
   const upstream::SessionAffinity* affinity_ = nullptr;

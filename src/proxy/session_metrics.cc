@@ -18,7 +18,9 @@ Microseconds since(TimePoint start, TimePoint now) {
 void ClientSession::count_request() {
   std::size_t upstream = observe::WorkerMetrics::kNone;
   std::size_t server = observe::WorkerMetrics::kNone;
-  if (route_ != nullptr && route_->config->proxy_pass) upstream = upstream_index_;
+  // A proxy_pass http://$variable whose value named no upstream counts under none.
+  if (route_ != nullptr && route_->config->proxy_pass && upstream_named_)
+    upstream = upstream_index_;
   if (upstream_ != nullptr && response_head_sent_) server = upstream_->host().index;
   TimePoint now = worker_.loop().now();
   gen().metrics().count_request(upstream, server, response_status_,

@@ -93,7 +93,7 @@ bool ClientSession::write_request_head() {
   write(location.proxy_http_version_minor == 1 ? " HTTP/1.1\r\n" : " HTTP/1.0\r\n");
   if (!route_->sets_host) {
     write("Host: ");
-    write(location.proxy_pass->host_text);
+    write(proxy_host());
     write("\r\n");
   }
   // Fields named in Connection are hop-by-hop too; most requests have no such names, so the

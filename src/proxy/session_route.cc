@@ -5,6 +5,8 @@
 #include "client_session.h"
 #include "worker.h"
 #include "yoke/http1/parser.h"
+#include "yoke/observe/error_log.h"
+#include "yoke/observe/line_throttle.h"
 #include "yoke/router/uri.h"
 
 namespace yoke::proxy {
@@ -30,6 +32,8 @@ void ClientSession::handle_head(const http1::RequestHead& head) {
   // A new request starts on the newest configuration (a reload may have come since the last).
   connection_->refresh_generation();
   generation_ = &connection_->generation();
+  user_values_.begin_request(gen().routes().variables().names().size(),
+                             gen().routes().variables().geoip2_count());
   listener_ = connection_->listener();
   exchange_start_ = worker_.loop().now();
   head_size_ = head.head_size;
@@ -50,6 +54,8 @@ void ClientSession::handle_head(const http1::RequestHead& head) {
   if (real_ip_applied_ && !pass_denylist()) return;
   if (route_ == nullptr) return respond_local(404, {}, false);
   upstream_index_ = route_->upstream;
+  upstream_named_ = true;
+  if (route_->dynamic_upstream && !choose_dynamic_upstream(head)) return;
   if (route_->access != nullptr && !pass_access(head)) return;
   const config::Location& location = *route_->config;
   keepalive_timeout_ = location.keepalive_timeout;
@@ -80,6 +86,29 @@ void ClientSession::handle_head(const http1::RequestHead& head) {
   }
   if (!route_->rate_limits.empty() && !pass_rate_limits(head)) return;
   proceed_after_limits(head);
+}
+
+// nginx's proxy_pass with variables takes an upstream block when the value names one; otherwise
+// it would resolve the value as a host name, which Yoke does not do at run time: 502, and a log
+// line naming the value (at most one a second per worker, as a flood would repeat it).
+bool ClientSession::choose_dynamic_upstream(const http1::RequestHead& head) {
+  std::string& name = worker_.scratch().key;
+  name.clear();
+  current_head_ = &head;
+  router::expand(route_->upstream_name, *this,
+                 [&name](std::string_view part) { name.append(part); });
+  current_head_ = nullptr;
+  if (gen().routes().find_upstream(name, upstream_index_)) return true;
+  thread_local observe::LineThrottle throttle;
+  if (throttle.admit(Clock::now())) {
+    observe::log_line(observe::LogLevel::kError, "no upstream \"" + name + "\" for proxy_pass " +
+                                                     route_->config->proxy_pass->host_text +
+                                                     ", client: " + std::string(remote_addr()) +
+                                                     throttle.take_held_back_note());
+  }
+  upstream_named_ = false;
+  respond_local(502, {}, head.body != http1::BodyKind::kNone);
+  return false;
 }
 
 }  // namespace yoke::proxy

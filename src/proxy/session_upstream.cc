@@ -26,6 +26,7 @@ void ClientSession::begin_proxy(const http1::RequestHead& head) {
   current_head_ = &head;
   const router::UpstreamEntry& entry = gen().routes().upstreams()[upstream_index_];
   compute_hash_key(entry);
+  compute_client_region(entry);
   affinity_ = entry.affinity.get();
   affinity_host_ = affinity_ != nullptr ? find_affinity_host() : nullptr;
   if (entry.retry_budget != nullptr) {
@@ -52,6 +53,7 @@ void ClientSession::start_attempt() {
   context.attempt = attempts_;
   context.hash_key = hash_key_;
   context.has_hash_key = has_hash_key_;
+  context.client_region = client_region_;
   const balancing::Host* host = runtime.balancer->choose(context, tried_, affinity_host_);
   if (host == nullptr) {
     observe::log_line(observe::LogLevel::kError,

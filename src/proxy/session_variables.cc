@@ -100,6 +100,15 @@ std::string_view tls_value(router::VariableId id, const SSL* ssl, std::string& t
 
 std::string_view ClientSession::forwarded_for() const { return forwarded_for_; }
 
+std::string_view ClientSession::user_value(std::uint32_t index) const {
+  return gen().routes().variables().value(index, *this, user_values_);
+}
+
+std::string_view ClientSession::proxy_host() const {
+  if (route_->dynamic_upstream) return gen().routes().upstreams()[upstream_index_].config->name;
+  return route_->config->proxy_pass->host_text;
+}
+
 std::string_view ClientSession::value(router::VariableId id, std::string_view name) const {
   // Only the cases that read the head dereference it: access logs read the others when the
   // request has ended (session_log.cc).
@@ -160,7 +169,7 @@ std::string_view ClientSession::value(router::VariableId id, std::string_view na
     case router::VariableId::kRequestMethod:
       return head->method;
     case router::VariableId::kProxyHost:
-      return route_->config->proxy_pass->host_text;
+      return proxy_host();
     case router::VariableId::kRequestId:
       return request_id();
     case router::VariableId::kTraceId:
@@ -203,6 +212,8 @@ std::string_view ClientSession::value(router::VariableId id, std::string_view na
         if (!found.empty()) return found;
       }
       return {};
+    case router::VariableId::kUser:  // expand() asks user_value() for these
+    case router::VariableId::kCapture:
     case router::VariableId::kLiteral:
       break;
   }

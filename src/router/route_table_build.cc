@@ -2,6 +2,7 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <span>
 
 #include "yoke/balancing/policy.h"
 #include "yoke/http1/message.h"
@@ -9,6 +10,8 @@
 
 namespace yoke::router {
 namespace {
+
+using UserNames = std::span<const std::string>;
 
 balancing::HostSetPtr make_host_set(const config::Upstream& upstream,
                                     const std::string& local_zone) {
@@ -34,6 +37,7 @@ balancing::HostSetPtr make_host_set(const config::Upstream& upstream,
       host.zone = server.zone;
       host.local_zone = !server.zone.empty() && server.zone == local_zone;
       host.priority = server.priority;
+      host.region = server.region;
       set->hosts.push_back(std::move(host));
     }
   }
@@ -47,7 +51,7 @@ balancing::HostSetPtr make_host_set(const config::Upstream& upstream,
   return set;
 }
 
-std::vector<UpstreamEntry> build_upstreams(const config::Config& config) {
+std::vector<UpstreamEntry> build_upstreams(const config::Config& config, UserNames names) {
   std::vector<UpstreamEntry> entries;
   for (const auto& upstream : config.http.upstreams) {
     UpstreamEntry entry;
@@ -61,7 +65,8 @@ std::vector<UpstreamEntry> build_upstreams(const config::Config& config) {
     entry.shared =
         upstream::UpstreamBalancer::share(*entry.hosts, *entry.policy, upstream.policy_args);
     entry.hash_key = upstream.hash_key;
-    entry.hash_key_expression = compile_template(upstream.hash_key_expression);
+    entry.hash_key_expression = compile_template(upstream.hash_key_expression, names);
+    entry.region_key = compile_template(upstream.region_key, names);
     if (upstream.sticky) {
       entry.affinity =
           std::make_shared<const upstream::SessionAffinity>(*upstream.sticky, entry.hosts);
@@ -94,7 +99,8 @@ std::shared_ptr<const RouteAccess> build_access(const config::Location& location
   return access;
 }
 
-Route build_route(const config::Location& location, const std::vector<UpstreamEntry>& upstreams) {
+Route build_route(const config::Location& location, const std::vector<UpstreamEntry>& upstreams,
+                  UserNames names) {
   Route route;
   route.config = &location;
   if (location.match == config::LocationMatch::kRegex ||
@@ -108,7 +114,10 @@ Route build_route(const config::Location& location, const std::vector<UpstreamEn
           location.where, "invalid regex \"" + location.pattern + "\": " + route.regex->error());
     }
   }
-  if (location.proxy_pass) {
+  if (location.proxy_pass && location.proxy_pass->upstream_variable) {
+    route.dynamic_upstream = true;
+    route.upstream_name = compile_template(*location.proxy_pass->upstream_variable, names);
+  } else if (location.proxy_pass) {
     route.upstream =
         upstream_index(upstreams, location.proxy_pass->upstream, location.proxy_pass->where);
   }
@@ -117,7 +126,7 @@ Route build_route(const config::Location& location, const std::vector<UpstreamEn
     HeaderRule rule;
     rule.name = header.name;
     rule.remove = header.value.source.empty();
-    rule.value = compile_template(header.value);
+    rule.value = compile_template(header.value, names);
     if (http1::iequals(rule.name, "host")) route.sets_host = true;
     route.headers.push_back(std::move(rule));
   }
@@ -125,7 +134,8 @@ Route build_route(const config::Location& location, const std::vector<UpstreamEn
 }
 
 std::unique_ptr<VirtualServer> build_server(const config::Server& server,
-                                            const std::vector<UpstreamEntry>& upstreams) {
+                                            const std::vector<UpstreamEntry>& upstreams,
+                                            UserNames names) {
   auto built = std::make_unique<VirtualServer>();
   built->config = &server;
   built->primary_name = server.server_names.empty() ? "" : server.server_names.front();
@@ -141,7 +151,7 @@ std::unique_ptr<VirtualServer> build_server(const config::Server& server,
     built->name_patterns.push_back(std::move(pattern));
   }
   for (const auto& location : server.locations) {
-    built->routes.push_back(build_route(location, upstreams));
+    built->routes.push_back(build_route(location, upstreams, names));
   }
   return built;
 }
@@ -178,7 +188,8 @@ void add_listens(const VirtualServer& server, std::vector<ListenerSpec>& listene
 // One table per limit_req_zone, or the running one on a reload when unchanged. Its epoch is
 // now: times in a zone are kept relative to it.
 std::vector<std::unique_ptr<RateLimitEntry>> build_rate_zones(const config::Http& http,
-                                                              const RouteTable* previous) {
+                                                              const RouteTable* previous,
+                                                              UserNames names) {
   std::vector<std::unique_ptr<RateLimitEntry>> zones;
   const TimePoint epoch = Clock::now();
   for (const config::RateLimitZone& zone : http.limit_req_zones) {
@@ -195,21 +206,22 @@ std::vector<std::unique_ptr<RateLimitEntry>> build_rate_zones(const config::Http
       }
     }
     entry->config = &zone;
-    entry->key = compile_template(zone.key);
+    entry->key = compile_template(zone.key, names);
     zones.push_back(std::move(entry));
   }
   return zones;
 }
 
 std::vector<std::unique_ptr<ConnLimitEntry>> build_conn_zones(const config::Http& http,
-                                                              const RouteTable* previous) {
+                                                              const RouteTable* previous,
+                                                              UserNames names) {
   std::vector<std::unique_ptr<ConnLimitEntry>> zones;
   for (const config::ConnLimitZone& zone : http.limit_conn_zones) {
     auto entry = std::make_unique<ConnLimitEntry>();
     if (previous != nullptr) entry->zone = previous->same_conn_zone(zone);
     if (entry->zone == nullptr)
       entry->zone = std::make_shared<limits::ConnZone>(zone.name, zone.size);
-    entry->key = compile_template(zone.key);
+    entry->key = compile_template(zone.key, names);
     zones.push_back(std::move(entry));
   }
   return zones;
@@ -281,12 +293,14 @@ std::shared_ptr<const RouteTable> RouteTable::build(std::shared_ptr<const config
                                                     const RouteTable* previous) {
   auto table = std::make_shared<RouteTable>();
   table->config_ = std::move(config);
-  table->upstreams_ = build_upstreams(*table->config_);
+  table->variables_ = std::make_shared<const UserVariables>(table->config_->http);
+  const UserNames names = table->variables_->names();
+  table->upstreams_ = build_upstreams(*table->config_, names);
   for (const auto& server : table->config_->http.servers) {
-    table->servers_.push_back(build_server(server, table->upstreams_));
+    table->servers_.push_back(build_server(server, table->upstreams_, names));
   }
-  table->rate_zones_ = build_rate_zones(table->config_->http, previous);
-  table->conn_zones_ = build_conn_zones(table->config_->http, previous);
+  table->rate_zones_ = build_rate_zones(table->config_->http, previous, names);
+  table->conn_zones_ = build_conn_zones(table->config_->http, previous, names);
   for (const auto& server : table->servers_) {
     attach_limits(table->rate_zones_, table->conn_zones_, table->upstreams_, *server);
   }
@@ -295,6 +309,16 @@ std::shared_ptr<const RouteTable> RouteTable::build(std::shared_ptr<const config
   attach_accept_limits(table->config_->http, table->accept_zones_, table->listeners_, previous);
   table->tls_ = tls::Credentials::load(*table->config_);
   return table;
+}
+
+bool RouteTable::find_upstream(std::string_view name, std::size_t& index) const {
+  for (std::size_t i = 0; i < upstreams_.size(); ++i) {
+    if (!upstreams_[i].config->implicit && upstreams_[i].config->name == name) {
+      index = i;
+      return true;
+    }
+  }
+  return false;
 }
 
 }  // namespace yoke::router

@@ -71,16 +71,22 @@ constexpr Prefix kPrefixes[] = {
     {"sent_http_", VariableId::kSentHttpField},
 };
 
-CompiledPart compile_variable(std::string_view name) {
+CompiledPart compile_variable(std::string_view name, std::span<const std::string> user_names) {
+  if (name.size() == 1 && name[0] >= '0' && name[0] <= '9') {
+    return {VariableId::kCapture, {}, static_cast<std::uint32_t>(name[0] - '0')};
+  }
+  for (std::size_t i = 0; i < user_names.size(); ++i) {
+    if (user_names[i] == name) return {VariableId::kUser, {}, static_cast<std::uint32_t>(i)};
+  }
   for (const auto& variable : kVariables) {
-    if (variable.name == name) return {variable.id, {}};
+    if (variable.name == name) return {variable.id, {}, 0};
   }
   for (const auto& prefix : kPrefixes) {
     if (name.starts_with(prefix.prefix)) {
-      return {prefix.id, std::string(name.substr(prefix.prefix.size()))};
+      return {prefix.id, std::string(name.substr(prefix.prefix.size())), 0};
     }
   }
-  return {VariableId::kLiteral, {}};
+  return {VariableId::kLiteral, {}, 0};
 }
 
 }  // namespace
@@ -103,11 +109,12 @@ bool reads_request_head(VariableId id) {
   }
 }
 
-CompiledTemplate compile_template(const config::ValueTemplate& value) {
+CompiledTemplate compile_template(const config::ValueTemplate& value,
+                                  std::span<const std::string> user_names) {
   CompiledTemplate compiled;
   for (const auto& part : value.parts) {
-    CompiledPart next = part.is_variable ? compile_variable(part.text)
-                                         : CompiledPart{VariableId::kLiteral, part.text};
+    CompiledPart next = part.is_variable ? compile_variable(part.text, user_names)
+                                         : CompiledPart{VariableId::kLiteral, part.text, 0};
     // Adjacent literals merge so expansion appends fewer pieces.
     if (next.id == VariableId::kLiteral && !compiled.parts.empty() &&
         compiled.parts.back().id == VariableId::kLiteral) {

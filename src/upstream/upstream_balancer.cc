@@ -137,7 +137,26 @@ UpstreamBalancer::UpstreamBalancer(balancing::HostSetPtr hosts,
   if (groups.primaries.size() == 1 && groups.backups.empty())
     states_[groups.primaries[0]->index].counts_failures = false;
 
-  const std::vector<std::vector<const Host*>> levels = split_levels(groups.primaries);
+  if (hosts_->resilience.regions.enabled) {
+    build_region_levels(policy, args);
+  } else {
+    build_priority_levels(groups.primaries, policy, args, shared);
+  }
+  backup_ = create_policy(policy, args, groups.backups, shared.backups);
+  spills_ = levels_.size() > 1 || hosts_->resilience.zone_aware.enabled || !region_levels_.empty();
+  if (spills_) {
+    random_ = balancing::PolicyRandom(balancing::next_policy_seed());
+    const std::size_t count = std::max(levels_.size(), region_levels_.size());
+    loads_.assign(count, 0);
+    capacities_.assign(count, Capacity{});
+  }
+}
+
+void UpstreamBalancer::build_priority_levels(const std::vector<const Host*>& primaries,
+                                             const balancing::PolicyFactory& policy,
+                                             const std::vector<config::Argument>& args,
+                                             const SharedPolicyGroups& shared) {
+  const std::vector<std::vector<const Host*>> levels = split_levels(primaries);
   for (const std::vector<const Host*>& members : levels) {
     Level level;
     level.priority = members.front()->priority;
@@ -147,12 +166,21 @@ UpstreamBalancer::UpstreamBalancer(balancing::HostSetPtr hosts,
         create_policy(policy, args, members, levels.size() == 1 ? shared.primaries : nullptr);
     levels_.push_back(std::move(level));
   }
-  backup_ = create_policy(policy, args, groups.backups, shared.backups);
-  spills_ = levels_.size() > 1 || hosts_->resilience.zone_aware.enabled;
-  if (spills_) {
-    random_ = balancing::PolicyRandom(balancing::next_policy_seed());
-    loads_.assign(levels_.size(), 0);
-    capacities_.assign(levels_.size(), Capacity{});
+}
+
+void UpstreamBalancer::build_region_levels(const balancing::PolicyFactory& policy,
+                                           const std::vector<config::Argument>& args) {
+  regions_ = RegionPlan(*hosts_);
+  std::vector<std::vector<const Host*>> members(regions_.region_count());
+  for (const Host& host : hosts_->hosts) {
+    const std::uint16_t region = regions_.region_of(host);
+    if (region != RegionPlan::kNoRegion) members[region].push_back(&host);
+  }
+  for (const std::vector<const Host*>& hosts : members) {
+    Level level;
+    level.hosts = hosts;
+    level.policy = create_policy(policy, args, hosts, nullptr);
+    region_levels_.push_back(std::move(level));
   }
 }
 
@@ -163,7 +191,9 @@ UpstreamBalancer& UpstreamBalancer::operator=(UpstreamBalancer&&) noexcept = def
 const Host* UpstreamBalancer::choose(const balancing::LbContext& context, const TriedHosts& tried) {
   const GroupEligibility eligibility(*this, tried, context.now);
   const Host* host = nullptr;
-  if (spills_) {
+  if (!region_levels_.empty()) {
+    host = choose_by_region(context, eligibility);
+  } else if (spills_) {
     host = choose_spilled(context, eligibility);
   } else if (!levels_.empty()) {
     host = levels_.front().policy->choose(context, eligibility);
@@ -198,6 +228,7 @@ const Host* UpstreamBalancer::picked(const Host& host, TimePoint now) {
 
 balancing::Policy* UpstreamBalancer::policy_of(const Host& host) const {
   if (host.backup) return backup_.get();
+  if (!region_levels_.empty()) return region_levels_[regions_.region_of(host)].policy.get();
   if (levels_.size() == 1) return levels_.front().policy.get();
   for (const Level& level : levels_) {
     if (level.priority == host.priority) return level.policy.get();
@@ -266,18 +297,10 @@ const Host* UpstreamBalancer::choose_spilled(const balancing::LbContext& context
   std::size_t first = 0;
   if (levels_.size() > 1) {
     for (std::size_t i = 0; i < levels_.size(); ++i) {
-      capacities_[i] = Capacity{};
-      for (const Host* host : levels_[i].hosts) {
-        const std::int64_t weight = host->scaled_weight();
-        capacities_[i].total += weight;
-        if (healthy(*host, context.now)) capacities_[i].healthy += weight;
-      }
+      capacities_[i] = capacity_of(levels_[i], context.now);
     }
     priority_loads(capacities_, hosts_->resilience.priority_min_healthy_percent, loads_);
-    const std::uint64_t draw = random_.below(kAllLoad);
-    for (std::uint64_t cumulative = loads_[0]; first + 1 < levels_.size() && draw >= cumulative;) {
-      cumulative += loads_[++first];
-    }
+    first = draw_level(loads_);
   }
   if (const Host* host = choose_in_level(context, levels_[first], eligibility)) return host;
   for (std::size_t i = 0; i < levels_.size(); ++i) {
@@ -307,6 +330,25 @@ const Host* UpstreamBalancer::choose_in_level(const balancing::LbContext& contex
   if (const Host* host = level.policy->choose(context, preferred)) return host;
   const ZoneEligibility other(eligibility, !local_first);
   return level.policy->choose(context, other);
+}
+
+Capacity UpstreamBalancer::capacity_of(const Level& level, TimePoint now) const {
+  Capacity capacity;
+  for (const Host* host : level.hosts) {
+    const std::int64_t weight = host->scaled_weight();
+    capacity.total += weight;
+    if (healthy(*host, now)) capacity.healthy += weight;
+  }
+  return capacity;
+}
+
+std::size_t UpstreamBalancer::draw_level(std::span<const std::uint32_t> loads) {
+  const std::uint64_t draw = random_.below(kAllLoad);
+  std::size_t level = 0;
+  for (std::uint64_t cumulative = loads[0]; level + 1 < loads.size() && draw >= cumulative;) {
+    cumulative += loads[++level];
+  }
+  return level;
 }
 
 int UpstreamBalancer::active_requests(const Host& host) const { return states_[host.index].active; }

@@ -11,8 +11,10 @@ from harness import T, HttpSession
 
 class SteadyLoad:
 
-    def __init__(self, port, clients=4, pause=0.005, max_requests=20000):
+    def __init__(self, port, clients=4, pause=0.005, max_requests=20000, headers=None):
+        """headers: sent with every request (e.g. an X-Forwarded-For the proxy trusts)."""
         self.port = port
+        self.headers = headers
         self.pause = pause
         self.max_requests = max_requests
         self.records = []
@@ -34,7 +36,8 @@ class SteadyLoad:
         while not self.stop_event.is_set() and count < self.max_requests:
             count += 1
             try:
-                status, headers, _ = session.request("/load/%d/%d" % (client, count))
+                status, headers, _ = session.request("/load/%d/%d" % (client, count),
+                                                         headers=self.headers)
                 record = (self.now(), headers.get("X-Backend"), status)
             except Exception as error:  # counted as a failed request; reconnect and go on
                 with self.lock:

@@ -38,6 +38,8 @@ struct Host {
   std::string zone;
   bool local_zone = false;
   int priority = 0;
+  // `region=NAME` (docs/global.md): the region region_policy nearest groups the host in.
+  std::string region;
 
   // `slow_start=T` (nginx Plus): after the host comes back (health down→up, or reopened
   // through the admin API) its weight ramps up linearly over T; 0 = at once.

@@ -25,6 +25,9 @@ struct LbContext {
   bool has_hash_key = false;
   TimePoint now{};
   int attempt = 0;  // 0 for the first try, 1 for the first retry, …
+  // The client's region (the upstream's region_key, evaluated once per request); empty when the
+  // upstream has no region_policy or the key was empty. Points into the request's state.
+  std::string_view client_region;
 };
 
 // How one attempt on a host ended, as the proxy reports it to on_request_end.

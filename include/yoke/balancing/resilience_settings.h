@@ -5,6 +5,7 @@
 // simulator read them from the immutable snapshot. Every feature is off unless configured.
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "yoke/core/clock.h"
 
@@ -51,6 +52,23 @@ struct ZoneAwareSettings {
   int min_healthy_percent = 70;
 };
 
+// `region_order CLIENT: R1, R2 …;` — the regions a client of region CLIENT is sent to, nearest
+// first (docs/global.md). CLIENT "default" applies to client regions without a line of their own.
+struct RegionOrder {
+  std::string client_region;
+  std::vector<std::string> regions;
+};
+
+// `region_policy nearest;` with `region_order` lines and `region_spill min_healthy_percent=P;`:
+// each request goes to the first region of its client region's order while that region's
+// healthy capacity is at least P %, and spills the shortfall to the next regions in order (the
+// arithmetic of priority levels, load_spill.h). The client region comes from `region_key`.
+struct RegionSettings {
+  bool enabled = false;
+  int min_healthy_percent = 70;
+  std::vector<RegionOrder> orders;  // in configured order
+};
+
 struct UpstreamResilience {
   OutlierSettings outlier;
   RetryBudgetSettings retry_budget;
@@ -59,6 +77,7 @@ struct UpstreamResilience {
   // while at least P % of its capacity is healthy; below, the shortfall goes to the next level
   // (Envoy's priority load with overprovisioning factor 100 / P: 70 % ≈ Envoy's 1.4).
   int priority_min_healthy_percent = 70;
+  RegionSettings regions;
 };
 
 }  // namespace yoke::balancing

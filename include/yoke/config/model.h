@@ -42,6 +42,8 @@ struct UpstreamServer {
   // Zones and priority levels (docs/resilience.md): zone=NAME, priority=N (0 = first used).
   std::string zone;
   int priority = 0;
+  // region=NAME for region_policy nearest (docs/global.md); empty: none.
+  std::string region;
   // The parameters as written after the address, for checks that depend on the upstream's
   // balancing policy (which may come after the server).
   std::vector<Argument> parameters;
@@ -146,6 +148,10 @@ struct Upstream {
   // outlier_detection, retry_budget, zone_aware, priority_spill (docs/resilience.md).
   balancing::UpstreamResilience resilience;
   SourceLocation zone_aware_where;  // where `zone_aware` was written, for messages
+  // `region_key VALUE;` (docs/global.md): the client's region, e.g. "$region" from a map.
+  ValueTemplate region_key;
+  SourceLocation region_where;  // where `region_policy` was written, for messages
+  std::vector<SourceLocation> region_order_where;  // parallel to resilience.regions.orders
   SourceLocation where;
 };
 
@@ -172,8 +178,11 @@ struct HeaderSetting {
 
 struct ProxyPass {
   std::string scheme = "http";
-  bool tls = false;       // proxy_pass https://: TLS to the upstream (docs/tls.md)
-  std::string upstream;   // name of an Upstream in Http::upstreams (maybe implicit)
+  bool tls = false;      // proxy_pass https://: TLS to the upstream (docs/tls.md)
+  std::string upstream;  // name of an Upstream in Http::upstreams (maybe implicit)
+  // proxy_pass http://$variable: the upstream is named at request time by this value (nginx
+  // takes an upstream block of that name); `upstream` is then empty.
+  std::optional<ValueTemplate> upstream_variable;
   std::string host_text;  // host[:port] as written: the value of $proxy_host
   std::string host;       // host_text without its port: proxy_ssl_name's default
   // With tls: this location's index into Http::upstream_tls (set after its settings merge).
@@ -444,8 +453,46 @@ struct Server {
   SourceLocation where;
 };
 
+// One line of a map block: `KEY VALUE;`, `~REGEX VALUE;` or `~*REGEX VALUE;`.
+struct MapEntry {
+  enum class Kind : std::uint8_t { kExact, kRegex, kRegexCaseless };
+  Kind kind = Kind::kExact;
+  std::string key;      // the string, or the regex without "~" / "~*"
+  ValueTemplate value;  // may use $1 … $9 (the regex's captures) when kind is a regex
+  SourceLocation where;
+};
+
+// `map SOURCE $VARIABLE { default V; hostnames; KEY V; ~REGEX V; }` (ngx_http_map_module), at
+// http level.
+struct Map {
+  ValueTemplate source;
+  std::string variable;           // without '$'
+  std::vector<MapEntry> entries;  // in configured order
+  ValueTemplate default_value;    // empty when not given (nginx: an empty string)
+  bool hostnames = false;         // keys may be "*.example.com", ".example.com", "www.example.*"
+  SourceLocation where;
+};
+
+// One variable of a geoip2 block: `$VARIABLE [default=V] [source=$VAR] PATH …;`.
+struct GeoIp2Variable {
+  std::string variable;           // without '$'
+  std::vector<std::string> path;  // e.g. {"country", "iso_code"}
+  std::string default_value;      // when the address or the path is not in the database
+  std::string source;             // a variable name without '$'; empty: the client's address
+  SourceLocation where;
+};
+
+// `geoip2 FILE { … }` (the nginx GeoIP2 module's syntax), at http level.
+struct GeoIp2 {
+  std::string file;  // absolute path (relative ones are taken from the including file's folder)
+  std::vector<GeoIp2Variable> variables;
+  SourceLocation where;
+};
+
 struct Http {
   std::vector<Upstream> upstreams;
+  std::vector<Map> maps;
+  std::vector<GeoIp2> geoip2;
   std::vector<RateLimitZone> limit_req_zones;
   std::vector<ConnLimitZone> limit_conn_zones;
   std::vector<RateLimitZone> limit_accept_zones;  // keyed by the client address

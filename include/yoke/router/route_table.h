@@ -17,6 +17,7 @@
 #include "yoke/limits/global_budget.h"
 #include "yoke/limits/rate_zone.h"
 #include "yoke/observe/log_format.h"
+#include "yoke/router/user_variables.h"
 #include "yoke/router/variables.h"
 #include "yoke/security/ip_prefix.h"
 #include "yoke/tls/credentials.h"
@@ -50,6 +51,8 @@ struct UpstreamEntry {
   std::shared_ptr<const upstream::SessionAffinity> affinity;
   // `retry_budget` (config->resilience.retry_budget), shared by every worker; null when off.
   std::shared_ptr<upstream::RetryBudget> retry_budget;
+  // `region_key` (config->region_key), compiled once; empty without region_policy.
+  CompiledTemplate region_key;
 };
 
 // A limit_req_zone: its table, shared by every worker (atomics, no lock), and its key.
@@ -119,8 +122,12 @@ struct AccessLogs {
 
 struct Route {
   const config::Location* config = nullptr;
-  std::shared_ptr<re2::RE2> regex;          // for ~ and ~* locations
-  std::size_t upstream = 0;                 // index into RouteTable::upstreams() when proxying
+  std::shared_ptr<re2::RE2> regex;  // for ~ and ~* locations
+  std::size_t upstream = 0;         // index into RouteTable::upstreams() when proxying
+  // proxy_pass http://$variable: the upstream is the one this value names, per request
+  // (RouteTable::find_upstream); `upstream` is unused then.
+  bool dynamic_upstream = false;
+  CompiledTemplate upstream_name;
   bool sets_host = false;                   // a proxy_set_header Host rule exists
   std::vector<HeaderRule> headers;          // proxy_set_header rules, in order
   std::vector<RouteRateLimit> rate_limits;  // limit_req, in order
@@ -169,6 +176,11 @@ class RouteTable {
   const config::Config& config() const { return *config_; }
   const std::vector<ListenerSpec>& listeners() const { return listeners_; }
   const std::vector<UpstreamEntry>& upstreams() const { return upstreams_; }
+  // The upstream block named name (not an implicit proxy_pass address), for proxy_pass with a
+  // variable; false when there is none. Worker thread; no allocation.
+  bool find_upstream(std::string_view name, std::size_t& index) const;
+  // map and geoip2 variables (user_variables.h).
+  const UserVariables& variables() const { return *variables_; }
   // Certificates and ticket keys of the TLS servers (src/tls/), loaded with the snapshot.
   const tls::Credentials& tls() const { return *tls_; }
   // The limit_req zones, in configuration order (the global sync thread and /metrics read the
@@ -204,6 +216,7 @@ class RouteTable {
   std::vector<std::unique_ptr<ConnLimitEntry>> conn_zones_;
   std::vector<std::shared_ptr<limits::RateZone>> accept_zones_;
   std::shared_ptr<const tls::Credentials> tls_;
+  std::shared_ptr<const UserVariables> variables_;
   std::vector<LogFile> log_files_;
   std::vector<std::unique_ptr<observe::CompiledLogFormat>> log_formats_;  // and conditions
 

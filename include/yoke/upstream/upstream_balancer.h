@@ -4,10 +4,12 @@
 // does with max_fails / fail_timeout ("ngx_http_upstream_round_robin.c": a host that failed
 // max_fails times within fail_timeout is skipped for fail_timeout). Primaries may form priority
 // levels (`priority=N`) and zones (`zone_aware`), between which traffic spills gradually
-// (load_spill.h); outlier ejection (health::OutlierDetector) applies to every host. Worker
-// thread only; no locks.
+// (load_spill.h), or, with `region_policy nearest`, regions ordered per client region
+// (region_plan.h, docs/global.md) with the same spill arithmetic; outlier ejection
+// (health::OutlierDetector) applies to every host. Worker thread only; no locks.
 #include <cstddef>
 #include <memory>
+#include <span>
 #include <vector>
 
 #include "yoke/balancing/host_set.h"
@@ -16,6 +18,7 @@
 #include "yoke/core/clock.h"
 #include "yoke/health/outlier_detector.h"
 #include "yoke/upstream/load_spill.h"
+#include "yoke/upstream/region_plan.h"
 
 namespace yoke::upstream {
 
@@ -116,11 +119,25 @@ class UpstreamBalancer {
                                         const GroupEligibility& eligibility);
   const balancing::Host* choose_in_level(const balancing::LbContext& context, const Level& level,
                                          const GroupEligibility& eligibility);
+  // region_policy nearest: the client region's order of regions, spilled like priority levels
+  // (upstream_balancer_regions.cc).
+  const balancing::Host* choose_by_region(const balancing::LbContext& context,
+                                          const GroupEligibility& eligibility);
+  // Healthy and total capacity of a level's hosts at now.
+  Capacity capacity_of(const Level& level, TimePoint now) const;
+  // Draws an index below loads.size() with probability loads[i] / kAllLoad.
+  std::size_t draw_level(std::span<const std::uint32_t> loads);
   // Whether host counts as healthy capacity for spilling: not down, not closed by health
   // checks or the agent, not ejected, not failed by passive health in this worker.
   bool healthy(const balancing::Host& host, TimePoint now) const;
   balancing::Policy* policy_of(const balancing::Host& host) const;
 
+  void build_priority_levels(const std::vector<const balancing::Host*>& primaries,
+                             const balancing::PolicyFactory& policy,
+                             const std::vector<config::Argument>& args,
+                             const SharedPolicyGroups& shared);
+  void build_region_levels(const balancing::PolicyFactory& policy,
+                           const std::vector<config::Argument>& args);
   const balancing::Host* choose_bound(const balancing::LbContext& context, const TriedHosts& tried,
                                       const balancing::Host& affinity);
   // Bookkeeping of a pick (nginx's `checked` on a probe after fail_timeout).
@@ -129,6 +146,9 @@ class UpstreamBalancer {
   balancing::HostSetPtr hosts_;
   std::vector<HostState> states_;
   std::vector<Level> levels_;  // ascending priority; empty when every server is a backup
+  // region_policy nearest: one level per region (RegionPlan's index), used instead of levels_.
+  RegionPlan regions_;
+  std::vector<Level> region_levels_;
   std::unique_ptr<balancing::Policy> backup_;
   health::OutlierDetector outliers_;  // outlier_detection over hosts_ (inactive when off)
   // Set when picks need choose_spilled (several levels, or zone_aware): its draws and a
