@@ -13,8 +13,8 @@
 
 #include "proxy/worker.h"
 #include "yoke/health/checker.h"
-#include "yoke/membership/member_change.h"
 #include "yoke/limits/global_sync.h"
+#include "yoke/membership/member_change.h"
 #include "yoke/observe/metrics_registry.h"
 #include "yoke/router/route_table.h"
 
