@@ -233,11 +233,15 @@ class PoliciesTest(YokeTestCase):
                                                    servers=servers)
                 after = self.keyed_backends(port2, "X-User", users)
                 yoke2.stop()
-                for user in users:
-                    if before[user] != "c":
-                        self.assertEqual(after[user], before[user], user)
-                    else:
-                        self.assertNotEqual(after[user], "c")
+                moved = [user for user in users
+                         if before[user] != "c" and after[user] != before[user]]
+                self.assertFalse([user for user in users if after[user] == "c"])
+                # A ring (ketama) moves only the removed server's keys. Maglev promises minimal,
+                # not zero, disruption (Eisenbud et al., NSDI 2016, §3.4): filling the table
+                # anew may shift a few entries between survivors, and which ones depends on the
+                # servers' addresses (kernel-picked ports here), so allow a few percent.
+                allowed = 0 if mode == "consistent" else len(users) // 20
+                self.assertLessEqual(len(moved), allowed, moved)
 
     # ---------------------------------------------------------------------------------------
     # ip_hash: one backend per client /24
