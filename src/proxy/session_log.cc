@@ -15,19 +15,6 @@ namespace {
 
 using router::VariableId;
 
-// Field name for $http_NAME and $sent_http_NAME: '_' matches '-' (nginx), any case.
-bool field_matches(std::string_view field, std::string_view variable_name) {
-  if (field.size() != variable_name.size()) return false;
-  for (std::size_t i = 0; i < field.size(); ++i) {
-    char a = field[i] == '-' ? '_' : field[i];
-    char b = variable_name[i];
-    if (a >= 'A' && a <= 'Z') a = static_cast<char>(a - 'A' + 'a');
-    if (b >= 'A' && b <= 'Z') b = static_cast<char>(b - 'A' + 'a');
-    if (a != b) return false;
-  }
-  return true;
-}
-
 // RFC 4648 §4 base64 of credentials; appends the decoded user (up to ':') of
 // "Authorization: Basic …" (RFC 7617 §2), as nginx's $remote_user.
 void append_basic_user(std::string& out, std::string_view authorization) {
@@ -169,7 +156,8 @@ void ClientSession::capture_response_fields(const http1::ResponseHead& head) {
       for (std::size_t i = 0; i < format->captures.size(); ++i) {
         if (!format->captures[i].response) continue;
         for (std::size_t f = 0; f < head.header_count; ++f) {
-          if (!field_matches(head.headers[f].name, format->captures[i].name)) continue;
+          if (!router::field_matches_variable(head.headers[f].name, format->captures[i].name))
+            continue;
           log_spans_[(base + i) * 2] = static_cast<std::uint32_t>(log_text_.size());
           log_spans_[(base + i) * 2 + 1] = static_cast<std::uint32_t>(head.headers[f].value.size());
           log_text_.append(head.headers[f].value);

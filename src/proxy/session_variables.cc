@@ -11,19 +11,6 @@
 namespace yoke::proxy {
 namespace {
 
-// Field name for $http_NAME: '_' in the variable matches '-' in the field (nginx).
-bool field_matches(std::string_view field, std::string_view variable_name) {
-  if (field.size() != variable_name.size()) return false;
-  for (std::size_t i = 0; i < field.size(); ++i) {
-    char a = field[i] == '-' ? '_' : field[i];
-    char b = variable_name[i];
-    if (a >= 'A' && a <= 'Z') a = static_cast<char>(a - 'A' + 'a');
-    if (b >= 'A' && b <= 'Z') b = static_cast<char>(b - 'A' + 'a');
-    if (a != b) return false;
-  }
-  return true;
-}
-
 // Finds NAME in "a=1&NAME=2" (separator '&') or "a=1; NAME=2" (separator ';').
 std::string_view find_pair(std::string_view list, std::string_view name, char separator) {
   while (!list.empty()) {
@@ -200,7 +187,8 @@ std::string_view ClientSession::value(router::VariableId id, std::string_view na
       return log_value(id, name);
     case router::VariableId::kHttpField:
       for (std::size_t i = 0; i < head->header_count; ++i) {
-        if (field_matches(head->headers[i].name, name)) return head->headers[i].value;
+        if (router::field_matches_variable(head->headers[i].name, name))
+          return head->headers[i].value;
       }
       return {};
     case router::VariableId::kArg:

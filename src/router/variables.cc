@@ -91,6 +91,18 @@ CompiledPart compile_variable(std::string_view name, std::span<const std::string
 
 }  // namespace
 
+bool field_matches_variable(std::string_view field, std::string_view variable_name) {
+  if (field.size() != variable_name.size()) return false;
+  for (std::size_t i = 0; i < field.size(); ++i) {
+    char a = field[i] == '-' ? '_' : field[i];
+    char b = variable_name[i];
+    if (a >= 'A' && a <= 'Z') a = static_cast<char>(a - 'A' + 'a');
+    if (b >= 'A' && b <= 'Z') b = static_cast<char>(b - 'A' + 'a');
+    if (a != b) return false;
+  }
+  return true;
+}
+
 bool reads_request_head(VariableId id) {
   switch (id) {
     case VariableId::kHost:

@@ -72,6 +72,10 @@ enum class VariableId : std::uint8_t {
 // while the head is processed: access logs copy them when the request is routed.
 bool reads_request_head(VariableId id);
 
+// Whether a header field is the one $http_NAME / $sent_http_NAME names: '_' in the name
+// matches '-' in the field, in any case (nginx).
+bool field_matches_variable(std::string_view field, std::string_view variable_name);
+
 struct CompiledPart {
   VariableId id = VariableId::kLiteral;
   std::string text;         // the literal, or NAME for $http_ / $arg_ / $cookie_
