@@ -851,6 +851,16 @@ class YokeTestCase(unittest.TestCase):
             except Exception:  # best effort: the test is failing anyway
                 pass
 
+    def admin_token_dir(self, name, token):
+        """A folder of the test's own under /tmp (removed afterwards) holding `token` (the
+        admin API's token_file, one line), for tests that call the admin API."""
+        folder = os.path.join("/tmp", "yoke-%s-%d-%d" % (name, os.getpid(), id(self)))
+        os.makedirs(folder, exist_ok=True)
+        self.addCleanup(shutil.rmtree, folder, True)
+        with open(os.path.join(folder, "token"), "w") as f:
+            f.write(token + "\n")
+        return folder
+
     def start_yoke(self, config_text, port, **kwargs):
         yoke = Yoke(config_text, port, **kwargs)
         self.addCleanup(yoke.cleanup)

@@ -9,7 +9,6 @@ are checked too."""
 import json
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -62,11 +61,7 @@ class DenylistTest(YokeTestCase):
 
     def setUp(self):
         super().setUp()
-        self.dir = os.path.join("/tmp", "yoke-denylist-%d-%d" % (os.getpid(), id(self)))
-        os.makedirs(self.dir, exist_ok=True)
-        self.addCleanup(shutil.rmtree, self.dir, True)
-        with open(os.path.join(self.dir, "token"), "w") as f:
-            f.write(TOKEN + "\n")
+        self.dir = self.admin_token_dir("denylist", TOKEN)
         self.list_path = os.path.join(self.dir, "deny.list")
 
     def config(self, demo, port, admin, listen_extra="", location_extra="", ipv6_port=None):

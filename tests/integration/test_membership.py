@@ -8,7 +8,6 @@ server."""
 
 import json
 import os
-import shutil
 import signal
 import time
 
@@ -26,11 +25,7 @@ class MembershipTest(YokeTestCase):
 
     def setUp(self):
         super().setUp()
-        self.dir = os.path.join("/tmp", "yoke-membership-%d-%d" % (os.getpid(), id(self)))
-        os.makedirs(self.dir, exist_ok=True)
-        self.addCleanup(shutil.rmtree, self.dir, True)
-        with open(os.path.join(self.dir, "token"), "w") as f:
-            f.write(TOKEN + "\n")
+        self.dir = self.admin_token_dir("membership", TOKEN)
         self.state_path = os.path.join(self.dir, "app.state")
         self.port, self.admin = free_port(), free_port()
 

@@ -6,7 +6,6 @@ nothing; the token is required."""
 
 import json
 import os
-import shutil
 import socket
 import time
 
@@ -60,11 +59,7 @@ class RuntimeApiTest(YokeTestCase):
 
     def setUp(self):
         super().setUp()
-        self.dir = os.path.join("/tmp", "yoke-runtime-api-%d-%d" % (os.getpid(), id(self)))
-        os.makedirs(self.dir, exist_ok=True)
-        self.addCleanup(shutil.rmtree, self.dir, True)
-        with open(os.path.join(self.dir, "token"), "w") as f:
-            f.write(TOKEN + "\n")
+        self.dir = self.admin_token_dir("runtime-api", TOKEN)
 
     def start_proxy(self, demo, health_check=""):
         port, self.admin = free_port(), free_port()
